@@ -1,0 +1,310 @@
+/**
+ * Configuration: every environment variable of DESIGN.md §7, parsed once into
+ * a typed object. A bad or missing value throws a {@linkcode ConfigError}
+ * whose message is one line naming the variable and the fix.
+ *
+ * @module
+ */
+import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
+
+/** An upstream OAuth client registered with a provider. */
+export interface ProviderCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A generic OpenID Connect issuer, found by discovery. */
+export interface OidcCredentials extends ProviderCredentials {
+  issuer: URL;
+  /** Shown on the sign-in page and used as the user-id prefix. */
+  name: string;
+}
+
+/** The one GPT client (DESIGN.md §6). */
+export interface ClientConfig {
+  id: string;
+  secret: string;
+  /** Exact redirect URIs, or `null` for the ChatGPT callback shapes. */
+  redirectUris: readonly string[] | null;
+}
+
+/** The parsed configuration. */
+export interface Config {
+  port: number;
+  /** External origin without a trailing slash, e.g. `https://words.example.com`. */
+  publicUrl: string;
+  sealKeys: readonly KeySpec[];
+  client: ClientConfig;
+  google: ProviderCredentials | null;
+  github: ProviderCredentials | null;
+  oidc: OidcCredentials | null;
+  devLogin: boolean;
+  /** `undefined` means Deno's default location (the attached database on Deploy). */
+  kvPath: string | undefined;
+  /** Whether we run on Deno Deploy (it sets `DENO_DEPLOYMENT_ID`). */
+  onDeploy: boolean;
+}
+
+/** A configuration problem; `message` is one line fit for a terminal. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+/** The environment as a plain record, so tests pass objects instead of `Deno.env`. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Minimum length of every secret we are given. */
+export const MIN_SECRET_CHARS = 32;
+const KEYGEN = `run "deno task keygen"`;
+
+/**
+ * Parses and checks the whole configuration.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(Deno.env.toObject()); // throws ConfigError naming the variable
+ * ```
+ */
+export function loadConfig(env: Env): Config {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const port = parsePort(get("PORT"));
+  const onDeploy = Boolean(get("DENO_DEPLOYMENT_ID") ?? get("DENO_DEPLOY"));
+  const devLogin = parseFlag("DEV_LOGIN", get("DEV_LOGIN"));
+  if (devLogin && onDeploy) {
+    throw new ConfigError(
+      "DEV_LOGIN",
+      "the development sign-in lets anyone sign in as anyone and is refused on Deno Deploy — remove DEV_LOGIN",
+    );
+  }
+  return {
+    port,
+    publicUrl: parsePublicUrl(get("PUBLIC_URL"), port),
+    sealKeys: parseSealKeys(get("SEAL_KEYS")),
+    client: parseClient(get),
+    google: parseProvider(get, "GOOGLE"),
+    github: parseProvider(get, "GITHUB"),
+    oidc: parseOidc(get),
+    devLogin,
+    kvPath: get("KV_PATH"),
+    onDeploy,
+  };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 8000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new ConfigError("PORT", `"${value}" is not a port number (1–65535)`);
+  }
+  return port;
+}
+
+function parseFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === "0") return false;
+  if (value === "1") return true;
+  throw new ConfigError(name, `"${value}" must be 1 (on) or 0 (off)`);
+}
+
+/** True for hosts where plain http is acceptable (local testing). */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "127.0.0.1" ||
+    hostname === "[::1]";
+}
+
+function parsePublicUrl(value: string | undefined, port: number): string {
+  if (value === undefined) return `http://localhost:${port}`;
+  const url = URL.parse(value);
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new ConfigError(
+      "PUBLIC_URL",
+      `"${value}" is not an http(s) URL — use the external origin, e.g. https://words.example.com`,
+    );
+  }
+  if (url.pathname !== "/" || url.search || url.hash || url.username) {
+    throw new ConfigError(
+      "PUBLIC_URL",
+      `"${value}" must be an origin only (no path, query or credentials), e.g. ${url.origin}`,
+    );
+  }
+  return url.origin;
+}
+
+/** Parses `kid1:secret1,kid2:secret2` (DESIGN.md §4). */
+export function parseSealKeys(value: string | undefined): KeySpec[] {
+  if (value === undefined) {
+    throw new ConfigError(
+      "SEAL_KEYS",
+      `not set; it seals every token — ${KEYGEN} and set the line it prints`,
+    );
+  }
+  const keys: KeySpec[] = [];
+  for (const entry of value.split(",").map((s) => s.trim())) {
+    const colon = entry.indexOf(":");
+    if (colon < 0) {
+      throw new ConfigError(
+        "SEAL_KEYS",
+        `an entry has no "kid:" before its secret; the form is kid1:secret1,kid2:secret2 — ${KEYGEN}`,
+      );
+    }
+    const kid = entry.slice(0, colon);
+    const secret = entry.slice(colon + 1);
+    if (!KID_PATTERN.test(kid)) {
+      throw new ConfigError(
+        "SEAL_KEYS",
+        `key id "${kid.slice(0, 40)}" must be 1–32 letters, digits, "-" or "_"`,
+      );
+    }
+    if (secret.length < MIN_SECRET_CHARS) {
+      throw new ConfigError(
+        "SEAL_KEYS",
+        `"${kid}" is ${secret.length} characters; each secret needs at least ${MIN_SECRET_CHARS} — ${KEYGEN}`,
+      );
+    }
+    if (keys.some((k) => k.kid === kid)) {
+      throw new ConfigError(
+        "SEAL_KEYS",
+        `key id "${kid}" appears twice; give each key its own id`,
+      );
+    }
+    keys.push({ kid, secret });
+  }
+  return keys;
+}
+
+type Get = (name: string) => string | undefined;
+
+function parseClient(get: Get): ClientConfig {
+  const id = get("OAUTH_CLIENT_ID");
+  if (id === undefined) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_ID",
+      `not set; choose the client ID you will paste into the GPT builder (${KEYGEN} suggests one)`,
+    );
+  }
+  if (!/^[\x21-\x7e]{1,128}$/.test(id) || id.includes(":")) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_ID",
+      "use 1–128 visible ASCII characters without spaces or colons",
+    );
+  }
+  const secret = get("OAUTH_CLIENT_SECRET");
+  if (secret === undefined) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_SECRET",
+      `not set; ${KEYGEN} to make one, then paste it into the GPT builder too`,
+    );
+  }
+  if (secret.length < MIN_SECRET_CHARS) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_SECRET",
+      `is ${secret.length} characters; it needs at least ${MIN_SECRET_CHARS} — ${KEYGEN}`,
+    );
+  }
+  const list = get("OAUTH_REDIRECT_URIS");
+  let redirectUris: string[] | null = null;
+  if (list !== undefined) {
+    redirectUris = list.split(",").map((s) => s.trim()).filter(Boolean);
+    for (const uri of redirectUris) {
+      const url = URL.parse(uri);
+      const ok = url && !url.hash &&
+        (url.protocol === "https:" ||
+          (url.protocol === "http:" && isLoopbackHost(url.hostname)));
+      if (!ok) {
+        throw new ConfigError(
+          "OAUTH_REDIRECT_URIS",
+          `"${uri}" must be an absolute https URL without a fragment (http only for localhost)`,
+        );
+      }
+    }
+  }
+  return { id, secret, redirectUris };
+}
+
+function parseProvider(
+  get: Get,
+  prefix: "GOOGLE" | "GITHUB",
+): ProviderCredentials | null {
+  const clientId = get(`${prefix}_CLIENT_ID`);
+  const clientSecret = get(`${prefix}_CLIENT_SECRET`);
+  if (clientId === undefined && clientSecret === undefined) return null;
+  if (clientId === undefined) {
+    throw new ConfigError(
+      `${prefix}_CLIENT_ID`,
+      `not set but ${prefix}_CLIENT_SECRET is; set both to enable this provider, or neither`,
+    );
+  }
+  if (clientSecret === undefined) {
+    throw new ConfigError(
+      `${prefix}_CLIENT_SECRET`,
+      `not set but ${prefix}_CLIENT_ID is; set both to enable this provider, or neither`,
+    );
+  }
+  return { clientId, clientSecret };
+}
+
+function parseOidc(get: Get): OidcCredentials | null {
+  const issuerValue = get("OIDC_ISSUER");
+  const clientId = get("OIDC_CLIENT_ID");
+  const clientSecret = get("OIDC_CLIENT_SECRET");
+  const name = get("OIDC_NAME");
+  if (issuerValue === undefined) {
+    const stray = clientId !== undefined
+      ? "OIDC_CLIENT_ID"
+      : clientSecret !== undefined
+      ? "OIDC_CLIENT_SECRET"
+      : name !== undefined
+      ? "OIDC_NAME"
+      : undefined;
+    if (stray) {
+      throw new ConfigError(
+        "OIDC_ISSUER",
+        `not set but ${stray} is; set the issuer URL to enable OpenID Connect sign-in`,
+      );
+    }
+    return null;
+  }
+  const issuer = URL.parse(issuerValue);
+  if (
+    !issuer ||
+    !(issuer.protocol === "https:" ||
+      (issuer.protocol === "http:" && isLoopbackHost(issuer.hostname))) ||
+    issuer.search || issuer.hash
+  ) {
+    throw new ConfigError(
+      "OIDC_ISSUER",
+      `"${issuerValue}" must be an https URL (http only for 127.0.0.1, ::1 or localhost), without query or fragment`,
+    );
+  }
+  if (clientId === undefined) {
+    throw new ConfigError(
+      "OIDC_CLIENT_ID",
+      "not set; register this service with your issuer and set its client ID",
+    );
+  }
+  if (clientSecret === undefined) {
+    throw new ConfigError(
+      "OIDC_CLIENT_SECRET",
+      "not set; set the client secret your issuer gave you",
+    );
+  }
+  const label = name ?? issuer.hostname;
+  if (!/^[A-Za-z0-9.-]{1,64}$/.test(label)) {
+    throw new ConfigError(
+      "OIDC_NAME",
+      `"${label}" must be 1–64 letters, digits, "." or "-" (it prefixes user ids)`,
+    );
+  }
+  if (["dev", "google", "github"].includes(label.toLowerCase())) {
+    throw new ConfigError(
+      "OIDC_NAME",
+      `"${label}" is taken by a built-in provider; user ids would collide — choose another name`,
+    );
+  }
+  return { issuer, clientId, clientSecret, name: label };
+}

@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { ConfigError, type Env, loadConfig } from "./config.ts";
+
+const KEY = "k1:" + "s".repeat(32);
+const BASE: Env = {
+  SEAL_KEYS: KEY,
+  OAUTH_CLIENT_ID: "gpt",
+  OAUTH_CLIENT_SECRET: "c".repeat(32),
+};
+
+function problem(env: Env): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  assert.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+Deno.test("loadConfig() applies the documented defaults", () => {
+  const config = loadConfig(BASE);
+  assert.equal(config.port, 8000);
+  assert.equal(config.publicUrl, "http://localhost:8000");
+  assert.deepEqual(config.sealKeys, [{ kid: "k1", secret: "s".repeat(32) }]);
+  assert.equal(config.client.redirectUris, null);
+  assert.equal(config.devLogin, false);
+  assert.equal(config.kvPath, undefined);
+  assert.equal(config.google, null);
+  assert.equal(config.github, null);
+  assert.equal(config.oidc, null);
+});
+
+Deno.test("loadConfig() parses every variable", () => {
+  const config = loadConfig({
+    ...BASE,
+    PORT: "9000",
+    PUBLIC_URL: "https://words.example.com/",
+    SEAL_KEYS: `k2:${"t".repeat(40)}, ${KEY}`,
+    OAUTH_REDIRECT_URIS:
+      "https://chatgpt.com/aip/g-1/oauth/callback, http://localhost:3000/cb",
+    GOOGLE_CLIENT_ID: "g-id",
+    GOOGLE_CLIENT_SECRET: "g-secret",
+    GITHUB_CLIENT_ID: "gh-id",
+    GITHUB_CLIENT_SECRET: "gh-secret",
+    OIDC_ISSUER: "http://127.0.0.1:4000",
+    OIDC_CLIENT_ID: "o-id",
+    OIDC_CLIENT_SECRET: "o-secret",
+    DEV_LOGIN: "1",
+    KV_PATH: ":memory:",
+  });
+  assert.equal(config.port, 9000);
+  assert.equal(config.publicUrl, "https://words.example.com");
+  assert.deepEqual(config.sealKeys.map((k) => k.kid), ["k2", "k1"]);
+  assert.deepEqual(config.client.redirectUris, [
+    "https://chatgpt.com/aip/g-1/oauth/callback",
+    "http://localhost:3000/cb",
+  ]);
+  assert.deepEqual(config.google, {
+    clientId: "g-id",
+    clientSecret: "g-secret",
+  });
+  assert.equal(config.github?.clientId, "gh-id");
+  assert.equal(config.oidc?.name, "127.0.0.1");
+  assert.equal(config.oidc?.issuer.href, "http://127.0.0.1:4000/");
+  assert.equal(config.devLogin, true);
+  assert.equal(config.kvPath, ":memory:");
+});
+
+Deno.test("config errors name the variable and the fix", () => {
+  const cases: [Env, string, RegExp][] = [
+    [{ ...BASE, SEAL_KEYS: undefined }, "SEAL_KEYS", /deno task keygen/],
+    [
+      { ...BASE, SEAL_KEYS: "k1:twelve-chars" },
+      "SEAL_KEYS",
+      /^SEAL_KEYS: "k1" is 12 characters; each secret needs at least 32 — run "deno task keygen"$/,
+    ],
+    [{ ...BASE, SEAL_KEYS: "s".repeat(40) }, "SEAL_KEYS", /kid1:secret1/],
+    [{ ...BASE, SEAL_KEYS: `${KEY},${KEY}` }, "SEAL_KEYS", /appears twice/],
+    [
+      { ...BASE, SEAL_KEYS: `bad kid:${"s".repeat(32)}` },
+      "SEAL_KEYS",
+      /key id/,
+    ],
+    [{ ...BASE, PORT: "80a" }, "PORT", /not a port/],
+    [{ ...BASE, PORT: "70000" }, "PORT", /not a port/],
+    [{ ...BASE, PUBLIC_URL: "words.example.com" }, "PUBLIC_URL", /http/],
+    [
+      { ...BASE, PUBLIC_URL: "https://x.example/app" },
+      "PUBLIC_URL",
+      /origin only/,
+    ],
+    [{ ...BASE, OAUTH_CLIENT_ID: undefined }, "OAUTH_CLIENT_ID", /not set/],
+    [{ ...BASE, OAUTH_CLIENT_ID: "a b" }, "OAUTH_CLIENT_ID", /visible ASCII/],
+    [
+      { ...BASE, OAUTH_CLIENT_SECRET: undefined },
+      "OAUTH_CLIENT_SECRET",
+      /keygen/,
+    ],
+    [{ ...BASE, OAUTH_CLIENT_SECRET: "short" }, "OAUTH_CLIENT_SECRET", /32/],
+    [
+      { ...BASE, OAUTH_REDIRECT_URIS: "http://evil.example/cb" },
+      "OAUTH_REDIRECT_URIS",
+      /https/,
+    ],
+    [
+      { ...BASE, OAUTH_REDIRECT_URIS: "https://x.example/cb#frag" },
+      "OAUTH_REDIRECT_URIS",
+      /fragment/,
+    ],
+    [{ ...BASE, GOOGLE_CLIENT_ID: "id" }, "GOOGLE_CLIENT_SECRET", /both/],
+    [{ ...BASE, GITHUB_CLIENT_SECRET: "s" }, "GITHUB_CLIENT_ID", /both/],
+    [{ ...BASE, OIDC_CLIENT_ID: "id" }, "OIDC_ISSUER", /not set/],
+    [
+      { ...BASE, OIDC_ISSUER: "http://idp.example", OIDC_CLIENT_ID: "i" },
+      "OIDC_ISSUER",
+      /https/,
+    ],
+    [
+      { ...BASE, OIDC_ISSUER: "https://idp.example" },
+      "OIDC_CLIENT_ID",
+      /not set/,
+    ],
+    [
+      {
+        ...BASE,
+        OIDC_ISSUER: "https://idp.example",
+        OIDC_CLIENT_ID: "i",
+        OIDC_CLIENT_SECRET: "s",
+        OIDC_NAME: "google",
+      },
+      "OIDC_NAME",
+      /collide/,
+    ],
+    [{ ...BASE, DEV_LOGIN: "yes" }, "DEV_LOGIN", /1 \(on\) or 0/],
+    [
+      { ...BASE, DEV_LOGIN: "1", DENO_DEPLOYMENT_ID: "abc" },
+      "DEV_LOGIN",
+      /refused on Deno Deploy/,
+    ],
+  ];
+  for (const [env, variable, message] of cases) {
+    const err = problem(env);
+    assert.equal(err.variable, variable, err.message);
+    assert.ok(err.message.startsWith(`${variable}: `), err.message);
+    assert.match(err.message, message);
+    assert.ok(!err.message.includes("\n"), "one line");
+  }
+});
+
+Deno.test("config errors never echo a secret", () => {
+  const secret = "super-secret-value";
+  const err = problem({ ...BASE, SEAL_KEYS: `k1:${secret}` });
+  assert.ok(!err.message.includes(secret), err.message);
+  const err2 = problem({ ...BASE, OAUTH_CLIENT_SECRET: secret });
+  assert.ok(!err2.message.includes(secret), err2.message);
+});

@@ -1,0 +1,120 @@
+/**
+ * Composition root: reads the environment, opens KV, and serves
+ * {@linkcode createApp}. Only this file (and the `scripts/` entry points that
+ * call {@linkcode start}) touches `Deno.env`, `Deno.openKv`, the real clock and
+ * the global `fetch`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { ConfigError, type Env, loadConfig } from "./config.ts";
+import { type Deps, jsonLog, type Log } from "./deps.ts";
+import { Keyring } from "./auth/seal.ts";
+import { healthRoutes } from "./routes/health.ts";
+
+/**
+ * Builds the whole application from its dependencies.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ config, kv: await Deno.openKv(":memory:"), now: Date.now, fetch, log });
+ * const res = await app.request("/health");
+ * ```
+ */
+export function createApp(deps: Deps): Hono {
+  const { log } = deps;
+  const app = new Hono();
+
+  app.use(secureHeaders());
+  app.use(async function requestLog(c, next) {
+    const started = performance.now();
+    const id = crypto.randomUUID();
+    c.header("X-Request-Id", id);
+    await next();
+    // routePath is the matched pattern, so no token or code in a path ends
+    // up in the log; the query string is never logged.
+    log("info", "request", {
+      id,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+  });
+
+  app.route("/", healthRoutes(deps));
+
+  app.notFound((c) =>
+    c.json({ error: "not_found", message: "No such route." }, 404)
+  );
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    log("error", "unhandled error", {
+      route: c.req.routePath,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    });
+    return c.json(
+      { error: "server_error", message: "Something went wrong on our side." },
+      500,
+    );
+  });
+  return app;
+}
+
+/** Options for {@linkcode start}. */
+export interface StartOptions {
+  /** Printed once the server listens (the dev script prints its setup here). */
+  onListen?: (origin: string) => void;
+}
+
+/**
+ * Parses `env`, opens KV, derives the keys and serves until the process ends.
+ * A configuration problem prints one line and exits with status 1.
+ */
+export async function start(
+  env: Env,
+  options: StartOptions = {},
+): Promise<Deno.HttpServer> {
+  const log: Log = jsonLog((line, level) => {
+    // deno-lint-ignore no-console
+    (level === "error" || level === "warn" ? console.error : console.log)(
+      line,
+    );
+  }, Date.now);
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // deno-lint-ignore no-console
+    console.error(`configuration error: ${err.message}`);
+    Deno.exit(1);
+  }
+  const kv = await Deno.openKv(config.kvPath);
+  const keyring = new Keyring(config.sealKeys);
+  await keyring.ready();
+  const app = createApp({
+    config,
+    kv,
+    now: Date.now,
+    fetch: globalThis.fetch.bind(globalThis),
+    log,
+    keyring,
+  });
+  return Deno.serve({
+    port: config.port,
+    onListen({ hostname, port }) {
+      log("info", "listening", {
+        address: `${hostname}:${port}`,
+        publicUrl: config.publicUrl,
+      });
+      options.onListen?.(config.publicUrl);
+    },
+  }, app.fetch);
+}
+
+if (import.meta.main) {
+  await start(Deno.env.toObject());
+}

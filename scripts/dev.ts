@@ -1,0 +1,58 @@
+/**
+ * `deno task dev`: runs the service locally with no variables at all.
+ *
+ * The first run creates local secrets in `.local/dev.json` (ignored by git)
+ * and reuses them afterwards, so tokens survive restarts. The development
+ * sign-in is on and KV lives in `.local/dev.kv`. Any variable set in the
+ * environment wins over these defaults.
+ */
+import { start } from "../main.ts";
+import { dateKid, randomSecret } from "./_secrets.ts";
+
+const DIR = ".local";
+const FILE = `${DIR}/dev.json`;
+
+async function localSecrets(): Promise<Record<string, string>> {
+  try {
+    return JSON.parse(await Deno.readTextFile(FILE));
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const secrets = {
+    SEAL_KEYS: `${dateKid(new Date())}:${randomSecret()}`,
+    OAUTH_CLIENT_ID: "words-gpt-dev",
+    OAUTH_CLIENT_SECRET: randomSecret(),
+  };
+  await Deno.mkdir(DIR, { recursive: true });
+  await Deno.writeTextFile(FILE, JSON.stringify(secrets, null, 2) + "\n", {
+    mode: 0o600,
+  });
+  return secrets;
+}
+
+const env: Record<string, string | undefined> = {
+  DEV_LOGIN: "1",
+  KV_PATH: `${DIR}/dev.kv`,
+  ...await localSecrets(),
+  ...Deno.env.toObject(),
+};
+
+await start(env, {
+  onListen(origin) {
+    // deno-lint-ignore no-console
+    console.log(`
+Words with Chat is running at ${origin} (development mode; secrets in ${FILE})
+
+GPT builder → Actions → Authentication → OAuth:
+  Client ID               ${env.OAUTH_CLIENT_ID}
+  Client Secret           ${env.OAUTH_CLIENT_SECRET}
+  Authorization URL       ${origin}/oauth/authorize
+  Token URL               ${origin}/oauth/token
+  Scope                   game
+  Token Exchange Method   Default (POST request)
+
+Sign in without any provider account:
+  ${origin}/oauth/authorize?response_type=code&client_id=${env.OAUTH_CLIENT_ID}&redirect_uri=…&state=…&provider=dev&login_hint=alice
+`);
+  },
+});

@@ -1,0 +1,72 @@
+/**
+ * The whole application in memory: real KV (`:memory:`), a controllable
+ * clock, a recorded log, and upstream `fetch` pointed wherever a test says.
+ */
+import type { Hono } from "hono";
+import { createApp } from "../main.ts";
+import { type Config, type Env, loadConfig } from "../config.ts";
+import type { Deps, LogLevel } from "../deps.ts";
+import { keyring } from "./_keys.ts";
+
+export const CLIENT_ID = "gpt-test";
+export const CLIENT_SECRET = "client-secret-0123456789abcdefghijklmnop";
+export const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+/** Environment for tests; development sign-in on. */
+export function testEnv(overrides: Env = {}): Env {
+  return {
+    PUBLIC_URL: "https://words.example.com",
+    SEAL_KEYS: "k1:unused-here-the-test-keyring-is-shared-0123",
+    OAUTH_CLIENT_ID: CLIENT_ID,
+    OAUTH_CLIENT_SECRET: CLIENT_SECRET,
+    DEV_LOGIN: "1",
+    ...overrides,
+  };
+}
+
+export interface LogLine {
+  level: LogLevel;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+export interface TestApp {
+  app: Hono;
+  kv: Deno.Kv;
+  config: Config;
+  logs: LogLine[];
+  /** Moves the clock forward. */
+  advance(seconds: number): void;
+  now(): number;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Builds the app over a fresh `:memory:` KV. Use with `await using`. */
+export async function testApp(
+  options: { env?: Env; fetch?: typeof fetch; kv?: Deno.Kv } = {},
+): Promise<TestApp> {
+  const config = loadConfig(testEnv(options.env));
+  const kv = options.kv ?? await Deno.openKv(":memory:");
+  let now = T0;
+  const logs: LogLine[] = [];
+  const deps: Deps = {
+    config,
+    kv,
+    now: () => now,
+    fetch: options.fetch ??
+      (() => Promise.reject(new Error("no upstream in this test"))),
+    log: (level, msg, fields) => logs.push({ level, msg, fields }),
+    keyring,
+  };
+  return {
+    app: createApp(deps),
+    kv,
+    config,
+    logs,
+    advance: (seconds) => void (now += seconds * 1000),
+    now: () => now,
+    async [Symbol.asyncDispose]() {
+      if (!options.kv) kv.close();
+    },
+  };
+}
