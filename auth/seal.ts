@@ -27,7 +27,9 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createSecretKey,
   hkdfSync,
+  type KeyObject,
   pbkdf2,
   randomBytes,
 } from "node:crypto";
@@ -76,7 +78,6 @@ export const KID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** One entry of `SEAL_KEYS`: `kid:secret`. */
 export interface KeySpec {
@@ -95,7 +96,9 @@ export interface KeySpec {
  */
 export class Keyring {
   readonly #specs: ReadonlyMap<string, string>;
-  readonly #masters = new Map<string, Promise<Uint8Array>>();
+  readonly #pending = new Map<string, Promise<KeyObject>>();
+  /** Derived masters, readable synchronously on the hot path. */
+  readonly #masters = new Map<string, KeyObject>();
   /** The kid that seals new tokens. */
   readonly sealingKid: string;
 
@@ -124,13 +127,18 @@ export class Keyring {
     await Promise.all(this.kids.map((kid) => this.master(kid)));
   }
 
-  /** The master key for `kid`, derived once; `undefined` for an unknown kid. */
-  master(kid: string): Promise<Uint8Array> | undefined {
-    let master = this.#masters.get(kid);
-    if (master) return master;
+  /**
+   * The master key for `kid`: already derived (synchronous hot path), a
+   * promise of it (first use), or `undefined` for an unknown kid.
+   */
+  master(kid: string): KeyObject | Promise<KeyObject> | undefined {
+    const derived = this.#masters.get(kid);
+    if (derived) return derived;
+    const pending = this.#pending.get(kid);
+    if (pending) return pending;
     const secret = this.#specs.get(kid);
     if (secret === undefined) return undefined;
-    master = new Promise<Uint8Array>((resolve, reject) => {
+    const master = new Promise<KeyObject>((resolve, reject) => {
       // The salt separates this application and key id; the secret itself
       // carries the entropy (keygen makes 32 random bytes).
       pbkdf2(
@@ -139,10 +147,16 @@ export class Keyring {
         PBKDF2_ITERATIONS,
         32,
         "sha256",
-        (err, key) => err ? reject(err) : resolve(new Uint8Array(key)),
+        (err, key) => {
+          if (err) return reject(err);
+          const object = createSecretKey(key);
+          this.#masters.set(kid, object);
+          this.#pending.delete(kid);
+          resolve(object);
+        },
       );
     });
-    this.#masters.set(kid, master);
+    this.#pending.set(kid, master);
     return master;
   }
 }
@@ -163,12 +177,20 @@ export type OpenFailure =
   | "unknown_kid"
   | "bad_tag";
 
+const aadCache = new Map<string, Uint8Array>();
 function aad(kid: string, purpose: Purpose): Uint8Array {
-  return encoder.encode(`wwc/v${VERSION}/${kid}/${purpose}`);
+  const label = `wwc/v${VERSION}/${kid}/${purpose}`;
+  let bytes = aadCache.get(label);
+  if (!bytes) {
+    bytes = encoder.encode(label);
+    // Bounded by the number of configured kids times six purposes.
+    aadCache.set(label, bytes);
+  }
+  return bytes;
 }
 
 function tokenKey(
-  master: Uint8Array,
+  master: KeyObject,
   salt: Uint8Array,
   purpose: Purpose,
 ): Uint8Array {
@@ -231,6 +253,20 @@ export async function openBytes(
   purpose: Purpose,
   token: unknown,
 ): Promise<Opened> {
+  const opened = openNow(keyring, purpose, token);
+  // Only the first token of a key waits for its PBKDF2 derivation.
+  return opened instanceof Promise ? await opened : opened;
+}
+
+/**
+ * {@linkcode openBytes} without the async hop: a plain value once the key is
+ * derived (the hot path), a promise only while PBKDF2 runs for a new key.
+ */
+export function openNow(
+  keyring: Keyring,
+  purpose: Purpose,
+  token: unknown,
+): Opened | Promise<Opened> {
   if (typeof token !== "string") return fail("not_a_string");
   if (token.length > MAX_TOKEN_CHARS) return fail("too_long");
   const prefix = PREFIX[purpose];
@@ -251,35 +287,53 @@ export async function openBytes(
   if (body[0] !== VERSION) return fail("bad_version");
   const kidLength = body[1] ?? 0;
   const saltAt = 2 + kidLength;
+  if (
+    kidLength === 0 || body.length < saltAt + SALT_BYTES + IV_BYTES + TAG_BYTES
+  ) {
+    return fail("too_short");
+  }
+  // Kids are printable ASCII (KID_PATTERN); anything else is not ours.
+  const kid = String.fromCharCode(...body.subarray(2, saltAt));
+  const master = keyring.master(kid);
+  if (!master) return fail("unknown_kid");
+  if (master instanceof Promise) {
+    return master.then((m) => decrypt(m, kid, purpose, body, saltAt));
+  }
+  return decrypt(master, kid, purpose, body, saltAt);
+}
+
+function decrypt(
+  master: KeyObject,
+  kid: string,
+  purpose: Purpose,
+  body: Uint8Array,
+  saltAt: number,
+): Opened {
   const ivAt = saltAt + SALT_BYTES;
   const ciphertextAt = ivAt + IV_BYTES;
   const tagAt = body.length - TAG_BYTES;
-  if (kidLength === 0 || tagAt < ciphertextAt) return fail("too_short");
-  let kid: string;
-  try {
-    kid = decoder.decode(body.subarray(2, saltAt));
-  } catch {
-    return fail("unknown_kid");
-  }
-  const master = keyring.master(kid);
-  if (!master) return fail("unknown_kid");
   try {
     const decipher = createDecipheriv(
       "aes-256-gcm",
-      tokenKey(await master, body.subarray(saltAt, ivAt), purpose),
+      tokenKey(master, body.subarray(saltAt, ivAt), purpose),
       body.subarray(ivAt, ciphertextAt),
     );
     decipher.setAAD(aad(kid, purpose));
     decipher.setAuthTag(body.subarray(tagAt));
     const head = decipher.update(body.subarray(ciphertextAt, tagAt));
     const tail = decipher.final();
-    const plaintext = tail.length === 0
-      ? new Uint8Array(head)
-      : new Uint8Array([...head, ...tail]);
+    const plaintext = tail.length === 0 ? head : concat(head, tail);
     return { ok: true, kid, plaintext };
   } catch {
     return fail("bad_tag");
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function fail(reason: OpenFailure): Opened {

@@ -8,8 +8,9 @@
 import { randomBytes } from "node:crypto";
 import {
   type Keyring,
-  openBytes,
+  type Opened,
   type OpenFailure,
+  openNow,
   type Purpose,
   sealBytes,
 } from "./seal.ts";
@@ -139,7 +140,8 @@ export type OpenResult<P extends Purpose> =
   | { ok: false; reason: Refusal };
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// Not fatal: the bytes are authenticated, and we wrote them as UTF-8.
+const decoder = new TextDecoder();
 
 /** A random identifier: 16 bytes, base64url. */
 export function randomId(bytes = 16): string {
@@ -204,7 +206,12 @@ export class Tokens {
     purpose: P,
     token: unknown,
   ): Promise<OpenResult<P>> {
-    const opened = await openBytes(this.#keyring, purpose, token);
+    let opened: Opened | Promise<Opened> = openNow(
+      this.#keyring,
+      purpose,
+      token,
+    );
+    if (opened instanceof Promise) opened = await opened;
     if (!opened.ok) return opened;
     let claims: unknown;
     try {

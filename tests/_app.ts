@@ -65,8 +65,9 @@ export async function testApp(
     logs,
     advance: (seconds) => void (now += seconds * 1000),
     now: () => now,
-    async [Symbol.asyncDispose]() {
+    [Symbol.asyncDispose]() {
       if (!options.kv) kv.close();
+      return Promise.resolve();
     },
   };
 }

@@ -1,0 +1,110 @@
+/**
+ * `deno task bench`: sealing and opening an access token beside `jose` HS256
+ * JWT sign/verify and beside the scheme this project replaces (PBKDF2 with 256
+ * iterations on every request and a fixed IV, through WebCrypto — insecure,
+ * kept here only as a yardstick).
+ */
+import { jwtVerify, SignJWT } from "jose";
+import { Keyring } from "../auth/seal.ts";
+import { Tokens } from "../auth/tokens.ts";
+
+const SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+const keyring = new Keyring([{ kid: "k1", secret: SECRET }]);
+await keyring.ready();
+const tokens = new Tokens(keyring, Date.now);
+const claims = {
+  sub: "google:109876543210987654321",
+  client_id: "gpt-abcdef",
+  scope: "game",
+  fid: "0123456789abcdefghijkl",
+};
+const { token: sealed } = await tokens.seal("access", claims);
+
+const hmacKey = new TextEncoder().encode(SECRET);
+const jwt = await new SignJWT(claims)
+  .setProtectedHeader({ alg: "HS256" })
+  .setIssuedAt()
+  .setExpirationTime("1h")
+  .sign(hmacKey);
+
+// The replaced scheme: one secret sliced into password, salt and IV, a key
+// derived on every request, and the same IV for every token.
+const enc = new TextEncoder();
+const legacyPassword = enc.encode(SECRET.slice(0, 16));
+const legacySalt = enc.encode(SECRET.slice(16, 32));
+const legacyIv = enc.encode(SECRET.slice(32, 44));
+async function legacyKey(): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey(
+    "raw",
+    legacyPassword,
+    "PBKDF2",
+    false,
+    ["deriveKey"],
+  );
+  return crypto.subtle.deriveKey(
+    { name: "PBKDF2", salt: legacySalt, iterations: 256, hash: "SHA-256" },
+    base,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+}
+async function legacySeal(value: string): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv: legacyIv },
+      await legacyKey(),
+      enc.encode(value),
+    ),
+  );
+}
+async function legacyOpen(
+  sealedValue: Uint8Array<ArrayBuffer>,
+): Promise<string> {
+  return new TextDecoder().decode(
+    await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: legacyIv },
+      await legacyKey(),
+      sealedValue,
+    ),
+  );
+}
+const legacyPayload = `${claims.sub}%${claims.client_id}%${
+  Date.now() + 3600_000
+}`;
+const legacySealed = await legacySeal(legacyPayload);
+
+Deno.bench("open: sealed access token (this project)", {
+  group: "open",
+  baseline: true,
+}, async () => {
+  const opened = await tokens.open("access", sealed);
+  if (!opened.ok) throw new Error("did not open");
+});
+Deno.bench("open: jose HS256 JWT verify", { group: "open" }, async () => {
+  await jwtVerify(jwt, hmacKey);
+});
+Deno.bench("open: replaced scheme (PBKDF2-256 per request, fixed IV)", {
+  group: "open",
+}, async () => {
+  await legacyOpen(legacySealed);
+});
+
+Deno.bench("seal: sealed access token (this project)", {
+  group: "seal",
+  baseline: true,
+}, async () => {
+  await tokens.seal("access", claims);
+});
+Deno.bench("seal: jose HS256 JWT sign", { group: "seal" }, async () => {
+  await new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(hmacKey);
+});
+Deno.bench("seal: replaced scheme (PBKDF2-256 per request, fixed IV)", {
+  group: "seal",
+}, async () => {
+  await legacySeal(legacyPayload);
+});
