@@ -23,6 +23,8 @@ export interface OidcCredentials extends ProviderCredentials {
 /** The one GPT client (DESIGN.md §6). */
 export interface ClientConfig {
   id: string;
+  /** Shown on the consent page (`OAUTH_CLIENT_NAME`, default "ChatGPT"). */
+  name: string;
   secret: string;
   /** Exact redirect URIs, or `null` for the ChatGPT callback shapes. */
   redirectUris: readonly string[] | null;
@@ -223,7 +225,14 @@ function parseClient(get: Get): ClientConfig {
       }
     }
   }
-  return { id, secret, redirectUris };
+  const name = get("OAUTH_CLIENT_NAME") ?? "ChatGPT";
+  if (name.length > 60 || /[\x00-\x1f\x7f]/.test(name)) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_NAME",
+      "use at most 60 characters without control characters",
+    );
+  }
+  return { id, name, secret, redirectUris };
 }
 
 function parseProvider(

@@ -12,7 +12,16 @@ import { secureHeaders } from "hono/secure-headers";
 import { ConfigError, type Env, loadConfig } from "./config.ts";
 import { type Deps, jsonLog, type Log } from "./deps.ts";
 import { Keyring } from "./auth/seal.ts";
+import { Tokens } from "./auth/tokens.ts";
+import { OAuthError, oauthErrorResponse } from "./auth/errors.ts";
+import { RevocationStore } from "./auth/revocation.ts";
+import { AuthorizationServer } from "./auth/server.ts";
+import { buildProviders } from "./auth/providers/mod.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { authorizeRoutes } from "./routes/authorize.tsx";
+import { tokenRoutes } from "./routes/token.ts";
+import { type ApiEnv, apiError, bearerAuth, meRoutes } from "./routes/api.ts";
+import { STYLESHEET } from "./views/style.ts";
 
 /**
  * Builds the whole application from its dependencies.
@@ -24,10 +33,25 @@ import { healthRoutes } from "./routes/health.ts";
  * ```
  */
 export function createApp(deps: Deps): Hono {
-  const { log } = deps;
-  const app = new Hono();
+  const { config, log } = deps;
+  const keyring = deps.keyring ?? new Keyring(config.sealKeys);
+  const tokens = new Tokens(keyring, deps.now);
+  const store = new RevocationStore(deps.kv, deps.now);
+  const server = new AuthorizationServer(tokens, store, log);
+  const providers = buildProviders(config);
 
-  app.use(secureHeaders());
+  const app = new Hono();
+  app.use(secureHeaders({ xFrameOptions: "DENY" }));
+  app.use(async function defaultPolicy(c, next) {
+    await next();
+    // Pages set their own policy; everything else may load nothing at all.
+    if (!c.res.headers.has("Content-Security-Policy")) {
+      c.res.headers.set(
+        "Content-Security-Policy",
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+      );
+    }
+  });
   app.use(async function requestLog(c, next) {
     const started = performance.now();
     const id = crypto.randomUUID();
@@ -45,11 +69,28 @@ export function createApp(deps: Deps): Hono {
   });
 
   app.route("/", healthRoutes(deps));
+  app.get("/assets/style.css", (c) => {
+    c.header("Cache-Control", "public, max-age=86400");
+    c.header("Content-Type", "text/css; charset=utf-8");
+    return c.body(STYLESHEET);
+  });
+  app.route("/", authorizeRoutes({ config, tokens, server, providers, log }));
+  app.route("/", tokenRoutes({ config, server, log }));
+
+  const api = new Hono<ApiEnv>();
+  api.use("/api/*", bearerAuth(server, config, log));
+  api.route("/", meRoutes(server));
+  api.all(
+    "/api/*",
+    (c) => apiError(c, 404, "not_found", "No such API operation."),
+  );
+  app.route("/", api);
 
   app.notFound((c) =>
     c.json({ error: "not_found", message: "No such route." }, 404)
   );
   app.onError((err, c) => {
+    if (err instanceof OAuthError) return oauthErrorResponse(err);
     if (err instanceof HTTPException) return err.getResponse();
     log("error", "unhandled error", {
       route: c.req.routePath,

@@ -15,7 +15,11 @@ import {
   sealBytes,
 } from "./seal.ts";
 
-/** Stamped on every token when it is sealed. Times are Unix seconds. */
+/**
+ * Stamped on every token when it is sealed. Times are Unix **milliseconds**:
+ * a user-level revocation ("everything issued before t") then has no
+ * same-second ambiguity between the tokens it kills and a fresh sign-in.
+ */
 export interface Stamp {
   iat: number;
   exp: number;
@@ -172,9 +176,9 @@ export class Tokens {
     this.#now = now;
   }
 
-  /** The current time in Unix seconds, from the injected clock. */
-  nowSeconds(): number {
-    return Math.floor(this.#now() / 1000);
+  /** The current time in Unix milliseconds, from the injected clock. */
+  now(): number {
+    return this.#now();
   }
 
   /** Seals `claims` for `purpose`, living `ttl` seconds (default: {@linkcode LIFETIME}). */
@@ -183,11 +187,11 @@ export class Tokens {
     claims: Unstamped<P>,
     ttl: number = LIFETIME[purpose],
   ): Promise<{ token: string; claims: ClaimsByPurpose[P] }> {
-    const iat = this.nowSeconds();
+    const iat = this.#now();
     const full = {
       ...claims,
       iat,
-      exp: iat + ttl,
+      exp: iat + ttl * 1000,
       jti: randomId(),
     } as ClaimsByPurpose[P];
     const token = await sealBytes(
@@ -228,7 +232,7 @@ export class Tokens {
     if (!int(c.iat) || !int(c.exp) || !str(c.jti) || !SHAPES[purpose](c)) {
       return { ok: false, reason: "bad_claims" };
     }
-    if (c.exp <= this.nowSeconds()) return { ok: false, reason: "expired" };
+    if (c.exp <= this.#now()) return { ok: false, reason: "expired" };
     return { ok: true, claims: c as unknown as ClaimsByPurpose[P] };
   }
 }

@@ -45,8 +45,8 @@ Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async ()
   const tokens = new Tokens(keyring, clock().now);
   for (const p of PURPOSES) {
     const { token, claims } = await tokens.seal(p, samples[p]);
-    assert.equal(claims.iat, T0 / 1000);
-    assert.equal(claims.exp, T0 / 1000 + LIFETIME[p]);
+    assert.equal(claims.iat, T0);
+    assert.equal(claims.exp, T0 + LIFETIME[p] * 1000);
     const opened = await tokens.open(p, token);
     assert.ok(opened.ok, `${p} opens`);
     assert.deepEqual(opened.claims, claims);
@@ -101,8 +101,8 @@ Deno.test("Tokens.open() refuses authentic tokens whose claims have the wrong sh
   const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
   const good = {
     ...samples.refresh,
-    iat: T0 / 1000,
-    exp: T0 / 1000 + 60,
+    iat: T0,
+    exp: T0 + 60_000,
     jti: "j",
   };
   const bad: unknown[] = [

@@ -1,0 +1,114 @@
+/**
+ * The GPT client: its redirect-URI rule and its authentication at the token
+ * and revocation endpoints (RFC 6749 §2.3.1).
+ *
+ * @module
+ */
+import type { ClientConfig } from "../config.ts";
+import { constantTimeEqual } from "./compare.ts";
+import { OAuthError } from "./errors.ts";
+
+/**
+ * ChatGPT's action callback shapes. The id changes whenever the GPT's auth
+ * settings are edited, so it cannot be listed in advance; the client is
+ * confidential, so a code sent to another GPT's callback is useless without
+ * our client secret.
+ */
+const CHATGPT_CALLBACK =
+  /^https:\/\/(?:chat\.openai\.com|chatgpt\.com)\/aip\/[A-Za-z0-9_-]{1,128}\/oauth\/callback$/;
+
+/** Exact redirect-URI matching (RFC 9700 §2.1): no prefixes, no normalising. */
+export function isAllowedRedirect(
+  client: ClientConfig,
+  redirectUri: string,
+): boolean {
+  if (client.redirectUris) return client.redirectUris.includes(redirectUri);
+  return CHATGPT_CALLBACK.test(redirectUri);
+}
+
+/** Client credentials as presented in a request. */
+export interface PresentedCredentials {
+  /** The `Authorization` header, if any. */
+  authorization: string | undefined;
+  /** `client_id` and `client_secret` from the body, if any. */
+  bodyId: string | undefined;
+  bodySecret: string | undefined;
+}
+
+function parseBasic(header: string): { id: string; secret: string } | null {
+  const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header);
+  if (!match) return null;
+  let decoded: string;
+  try {
+    decoded = new TextDecoder("utf-8", { fatal: true }).decode(
+      Uint8Array.fromBase64(match[1]!),
+    );
+  } catch {
+    return null;
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return null;
+  // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
+  const formDecode = (s: string) => decodeURIComponent(s.replaceAll("+", " "));
+  try {
+    return {
+      id: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Authenticates the client by `client_secret` in the body or HTTP Basic;
+ * both are accepted, and both at once must agree. Returns the client id or
+ * throws `invalid_client`.
+ */
+export function authenticateClient(
+  client: ClientConfig,
+  presented: PresentedCredentials,
+): string {
+  let id = presented.bodyId;
+  let secret = presented.bodySecret;
+  if (presented.authorization !== undefined) {
+    const basic = parseBasic(presented.authorization);
+    if (!basic) {
+      throw new OAuthError(
+        "invalid_client",
+        "Client authentication failed.",
+        "malformed Authorization header",
+      );
+    }
+    if (
+      (id !== undefined && id !== basic.id) ||
+      (secret !== undefined && !constantTimeEqual(secret, basic.secret))
+    ) {
+      throw new OAuthError(
+        "invalid_client",
+        "Client authentication failed.",
+        "HTTP Basic and body credentials differ",
+      );
+    }
+    id = basic.id;
+    secret = basic.secret;
+  }
+  if (id === undefined || secret === undefined) {
+    throw new OAuthError(
+      "invalid_client",
+      "Client authentication failed.",
+      id === undefined ? "no client credentials" : "no client secret",
+    );
+  }
+  // Evaluate both comparisons so timing does not reveal which one failed.
+  const idOk = constantTimeEqual(id, client.id);
+  const secretOk = constantTimeEqual(secret, client.secret);
+  if (!idOk || !secretOk) {
+    throw new OAuthError(
+      "invalid_client",
+      "Client authentication failed.",
+      idOk ? "wrong client secret" : "unknown client_id",
+    );
+  }
+  return client.id;
+}

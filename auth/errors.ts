@@ -1,0 +1,84 @@
+/**
+ * The one OAuth error type and the one place that renders it as an RFC 6749
+ * §5.2 JSON response. The wire gets a generic description; the detailed
+ * reason goes to the server log only.
+ *
+ * @module
+ */
+
+/** Error codes from RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and RFC 7009. */
+export type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "unauthorized_client"
+  | "unsupported_grant_type"
+  | "unsupported_response_type"
+  | "unsupported_token_type"
+  | "invalid_scope"
+  | "access_denied"
+  | "invalid_token"
+  | "server_error"
+  | "temporarily_unavailable";
+
+/**
+ * An OAuth error. `description` is safe for the wire; `reason` is for logs.
+ *
+ * @example
+ * ```ts
+ * throw new OAuthError("invalid_grant", "The code is invalid or was already used.", "code replayed");
+ * ```
+ */
+export class OAuthError extends Error {
+  override name = "OAuthError";
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+    readonly reason: string = description,
+  ) {
+    super(`${code}: ${reason}`);
+  }
+
+  /** HTTP status for this error on the token, revocation or resource endpoints. */
+  get status(): 400 | 401 | 500 | 503 {
+    switch (this.code) {
+      case "invalid_client":
+      case "invalid_token":
+        return 401;
+      case "server_error":
+        return 500;
+      case "temporarily_unavailable":
+        return 503;
+      case "invalid_request":
+      case "invalid_grant":
+      case "unauthorized_client":
+      case "unsupported_grant_type":
+      case "unsupported_response_type":
+      case "unsupported_token_type":
+      case "invalid_scope":
+      case "access_denied":
+        return 400;
+    }
+  }
+}
+
+/**
+ * Renders an OAuth error as JSON (RFC 6749 §5.2) with `Cache-Control:
+ * no-store`. `invalid_client` carries `WWW-Authenticate: Basic` (§5.2: the
+ * client may retry with HTTP Basic).
+ */
+export function oauthErrorResponse(err: OAuthError): Response {
+  const headers = new Headers({
+    "Content-Type": "application/json",
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+  });
+  if (err.code === "invalid_client") {
+    headers.set("WWW-Authenticate", 'Basic realm="oauth", charset="UTF-8"');
+  }
+  if (err.code === "temporarily_unavailable") headers.set("Retry-After", "5");
+  return new Response(
+    JSON.stringify({ error: err.code, error_description: err.description }),
+    { status: err.status, headers },
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * The upstream identity provider interface. The development provider
+ * implements it here; Google, GitHub and generic OpenID Connect implement it
+ * over one OAuth 2.0 / OIDC client.
+ *
+ * The caller (the login routes) owns the browser side: it makes the random
+ * `state`, keeps what `start` returns in the sealed login cookie, checks the
+ * returned `state` against that cookie before calling `finish`, and turns
+ * the subject into a user id `<userPrefix>:<subject>`.
+ *
+ * @module
+ */
+import type { LoginClaims } from "../tokens.ts";
+
+/** Where to send the browser, and one-time values to keep until the callback. */
+export interface ProviderStart {
+  url: string;
+  /** OIDC nonce, checked in the ID token. */
+  nonce?: string;
+  /** PKCE code verifier for the upstream leg. */
+  verifier?: string;
+}
+
+/** Why an upstream sign-in failed, as an OAuth error for the client. */
+export type ProviderFailure =
+  /** The person declined, or the provider refused them. */
+  | "access_denied"
+  /** The provider answered something wrong. */
+  | "server_error"
+  /** The provider could not be reached in time. */
+  | "temporarily_unavailable";
+
+/** The outcome of the upstream leg. */
+export type ProviderResult =
+  | {
+    ok: true;
+    /** The provider's stable subject identifier for the person. */
+    subject: string;
+    /** An upstream refresh token to keep sealed, when the provider gave one. */
+    refreshToken?: string;
+  }
+  | {
+    ok: false;
+    error: ProviderFailure;
+    /** What the person sees. */
+    message: string;
+    /** What the server log gets (never a credential). */
+    reason: string;
+  };
+
+/** An upstream identity provider. */
+export interface UpstreamProvider {
+  /** Path segment of `/login/<id>/callback`: `dev`, `google`, `github`, `oidc`. */
+  readonly id: string;
+  /** Name on the sign-in button. */
+  readonly name: string;
+  /** Prefix of user ids: `<userPrefix>:<subject>`. */
+  readonly userPrefix: string;
+  /** Builds the URL that starts the upstream sign-in. */
+  start(input: {
+    state: string;
+    callbackUrl: string;
+    loginHint?: string;
+  }): Promise<ProviderStart>;
+  /** Completes the sign-in from the callback's query parameters. */
+  finish(input: {
+    params: URLSearchParams;
+    callbackUrl: string;
+    login: LoginClaims;
+  }): Promise<ProviderResult>;
+}

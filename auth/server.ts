@@ -1,0 +1,269 @@
+/**
+ * The authorization server's rules, apart from HTTP: issuing codes,
+ * exchanging them, rotating refresh tokens, revoking, and authenticating
+ * bearer tokens. Routes parse requests and render; this decides.
+ *
+ * @module
+ */
+import type { Log } from "../deps.ts";
+import { OAuthError } from "./errors.ts";
+import { verifyS256 } from "./pkce.ts";
+import { type Family, RevocationStore } from "./revocation.ts";
+import {
+  type AccessClaims,
+  LIFETIME,
+  type LoginClaims,
+  randomId,
+  type RefreshClaims,
+  type Tokens,
+} from "./tokens.ts";
+
+/** How long the previous refresh generation stays valid after a rotation. */
+export const REFRESH_GRACE_MS = 30_000;
+
+/** A successful token response (RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  refresh_token: string;
+  scope: string;
+}
+
+/** Parameters of an `authorization_code` grant. */
+export interface CodeGrant {
+  code: string | undefined;
+  redirect_uri: string | undefined;
+  code_verifier: string | undefined;
+}
+
+const INVALID_GRANT = "The grant is invalid, expired or revoked.";
+
+/** The authorization server. */
+export class AuthorizationServer {
+  readonly #tokens: Tokens;
+  readonly store: RevocationStore;
+  readonly #log: Log;
+
+  constructor(tokens: Tokens, store: RevocationStore, log: Log) {
+    this.#tokens = tokens;
+    this.store = store;
+    this.#log = log;
+  }
+
+  /** Issues an authorization code for a completed sign-in. */
+  async issueCode(login: LoginClaims, sub: string): Promise<string> {
+    const { token } = await this.#tokens.seal("code", {
+      sub,
+      client_id: login.client_id,
+      redirect_uri: login.redirect_uri,
+      scope: login.scope,
+      ...(login.code_challenge ? { code_challenge: login.code_challenge } : {}),
+      fid: randomId(),
+    });
+    return token;
+  }
+
+  /** The `authorization_code` grant (RFC 6749 §4.1.3, RFC 7636 §4.6). */
+  async exchangeCode(
+    clientId: string,
+    grant: CodeGrant,
+  ): Promise<TokenResponse> {
+    if (!grant.code) throw invalidRequest("code is required.");
+    if (!grant.redirect_uri) throw invalidRequest("redirect_uri is required.");
+    const opened = await this.#tokens.open("code", grant.code);
+    if (!opened.ok) throw invalidGrant(`code refused: ${opened.reason}`);
+    const code = opened.claims;
+    if (code.client_id !== clientId) {
+      throw invalidGrant("code was issued to another client");
+    }
+    if (code.redirect_uri !== grant.redirect_uri) {
+      throw invalidGrant("redirect_uri differs from the authorization request");
+    }
+    if (code.code_challenge !== undefined) {
+      if (!grant.code_verifier) {
+        throw invalidGrant("code_verifier missing for a PKCE code");
+      }
+      if (!verifyS256(grant.code_verifier, code.code_challenge)) {
+        throw invalidGrant("code_verifier does not match code_challenge");
+      }
+    } else if (grant.code_verifier !== undefined) {
+      // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
+      throw invalidGrant("code_verifier sent but no code_challenge was given");
+    }
+    const revokedAt = await this.store.userRevokedAt(code.sub);
+    if (revokedAt !== null && code.iat <= revokedAt) {
+      throw invalidGrant("user revoked after the code was issued");
+    }
+    const family: Family = {
+      sub: code.sub,
+      client_id: clientId,
+      gen: 0,
+      rotated_at: this.#tokens.now(),
+      revoked: false,
+    };
+    if (!(await this.store.redeemCode(code.jti, code.fid, family))) {
+      // RFC 6749 §4.1.2: a replayed code revokes what it issued.
+      await this.store.revokeFamily(code.sub, code.fid);
+      this.#log("warn", "authorization code replayed; family revoked", {
+        sub: code.sub,
+        fid: code.fid,
+      });
+      throw invalidGrant("code already used");
+    }
+    return await this.#issue(code.sub, clientId, code.scope, code.fid, 0);
+  }
+
+  /** The `refresh_token` grant with rotation (RFC 9700 §4.14.2). */
+  async refresh(
+    clientId: string,
+    refreshToken: string | undefined,
+  ): Promise<TokenResponse> {
+    if (!refreshToken) throw invalidRequest("refresh_token is required.");
+    const opened = await this.#tokens.open("refresh", refreshToken);
+    if (!opened.ok) {
+      throw invalidGrant(`refresh token refused: ${opened.reason}`);
+    }
+    const rt = opened.claims;
+    if (rt.client_id !== clientId) {
+      throw invalidGrant("refresh token was issued to another client");
+    }
+    const revokedAt = await this.store.userRevokedAt(rt.sub);
+    if (revokedAt !== null && rt.iat <= revokedAt) {
+      throw invalidGrant("user revoked");
+    }
+    // A few attempts: each lost race means another refresh rotated first.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const entry = await this.store.family(rt.sub, rt.fid);
+      const family = entry.value;
+      if (entry.versionstamp === null || !family || family.revoked) {
+        throw invalidGrant("refresh family revoked or unknown");
+      }
+      const now = this.#tokens.now();
+      if (rt.gen === family.gen) {
+        const next = { ...family, gen: family.gen + 1, rotated_at: now };
+        if (await this.store.rotate(entry, next)) {
+          return await this.#issue(
+            rt.sub,
+            clientId,
+            rt.scope,
+            rt.fid,
+            next.gen,
+          );
+        }
+        continue;
+      }
+      if (
+        rt.gen === family.gen - 1 && now - family.rotated_at <= REFRESH_GRACE_MS
+      ) {
+        // A concurrent retry of the refresh that just rotated: give it a
+        // valid token of the current generation rather than signing out.
+        return await this.#issue(
+          rt.sub,
+          clientId,
+          rt.scope,
+          rt.fid,
+          family.gen,
+        );
+      }
+      await this.store.revokeFamily(rt.sub, rt.fid);
+      this.#log("warn", "refresh token reuse; family revoked", {
+        sub: rt.sub,
+        fid: rt.fid,
+        gen: rt.gen,
+        current: family.gen,
+      });
+      throw invalidGrant("refresh token reused after rotation");
+    }
+    throw new OAuthError(
+      "temporarily_unavailable",
+      "Too many concurrent refreshes; try again.",
+      "refresh rotation kept losing races",
+    );
+  }
+
+  /**
+   * RFC 7009 revocation: a refresh or access token revokes its whole family.
+   * Invalid tokens are ignored (§2.2: the client cannot do anything about it).
+   */
+  async revoke(clientId: string, token: string | undefined): Promise<void> {
+    if (!token) throw invalidRequest("token is required.");
+    const opened: { ok: true; claims: RefreshClaims | AccessClaims } | {
+      ok: false;
+    } = token.startsWith("wwc_at.")
+      ? await this.#tokens.open("access", token)
+      : await this.#tokens.open("refresh", token);
+    if (!opened.ok) return;
+    if (opened.claims.client_id !== clientId) {
+      throw new OAuthError(
+        "unauthorized_client",
+        "This token was not issued to you.",
+        "revocation by another client",
+      );
+    }
+    await this.store.revokeFamily(opened.claims.sub, opened.claims.fid);
+  }
+
+  /** Revokes every token of `sub` (sign-out everywhere). */
+  async revokeUser(sub: string): Promise<void> {
+    await this.store.revokeUser(sub);
+  }
+
+  /**
+   * Authenticates a bearer access token: sealed, unexpired, and neither its
+   * family nor its user revoked. Throws `invalid_token` without saying which.
+   */
+  async authenticate(token: string): Promise<AccessClaims> {
+    const opened = await this.#tokens.open("access", token);
+    if (!opened.ok) {
+      throw new OAuthError(
+        "invalid_token",
+        "The access token is invalid or expired.",
+        `access token refused: ${opened.reason}`,
+      );
+    }
+    const { sub, fid, iat } = opened.claims;
+    if (await this.store.isRevoked(sub, fid, iat)) {
+      throw new OAuthError(
+        "invalid_token",
+        "The access token is invalid or expired.",
+        "access token revoked",
+      );
+    }
+    return opened.claims;
+  }
+
+  async #issue(
+    sub: string,
+    clientId: string,
+    scope: string,
+    fid: string,
+    gen: number,
+  ): Promise<TokenResponse> {
+    const [access, refresh] = await Promise.all([
+      this.#tokens.seal("access", { sub, client_id: clientId, scope, fid }),
+      this.#tokens.seal("refresh", {
+        sub,
+        client_id: clientId,
+        scope,
+        fid,
+        gen,
+      }),
+    ]);
+    return {
+      access_token: access.token,
+      token_type: "Bearer",
+      expires_in: LIFETIME.access,
+      refresh_token: refresh.token,
+      scope,
+    };
+  }
+}
+
+function invalidGrant(reason: string): OAuthError {
+  return new OAuthError("invalid_grant", INVALID_GRANT, reason);
+}
+
+function invalidRequest(description: string): OAuthError {
+  return new OAuthError("invalid_request", description);
+}

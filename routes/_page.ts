@@ -1,0 +1,25 @@
+import type { Context } from "hono";
+import type { HtmlEscapedString } from "hono/utils/html";
+
+/**
+ * Renders a page with a strict Content-Security-Policy: no script at all,
+ * styles only from our own stylesheet, never framed (clickjacking on
+ * sign-in pages), no referrer. `formAction` adds origins a form may reach,
+ * including through redirects (browsers apply form-action to them).
+ */
+export function renderPage(
+  c: Context,
+  page: HtmlEscapedString | Promise<HtmlEscapedString>,
+  options: {
+    status?: 200 | 400 | 403 | 404 | 502 | 503;
+    formAction?: string[];
+  } = {},
+): Response | Promise<Response> {
+  const formAction = ["'self'", ...(options.formAction ?? [])].join(" ");
+  c.header(
+    "Content-Security-Policy",
+    `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+  );
+  c.header("Cache-Control", "no-store");
+  return c.html(page, options.status ?? 200);
+}

@@ -1,0 +1,97 @@
+/**
+ * The bearer-protected API under `/api/*`: the guard, `/api/me` and sign-out.
+ * API errors are rendered in one place, {@linkcode apiError}.
+ *
+ * @module
+ */
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Config } from "../config.ts";
+import type { Log } from "../deps.ts";
+import { OAuthError } from "../auth/errors.ts";
+import type { AuthorizationServer } from "../auth/server.ts";
+import type { AccessClaims } from "../auth/tokens.ts";
+
+/** Hono variables set by the bearer guard. */
+export interface ApiEnv {
+  Variables: { user: AccessClaims };
+}
+
+/** Renders an API error: JSON `{ error, message }`, never cached. */
+export function apiError(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503,
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Response {
+  c.header("Cache-Control", "no-store");
+  return c.json({ error, message, ...extra }, status);
+}
+
+const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
+
+/**
+ * The bearer guard (RFC 6750). A missing, malformed, expired, revoked or
+ * wrong-purpose token gets 401 with `WWW-Authenticate`; the body never says
+ * which check failed.
+ */
+export function bearerAuth(
+  server: AuthorizationServer,
+  config: Config,
+  log: Log,
+): MiddlewareHandler<ApiEnv> {
+  const challenge =
+    `Bearer realm="api", resource_metadata="${config.publicUrl}/.well-known/oauth-protected-resource"`;
+  return async function bearer(c, next) {
+    const header = c.req.header("authorization");
+    if (header === undefined) {
+      c.header("WWW-Authenticate", challenge);
+      return apiError(
+        c,
+        401,
+        "unauthorized",
+        "Sign in first: send Authorization: Bearer <access token>.",
+      );
+    }
+    const match = BEARER.exec(header);
+    try {
+      if (!match) {
+        throw new OAuthError(
+          "invalid_token",
+          "",
+          "malformed Authorization header",
+        );
+      }
+      c.set("user", await server.authenticate(match[1]!));
+    } catch (err) {
+      if (!(err instanceof OAuthError)) throw err;
+      log("info", "bearer token refused", { reason: err.reason });
+      c.header(
+        "WWW-Authenticate",
+        `${challenge}, error="invalid_token", error_description="The access token is invalid or expired"`,
+      );
+      return apiError(
+        c,
+        401,
+        "invalid_token",
+        "The access token is invalid or expired. Sign in again.",
+      );
+    }
+    c.header("Cache-Control", "no-store");
+    return await next();
+  };
+}
+
+/** Builds `/api/me` and `/api/me/signout`; mounted behind {@linkcode bearerAuth}. */
+export function meRoutes(server: AuthorizationServer): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.get("/api/me", (c) => {
+    const { sub, scope } = c.get("user");
+    return c.json({ id: sub, scope });
+  });
+  app.post("/api/me/signout", async (c) => {
+    await server.revokeUser(c.get("user").sub);
+    return c.json({ signed_out: true });
+  });
+  return app;
+}

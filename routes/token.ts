@@ -1,0 +1,198 @@
+/**
+ * The machine-facing OAuth endpoints: `/oauth/token` (RFC 6749 §3.2),
+ * `/oauth/revoke` (RFC 7009) and the metadata documents (RFC 8414, RFC 9728).
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Config } from "../config.ts";
+import type { Log } from "../deps.ts";
+import { authenticateClient } from "../auth/clients.ts";
+import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
+import { SCOPES } from "../auth/scope.ts";
+import type { AuthorizationServer } from "../auth/server.ts";
+
+/** What the token routes need. */
+export interface TokenDeps {
+  config: Config;
+  server: AuthorizationServer;
+  log: Log;
+}
+
+const MAX_BODY = 16 * 1024;
+
+type Params = ReadonlyMap<string, string>;
+
+/**
+ * Reads a form-urlencoded (or JSON) body into single-valued parameters.
+ * Repeated parameters are refused (RFC 6749 §3.2).
+ */
+async function readParams(c: Context): Promise<Params> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim()
+    .toLowerCase();
+  const params = new Map<string, string>();
+  if (type === "application/x-www-form-urlencoded") {
+    for (const [k, v] of new URLSearchParams(await c.req.text())) {
+      if (params.has(k)) {
+        throw new OAuthError("invalid_request", `${k} is repeated.`);
+      }
+      params.set(k, v);
+    }
+    return params;
+  }
+  if (type === "application/json") {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new OAuthError("invalid_request", "The JSON body is malformed.");
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw new OAuthError(
+        "invalid_request",
+        "The body must be a JSON object.",
+      );
+    }
+    for (const [k, v] of Object.entries(body)) {
+      if (typeof v !== "string") {
+        throw new OAuthError("invalid_request", `${k} must be a string.`);
+      }
+      params.set(k, v);
+    }
+    return params;
+  }
+  throw new OAuthError(
+    "invalid_request",
+    "Send the parameters as application/x-www-form-urlencoded.",
+  );
+}
+
+/** Builds the token, revocation and metadata routes. */
+export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
+  const app = new Hono();
+  const issuer = config.publicUrl;
+
+  const limit = bodyLimit({
+    maxSize: MAX_BODY,
+    onError: () =>
+      oauthErrorResponse(
+        new OAuthError("invalid_request", "The request body is too large."),
+      ),
+  });
+
+  function authenticate(c: Context, params: Params): string {
+    return authenticateClient(config.client, {
+      authorization: c.req.header("authorization"),
+      bodyId: params.get("client_id"),
+      bodySecret: params.get("client_secret"),
+    });
+  }
+
+  function fail(c: Context, err: unknown): Response {
+    if (!(err instanceof OAuthError)) throw err;
+    log("info", "oauth request refused", {
+      route: c.req.routePath,
+      error: err.code,
+      reason: err.reason,
+    });
+    return oauthErrorResponse(err);
+  }
+
+  app.post("/oauth/token", limit, async function token(c) {
+    try {
+      const params = await readParams(c);
+      const clientId = authenticate(c, params);
+      const grantType = params.get("grant_type");
+      let response;
+      switch (grantType) {
+        case "authorization_code":
+          response = await server.exchangeCode(clientId, {
+            code: params.get("code"),
+            redirect_uri: params.get("redirect_uri"),
+            code_verifier: params.get("code_verifier"),
+          });
+          break;
+        case "refresh_token":
+          response = await server.refresh(
+            clientId,
+            params.get("refresh_token"),
+          );
+          break;
+        case undefined:
+          throw new OAuthError("invalid_request", "grant_type is required.");
+        default:
+          throw new OAuthError(
+            "unsupported_grant_type",
+            "Use authorization_code or refresh_token.",
+          );
+      }
+      c.header("Cache-Control", "no-store");
+      c.header("Pragma", "no-cache");
+      return c.json(response);
+    } catch (err) {
+      return fail(c, err);
+    }
+  });
+
+  app.post("/oauth/revoke", limit, async function revoke(c) {
+    try {
+      const params = await readParams(c);
+      const clientId = authenticate(c, params);
+      await server.revoke(clientId, params.get("token"));
+      c.header("Cache-Control", "no-store");
+      return c.body(null, 200);
+    } catch (err) {
+      return fail(c, err);
+    }
+  });
+
+  for (const path of ["/oauth/token", "/oauth/revoke"]) {
+    app.on(["GET", "PUT", "DELETE", "PATCH"], path, function onlyPost(c) {
+      c.header("Allow", "POST");
+      c.header("Cache-Control", "no-store");
+      return c.json(
+        { error: "invalid_request", error_description: "Use POST." },
+        405,
+      );
+    });
+  }
+
+  app.get("/.well-known/oauth-authorization-server", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.json({
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      response_types_supported: ["code"],
+      response_modes_supported: ["query"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
+      token_endpoint_auth_methods_supported: [
+        "client_secret_post",
+        "client_secret_basic",
+      ],
+      revocation_endpoint_auth_methods_supported: [
+        "client_secret_post",
+        "client_secret_basic",
+      ],
+      code_challenge_methods_supported: ["S256"],
+      scopes_supported: Object.keys(SCOPES),
+      authorization_response_iss_parameter_supported: true,
+      service_documentation: `${issuer}/`,
+    });
+  });
+
+  app.get("/.well-known/oauth-protected-resource", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.json({
+      resource: issuer,
+      authorization_servers: [issuer],
+      scopes_supported: Object.keys(SCOPES),
+      bearer_methods_supported: ["header"],
+      resource_documentation: `${issuer}/`,
+    });
+  });
+
+  return app;
+}

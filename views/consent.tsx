@@ -1,0 +1,77 @@
+import { Layout } from "./layout.tsx";
+
+/** The consent and provider-choice page. */
+export function ConsentPage(props: {
+  clientName: string;
+  redirectHost: string;
+  abilities: string[];
+  providers: { id: string; name: string }[];
+}) {
+  return (
+    <Layout title={`Sign in to ${props.clientName}`}>
+      <div class="card">
+        <h1>Sign in to continue to {props.clientName}</h1>
+        <p>
+          {props.clientName}{" "}
+          wants to use Words with Chat on your behalf. It will be able to:
+        </p>
+        <ul>
+          {props.abilities.map((a) => <li>{a}</li>)}
+        </ul>
+        <p class="muted">
+          It will not see your password or email. You will return to{" "}
+          <strong>{props.redirectHost}</strong>.
+        </p>
+        <div class="buttons">
+          {props.providers.map((p, i) => (
+            <a
+              class={i === 0 ? "button primary" : "button"}
+              href={`/login/${p.id}/start`}
+            >
+              Continue with {p.name}
+            </a>
+          ))}
+          <a class="button" href="/oauth/authorize/cancel">Cancel</a>
+        </div>
+        {props.providers.length === 0
+          ? (
+            <p class="muted">
+              No sign-in provider is configured on this server yet.
+            </p>
+          )
+          : null}
+      </div>
+    </Layout>
+  );
+}
+
+/** The development provider's form: a name, nothing else. */
+export function DevLoginPage(props: { state: string; action: string }) {
+  return (
+    <Layout title="Development sign-in">
+      <div class="card">
+        <h1>Development sign-in</h1>
+        <p class="muted">
+          Local testing only: choose any name and you are signed in as{" "}
+          <code>dev:&lt;name&gt;</code>.
+        </p>
+        <form method="get" action={props.action}>
+          <input type="hidden" name="state" value={props.state} />
+          <label for="login">Name</label>
+          <input
+            type="text"
+            id="login"
+            name="login"
+            required
+            autocomplete="username"
+            pattern="[a-z0-9][a-z0-9._\-]{0,31}"
+            title="1–32 lowercase letters, digits, '.', '_' or '-'"
+          />
+          <div class="buttons">
+            <button type="submit" class="primary">Sign in</button>
+          </div>
+        </form>
+      </div>
+    </Layout>
+  );
+}

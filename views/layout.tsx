@@ -1,0 +1,41 @@
+import type { Child } from "hono/jsx";
+
+/** The page shell: one stylesheet, no scripts. */
+export function Layout(
+  props: { title: string; children: Child; wide?: boolean },
+) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{props.title} · Words with Chat</title>
+        <link rel="stylesheet" href="/assets/style.css" />
+      </head>
+      <body>
+        <main class={props.wide ? "wide" : undefined}>
+          {props.children}
+          <footer class="muted">
+            <a href="/">Words with Chat</a>
+          </footer>
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** A page for a problem a person can meet, with a way forward. */
+export function ErrorPage(
+  props: { title: string; message: string; next?: string },
+) {
+  return (
+    <Layout title={props.title}>
+      <div class="card error">
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+        {props.next ? <p class="muted">{props.next}</p> : null}
+      </div>
+    </Layout>
+  );
+}
