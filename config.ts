@@ -226,7 +226,7 @@ function parseClient(get: Get): ClientConfig {
     }
   }
   const name = get("OAUTH_CLIENT_NAME") ?? "ChatGPT";
-  if (name.length > 60 || /[\x00-\x1f\x7f]/.test(name)) {
+  if (name.length > 60 || /\p{Cc}/u.test(name)) {
     throw new ConfigError(
       "OAUTH_CLIENT_NAME",
       "use at most 60 characters without control characters",

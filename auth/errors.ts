@@ -21,6 +21,22 @@ export type OAuthErrorCode =
   | "server_error"
   | "temporarily_unavailable";
 
+/** Exhaustive by type: a new code does not compile until it has a status. */
+const STATUS: Readonly<Record<OAuthErrorCode, 400 | 401 | 500 | 503>> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  unsupported_response_type: 400,
+  unsupported_token_type: 400,
+  invalid_scope: 400,
+  access_denied: 400,
+  invalid_token: 401,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
+
 /**
  * An OAuth error. `description` is safe for the wire; `reason` is for logs.
  *
@@ -41,24 +57,7 @@ export class OAuthError extends Error {
 
   /** HTTP status for this error on the token, revocation or resource endpoints. */
   get status(): 400 | 401 | 500 | 503 {
-    switch (this.code) {
-      case "invalid_client":
-      case "invalid_token":
-        return 401;
-      case "server_error":
-        return 500;
-      case "temporarily_unavailable":
-        return 503;
-      case "invalid_request":
-      case "invalid_grant":
-      case "unauthorized_client":
-      case "unsupported_grant_type":
-      case "unsupported_response_type":
-      case "unsupported_token_type":
-      case "invalid_scope":
-      case "access_denied":
-        return 400;
-    }
+    return STATUS[this.code];
   }
 }
 

@@ -1,0 +1,223 @@
+import assert from "node:assert/strict";
+import { testApp } from "./_app.ts";
+import {
+  api,
+  authorizeUrl,
+  browse,
+  CookieJar,
+  exchange,
+  ORIGIN,
+  postForm,
+  REDIRECT,
+  redirectParams,
+  refresh,
+  signIn,
+  type Tokens,
+} from "./_flow.ts";
+
+Deno.test("whole flow with body credentials: authorize → dev sign-in → code → token → /api/me → refresh → revoke", async () => {
+  await using t = await testApp();
+  const params = await signIn(t, { login: "alice", state: "s-123" });
+  assert.equal(params.get("state"), "s-123");
+  assert.equal(params.get("iss"), ORIGIN);
+  const code = params.get("code")!;
+  assert.ok(code.startsWith("wwc_code."));
+
+  const tokens = await exchange(t, code, { auth: "body" });
+  assert.equal(tokens.token_type, "Bearer");
+  assert.equal(tokens.expires_in, 3600);
+  assert.equal(tokens.scope, "game");
+  assert.ok(tokens.access_token.startsWith("wwc_at."));
+  assert.ok(tokens.refresh_token.startsWith("wwc_rt."));
+
+  const me = await api(t, "/api/me", tokens.access_token);
+  assert.equal(me.status, 200);
+  assert.deepEqual(await me.json(), { id: "dev:alice", scope: "game" });
+
+  const refreshed = await refresh(t, tokens.refresh_token);
+  assert.equal(refreshed.status, 200);
+  const next: Tokens = await refreshed.json();
+  assert.notEqual(next.refresh_token, tokens.refresh_token, "rotated");
+  assert.equal((await api(t, "/api/me", next.access_token)).status, 200);
+
+  t.advance(1);
+  const rotatedAgain = await refresh(t, next.refresh_token);
+  assert.equal(rotatedAgain.status, 200, "the rotated token refreshes too");
+  const third: Tokens = await rotatedAgain.json();
+
+  const revoked = await postForm(t, "/oauth/revoke", {
+    token: third.refresh_token,
+  });
+  assert.equal(revoked.status, 200);
+  assert.equal((await refresh(t, third.refresh_token)).status, 400);
+  assert.equal(
+    (await api(t, "/api/me", third.access_token)).status,
+    401,
+    "revoking the refresh token kills its family's access tokens",
+  );
+});
+
+Deno.test("whole flow with HTTP Basic credentials", async () => {
+  await using t = await testApp();
+  const params = await signIn(t, { login: "bob" });
+  const tokens = await exchange(t, params.get("code")!, { auth: "basic" });
+  const me = await api(t, "/api/me", tokens.access_token);
+  assert.deepEqual(await me.json(), { id: "dev:bob", scope: "game" });
+  const res = await refresh(t, tokens.refresh_token, "basic");
+  assert.equal(res.status, 200);
+  const revoke = await postForm(t, "/oauth/revoke", {
+    token: tokens.access_token,
+  }, "basic");
+  assert.equal(revoke.status, 200);
+  assert.equal((await api(t, "/api/me", tokens.access_token)).status, 401);
+});
+
+Deno.test("token responses are JSON with Cache-Control: no-store", async () => {
+  await using t = await testApp();
+  const params = await signIn(t);
+  const res = await postForm(t, "/oauth/token", {
+    grant_type: "authorization_code",
+    code: params.get("code")!,
+    redirect_uri: REDIRECT,
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  assert.match(res.headers.get("content-type")!, /^application\/json/);
+  const body = await res.json();
+  assert.deepEqual(Object.keys(body).sort(), [
+    "access_token",
+    "expires_in",
+    "refresh_token",
+    "scope",
+    "token_type",
+  ]);
+});
+
+Deno.test("the token endpoint accepts a JSON body too", async () => {
+  await using t = await testApp();
+  const params = await signIn(t);
+  const res = await t.app.request(`${ORIGIN}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      grant_type: "authorization_code",
+      code: params.get("code"),
+      redirect_uri: REDIRECT,
+      client_id: "gpt-test",
+      client_secret: "client-secret-0123456789abcdefghijklmnop",
+    }),
+  });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).token_type, "Bearer");
+});
+
+Deno.test("consent page names the client, what it may do and the providers, and sets a sealed HttpOnly cookie", async () => {
+  await using t = await testApp({
+    env: { OAUTH_CLIENT_NAME: "Word <Game> GPT" },
+  });
+  const jar = new CookieJar();
+  const res = await browse(t, jar, authorizeUrl());
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  assert.ok(html.includes("Word &lt;Game&gt; GPT"), "client name, escaped");
+  assert.ok(!html.includes("<Game>"));
+  assert.ok(html.includes("Play the word game"));
+  assert.ok(html.includes('href="/login/dev/start"'));
+  assert.ok(html.includes("Development sign-in"));
+  assert.ok(html.includes("chatgpt.com"), "says where the person returns");
+  const cookie = res.headers.getSetCookie()[0]!;
+  assert.match(cookie, /^__Host-wwc_login=wwc_login\./);
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /Secure/);
+  assert.match(cookie, /SameSite=Lax/);
+  assert.match(cookie, /Path=\//);
+  const csp = res.headers.get("content-security-policy")!;
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.ok(!csp.includes("unsafe-inline"));
+  assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+});
+
+Deno.test("the dev provider without login_hint shows a form, and the form signs in", async () => {
+  await using t = await testApp();
+  const jar = new CookieJar();
+  await browse(t, jar, authorizeUrl({ state: "form-state" }));
+  const start = await browse(t, jar, "/login/dev/start");
+  assert.equal(start.status, 302);
+  const formUrl = new URL(start.headers.get("location")!);
+  assert.equal(formUrl.pathname, "/login/dev");
+  const form = await browse(t, jar, formUrl.href);
+  assert.equal(form.status, 200);
+  const html = await form.text();
+  assert.ok(html.includes('name="login"'));
+  const state = /name="state" value="([^"]+)"/.exec(html)![1]!;
+  assert.match(
+    form.headers.get("content-security-policy")!,
+    /form-action 'self' https:\/\/chatgpt\.com/,
+  );
+  const done = await browse(
+    t,
+    jar,
+    `/login/dev/callback?state=${state}&login=carol`,
+  );
+  const params = redirectParams(done);
+  assert.equal(params.get("state"), "form-state");
+  const tokens = await exchange(t, params.get("code")!);
+  const me = await api(t, "/api/me", tokens.access_token);
+  assert.equal((await me.json()).id, "dev:carol");
+});
+
+Deno.test("cancel on the consent page returns access_denied with the unchanged state", async () => {
+  await using t = await testApp();
+  const jar = new CookieJar();
+  await browse(t, jar, authorizeUrl({ state: "keep me &=" }));
+  const res = await browse(t, jar, "/oauth/authorize/cancel");
+  const params = redirectParams(res);
+  assert.equal(params.get("error"), "access_denied");
+  assert.equal(params.get("state"), "keep me &=");
+  assert.equal(params.get("iss"), ORIGIN);
+  assert.equal(jar.cookies.size, 0, "the pending sign-in is cleared");
+});
+
+Deno.test("POST /api/me/signout revokes every token of the user", async () => {
+  await using t = await testApp();
+  const a = await exchange(t, (await signIn(t)).get("code")!);
+  const b = await exchange(t, (await signIn(t)).get("code")!);
+  const other = await exchange(
+    t,
+    (await signIn(t, { login: "zed" })).get("code")!,
+  );
+  t.advance(1);
+  const out = await api(t, "/api/me/signout", a.access_token, {
+    method: "POST",
+  });
+  assert.equal(out.status, 200);
+  for (const tokens of [a, b]) {
+    assert.equal((await api(t, "/api/me", tokens.access_token)).status, 401);
+    assert.equal((await refresh(t, tokens.refresh_token)).status, 400);
+  }
+  assert.equal((await api(t, "/api/me", other.access_token)).status, 200);
+  t.advance(1);
+  const again = await exchange(t, (await signIn(t)).get("code")!);
+  assert.equal(
+    (await api(t, "/api/me", again.access_token)).status,
+    200,
+    "signing in again after sign-out works",
+  );
+});
+
+Deno.test("metadata documents name our endpoints (RFC 8414, RFC 9728)", async () => {
+  await using t = await testApp();
+  const as = await (await t.app.request(
+    `${ORIGIN}/.well-known/oauth-authorization-server`,
+  )).json();
+  assert.equal(as.issuer, ORIGIN);
+  assert.equal(as.authorization_endpoint, `${ORIGIN}/oauth/authorize`);
+  assert.equal(as.token_endpoint, `${ORIGIN}/oauth/token`);
+  assert.equal(as.revocation_endpoint, `${ORIGIN}/oauth/revoke`);
+  assert.deepEqual(as.code_challenge_methods_supported, ["S256"]);
+  assert.equal(as.authorization_response_iss_parameter_supported, true);
+  const pr = await (await t.app.request(
+    `${ORIGIN}/.well-known/oauth-protected-resource`,
+  )).json();
+  assert.deepEqual(pr.authorization_servers, [ORIGIN]);
+});
