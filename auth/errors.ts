@@ -63,10 +63,14 @@ export class OAuthError extends Error {
 
 /**
  * Renders an OAuth error as JSON (RFC 6749 §5.2) with `Cache-Control:
- * no-store`. `invalid_client` carries `WWW-Authenticate: Basic` (§5.2: the
+ * no-store`. `status` overrides the usual one where HTTP has a better code
+ * (413 for a body too large). `invalid_client` carries `WWW-Authenticate: Basic` (§5.2: the
  * client may retry with HTTP Basic).
  */
-export function oauthErrorResponse(err: OAuthError): Response {
+export function oauthErrorResponse(
+  err: OAuthError,
+  status: number = err.status,
+): Response {
   const headers = new Headers({
     "Content-Type": "application/json",
     "Cache-Control": "no-store",
@@ -78,6 +82,6 @@ export function oauthErrorResponse(err: OAuthError): Response {
   if (err.code === "temporarily_unavailable") headers.set("Retry-After", "5");
   return new Response(
     JSON.stringify({ error: err.code, error_description: err.description }),
-    { status: err.status, headers },
+    { status, headers },
   );
 }

@@ -78,6 +78,7 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
     onError: () =>
       oauthErrorResponse(
         new OAuthError("invalid_request", "The request body is too large."),
+        413,
       ),
   });
 
