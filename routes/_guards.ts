@@ -1,0 +1,178 @@
+/**
+ * Guards for an open-internet service: the client's address, an optional IP
+ * allowlist, and rate limits kept in KV windows.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { getConnInfo } from "hono/deno";
+import { ipRestriction } from "hono/ip-restriction";
+
+/**
+ * How to find the client's address: from the connection, or — only when the
+ * operator says a proxy sets it — from one request header. For
+ * `X-Forwarded-For` the last entry is used, the one our proxy appended; the
+ * ones before it are whatever the client claimed.
+ */
+export function clientAddress(
+  trustedHeader: string | null,
+): (c: Context) => string {
+  if (trustedHeader) {
+    const header = trustedHeader.toLowerCase();
+    return function fromHeader(c) {
+      const value = c.req.header(header) ?? "";
+      const last = value.split(",").at(-1)!.trim();
+      return last || connectionAddress(c);
+    };
+  }
+  return connectionAddress;
+}
+
+function connectionAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    // app.request() in tests and some adapters carry no connection info.
+    return "unknown";
+  }
+}
+
+const IPV4_CIDR =
+  /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+const IPV6_CIDR = /^([0-9a-f:.]+)(?:\/(\d{1,3}))?$/i;
+
+/** Whether `range` is an IPv4 or IPv6 address or CIDR range. */
+export function isCidr(range: string): boolean {
+  const v4 = IPV4_CIDR.exec(range);
+  if (v4) {
+    return v4.slice(1, 5).every((o) => Number(o) <= 255) &&
+      (v4[5] === undefined || Number(v4[5]) <= 32);
+  }
+  const v6 = IPV6_CIDR.exec(range);
+  if (!v6 || !v6[1]!.includes(":")) return false;
+  if (v6[2] !== undefined && Number(v6[2]) > 128) return false;
+  return URL.canParse(`http://[${v6[1]}]/`);
+}
+
+/**
+ * Parses an allowlist: comma- or space-separated CIDR ranges, or the JSON
+ * format OpenAI publishes for its egress ranges,
+ * `{"prefixes":[{"ipv4Prefix":"…"},{"ipv6Prefix":"…"}]}`. Returns the ranges
+ * or the first bad entry.
+ */
+export function parseAllowlist(
+  text: string,
+): { ok: true; ranges: string[] } | { ok: false; bad: string } {
+  const trimmed = text.trim();
+  let ranges: string[];
+  if (trimmed.startsWith("{")) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(trimmed);
+    } catch {
+      return { ok: false, bad: "(not valid JSON)" };
+    }
+    const prefixes = (doc as { prefixes?: unknown }).prefixes;
+    if (!Array.isArray(prefixes)) return { ok: false, bad: '(no "prefixes")' };
+    ranges = prefixes.map((p) =>
+      String(
+        (p as Record<string, unknown>)?.ipv4Prefix ??
+          (p as Record<string, unknown>)?.ipv6Prefix ?? "",
+      )
+    );
+  } else {
+    ranges = trimmed.split(/[\s,]+/).filter(Boolean);
+  }
+  const bad = ranges.find((r) => !isCidr(r));
+  if (bad !== undefined) return { ok: false, bad: bad || "(empty entry)" };
+  if (ranges.length === 0) return { ok: false, bad: "(no ranges)" };
+  return { ok: true, ranges };
+}
+
+/** Refuses requests from outside `ranges` with a 403 JSON body. */
+export function allowlist(
+  ranges: readonly string[],
+  address: (c: Context) => string,
+  render: (c: Context) => Response,
+): MiddlewareHandler {
+  return ipRestriction(
+    address,
+    { allowList: [...ranges] },
+    (_, c) => render(c),
+  );
+}
+
+/** A rate-limit decision. */
+export type RateDecision = { ok: true } | { ok: false; retryAfter: number };
+
+/**
+ * Fixed-window rate limits in KV: `["rate", bucket, id, window]` counts the
+ * requests of one window. A check is one read and, when allowed, one atomic
+ * check-and-set (retried if another instance counted at the same moment), so
+ * no request is ever left uncounted.
+ */
+export class RateLimiter {
+  readonly #kv: Deno.Kv;
+  readonly #now: () => number;
+
+  constructor(kv: Deno.Kv, now: () => number) {
+    this.#kv = kv;
+    this.#now = now;
+  }
+
+  /** Counts one request of `id` in `bucket`; refuses past `limit` per `windowSeconds`. */
+  async hit(
+    bucket: string,
+    id: string,
+    limit: number,
+    windowSeconds: number,
+  ): Promise<RateDecision> {
+    const windowMs = windowSeconds * 1000;
+    const now = this.#now();
+    const window = Math.floor(now / windowMs);
+    const key = ["rate", bucket, id, window];
+    for (;;) {
+      const seen = await this.#kv.get<number>(key);
+      const count = seen.value ?? 0;
+      if (count >= limit) {
+        const left = ((window + 1) * windowMs - now) / 1000;
+        return { ok: false, retryAfter: Math.max(1, Math.ceil(left)) };
+      }
+      // expireIn is cleanup only; the window index in the key decides.
+      const done = await this.#kv.atomic().check(seen)
+        .set(key, count + 1, { expireIn: windowMs * 2 }).commit();
+      if (done.ok) return { ok: true };
+    }
+  }
+}
+
+/** Options for {@linkcode rateLimit}. */
+export interface RateLimitOptions {
+  bucket: string;
+  limit: number;
+  windowSeconds: number;
+  /** Whom to count: an address, a client, a user. */
+  id: (c: Context) => string;
+  /** The 429 body; `Retry-After` is set already. */
+  render: (c: Context, retryAfter: number) => Response;
+}
+
+/** Middleware that applies one rate limit. */
+export function rateLimit(
+  limiter: RateLimiter,
+  options: RateLimitOptions,
+): MiddlewareHandler {
+  return async function limited(c, next) {
+    const decision = await limiter.hit(
+      options.bucket,
+      options.id(c),
+      options.limit,
+      options.windowSeconds,
+    );
+    if (!decision.ok) {
+      c.header("Retry-After", String(decision.retryAfter));
+      return options.render(c, decision.retryAfter);
+    }
+    return await next();
+  };
+}

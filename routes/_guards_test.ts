@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import {
+  allowlist,
+  clientAddress,
+  isCidr,
+  parseAllowlist,
+  rateLimit,
+  RateLimiter,
+} from "./_guards.ts";
+
+Deno.test("parseAllowlist() reads CIDR lists and OpenAI's published prefixes format", () => {
+  assert.deepEqual(parseAllowlist("10.0.0.0/8, 192.168.1.7 2001:db8::/32"), {
+    ok: true,
+    ranges: ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"],
+  });
+  const openai = JSON.stringify({
+    creationTime: "2026-11-01T00:00:00Z",
+    prefixes: [{ ipv4Prefix: "23.102.140.112/28" }, {
+      ipv6Prefix: "2603:1030::/32",
+    }],
+  });
+  assert.deepEqual(parseAllowlist(openai), {
+    ok: true,
+    ranges: ["23.102.140.112/28", "2603:1030::/32"],
+  });
+  for (
+    const bad of [
+      "10.0.0.0/33",
+      "300.1.1.1",
+      "abc",
+      "",
+      "{",
+      '{"prefixes":[{}]}',
+      "2001:db8::/129",
+    ]
+  ) {
+    assert.equal(parseAllowlist(bad).ok, false, bad);
+  }
+});
+
+Deno.test("isCidr() accepts addresses and ranges of both families only", () => {
+  for (
+    const ok of [
+      "1.2.3.4",
+      "0.0.0.0/0",
+      "::1",
+      "::/0",
+      "2001:db8::1/128",
+      "::ffff:1.2.3.4",
+    ]
+  ) {
+    assert.ok(isCidr(ok), ok);
+  }
+  for (
+    const bad of [
+      "1.2.3",
+      "1.2.3.4/",
+      "1.2.3.4/40",
+      "gg::1",
+      "1:2",
+      "::1/200",
+      "localhost",
+    ]
+  ) {
+    assert.ok(!isCidr(bad), bad);
+  }
+});
+
+Deno.test("allowlist() lets listed addresses through and refuses others with the renderer", async () => {
+  const app = new Hono();
+  app.use(
+    allowlist(
+      ["10.0.0.0/8", "2001:db8::/32"],
+      clientAddress(null),
+      (c) => c.json({ error: "forbidden" }, 403),
+    ),
+  );
+  app.get("/", (c) => c.text("ok"));
+  const from = (hostname: string) =>
+    app.request("/", {}, {
+      remoteAddr: { transport: "tcp", hostname, port: 1 },
+    });
+  assert.equal((await from("10.1.2.3")).status, 200);
+  assert.equal((await from("2001:db8::5")).status, 200);
+  const refused = await from("11.0.0.1");
+  assert.equal(refused.status, 403);
+  assert.deepEqual(await refused.json(), { error: "forbidden" });
+});
+
+Deno.test("clientAddress() ignores forwarded headers unless told to trust one, then takes the last hop", async () => {
+  const app = new Hono();
+  app.get("/plain", (c) => c.text(clientAddress(null)(c)));
+  app.get("/proxied", (c) => c.text(clientAddress("X-Forwarded-For")(c)));
+  const init = { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.9" } };
+  const env = {
+    remoteAddr: { transport: "tcp", hostname: "10.0.0.1", port: 1 },
+  };
+  assert.equal(
+    await (await app.request("/plain", init, env)).text(),
+    "10.0.0.1",
+  );
+  assert.equal(
+    await (await app.request("/proxied", init, env)).text(),
+    "203.0.113.9",
+  );
+});
+
+Deno.test("RateLimiter counts per window and answers Retry-After until the window ends", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  let now = Date.UTC(2026, 10, 23, 12, 0, 10);
+  const limiter = new RateLimiter(kv, () => now);
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(await limiter.hit("b", "me", 3, 60), { ok: true });
+  }
+  assert.deepEqual(await limiter.hit("b", "me", 3, 60), {
+    ok: false,
+    retryAfter: 50,
+  });
+  assert.deepEqual(
+    await limiter.hit("b", "you", 3, 60),
+    { ok: true },
+    "per id",
+  );
+  now += 50_000;
+  assert.deepEqual(
+    await limiter.hit("b", "me", 3, 60),
+    { ok: true },
+    "next window",
+  );
+});
+
+Deno.test("RateLimiter never undercounts concurrent requests", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  const limiter = new RateLimiter(kv, () => 0);
+  const decisions = await Promise.all(
+    Array.from({ length: 50 }, () => limiter.hit("b", "x", 20, 60)),
+  );
+  assert.equal(decisions.filter((d) => d.ok).length, 20);
+});
+
+Deno.test("rateLimit() answers with the renderer and Retry-After when over the limit", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  const app = new Hono();
+  app.use(rateLimit(new RateLimiter(kv, () => 0), {
+    bucket: "t",
+    limit: 1,
+    windowSeconds: 10,
+    id: () => "one",
+    render: (c) => c.json({ error: "slow_down" }, 429),
+  }));
+  app.get("/", (c) => c.text("ok"));
+  assert.equal((await app.request("/")).status, 200);
+  const res = await app.request("/");
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("retry-after"), "10");
+  assert.deepEqual(await res.json(), { error: "slow_down" });
+});
