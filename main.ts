@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { ConfigError, type Env, loadConfig } from "./config.ts";
@@ -20,8 +20,14 @@ import { buildProviders } from "./auth/providers/mod.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { authorizeRoutes } from "./routes/authorize.tsx";
 import { tokenRoutes } from "./routes/token.ts";
-import { type ApiEnv, apiError, bearerAuth, meRoutes } from "./routes/api.ts";
+import { type ApiEnv, apiError, bearerAuth } from "./routes/api.ts";
+import { gameRoutes } from "./routes/game.ts";
+import { docsRoutes, openApiDocument } from "./routes/docs.ts";
+import { Game } from "./game/game.ts";
 import { STYLESHEET } from "./views/style.ts";
+import { ErrorPage } from "./views/layout.tsx";
+import { renderPage } from "./routes/_page.ts";
+import { guardKv, StorageUnavailable } from "./kv.ts";
 
 /**
  * Builds the whole application from its dependencies.
@@ -36,7 +42,9 @@ export function createApp(deps: Deps): Hono {
   const { config, log } = deps;
   const keyring = deps.keyring ?? new Keyring(config.sealKeys);
   const tokens = new Tokens(keyring, deps.now);
-  const store = new RevocationStore(deps.kv, deps.now);
+  // Every KV failure becomes StorageUnavailable: 503, never a 500.
+  const kv = guardKv(deps.kv);
+  const store = new RevocationStore(kv, deps.now);
   const server = new AuthorizationServer(tokens, store, log);
   const providers = buildProviders(config);
 
@@ -68,7 +76,7 @@ export function createApp(deps: Deps): Hono {
     });
   });
 
-  app.route("/", healthRoutes(deps));
+  app.route("/", healthRoutes({ kv, log }));
   app.get("/assets/style.css", (c) => {
     c.header("Cache-Control", "public, max-age=86400");
     c.header("Content-Type", "text/css; charset=utf-8");
@@ -77,21 +85,40 @@ export function createApp(deps: Deps): Hono {
   app.route("/", authorizeRoutes({ config, tokens, server, providers, log }));
   app.route("/", tokenRoutes({ config, server, log }));
 
-  const api = new Hono<ApiEnv>();
-  api.use("/api/*", bearerAuth(server, config, log));
-  api.route("/", meRoutes(server));
-  api.all(
+  const game = new Game(kv, tokens, deps.now);
+  const eraseUser = async (sub: string) => {
+    await store.eraseUser(sub);
+  };
+  const api = gameRoutes({ game, server, eraseUser });
+  app.route("/", docsRoutes(config, openApiDocument(api, config)));
+  app.use("/api/*", bearerAuth(server, config, log));
+  app.route("/", api);
+  app.all(
     "/api/*",
     (c) => apiError(c, 404, "not_found", "No such API operation."),
   );
-  app.route("/", api);
 
   app.notFound((c) =>
     c.json({ error: "not_found", message: "No such route." }, 404)
   );
   app.onError((err, c) => {
     if (err instanceof OAuthError) return oauthErrorResponse(err);
-    if (err instanceof HTTPException) return err.getResponse();
+    if (err instanceof StorageUnavailable) {
+      log("error", "storage unavailable", {
+        route: c.req.routePath,
+        error: err.message,
+      });
+      return unavailable(c);
+    }
+    if (err instanceof HTTPException) {
+      // Framework-raised errors (malformed JSON, …) speak JSON like the rest.
+      if (err.res) return err.getResponse();
+      c.header("Cache-Control", "no-store");
+      return c.json(
+        { error: "bad_request", message: err.message || "Bad request." },
+        err.status,
+      );
+    }
     log("error", "unhandled error", {
       route: c.req.routePath,
       error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
@@ -102,6 +129,36 @@ export function createApp(deps: Deps): Hono {
     );
   });
   return app;
+}
+
+/** 503 with `Retry-After`, in the shape the route speaks. */
+function unavailable(c: Context): Response | Promise<Response> {
+  c.header("Retry-After", "5");
+  c.header("Cache-Control", "no-store");
+  const path = c.req.path;
+  if (path === "/oauth/token" || path === "/oauth/revoke") {
+    return oauthErrorResponse(
+      new OAuthError(
+        "temporarily_unavailable",
+        "The service is briefly unavailable; try again in a few seconds.",
+      ),
+    );
+  }
+  if (path.startsWith("/oauth/") || path.startsWith("/login/")) {
+    return renderPage(
+      c,
+      ErrorPage({
+        title: "Briefly unavailable",
+        message: "We could not complete the sign-in just now.",
+        next: "Wait a few seconds, then go back to ChatGPT and try again.",
+      }),
+      { status: 503 },
+    );
+  }
+  return c.json({
+    error: "temporarily_unavailable",
+    message: "The service is briefly unavailable; try again in a few seconds.",
+  }, 503);
 }
 
 /** Options for {@linkcode start}. */

@@ -15,6 +15,7 @@
  * @module
  */
 import { LIFETIME } from "./tokens.ts";
+import { deleteAll, keysUnder } from "../kv.ts";
 
 /** A refresh-token family: one sign-in, rotated on every refresh. */
 export interface Family {
@@ -140,6 +141,21 @@ export class RevocationStore {
       expireIn: LIFETIME.refresh * 1000,
     });
     this.#remember(this.#users, sub, before);
+  }
+
+  /**
+   * Deletes every key of `sub` here: its refresh families and its revocation
+   * record. A missing family counts as revoked, so this revokes too.
+   */
+  async eraseUser(sub: string): Promise<void> {
+    await deleteAll(this.#kv, [
+      keys.userRevoked(sub),
+      ...await keysUnder(this.#kv, keys.families(sub)),
+    ]);
+    for (const key of this.#families.keys()) {
+      if (key.startsWith(`${sub}\n`)) this.#families.delete(key);
+    }
+    this.#users.delete(sub);
   }
 
   /** When `sub` was last revoked (ms), or `null`. Read from KV. */

@@ -79,11 +79,10 @@ export interface UpstreamClaims extends Stamp {
   refresh_token: string;
 }
 
-/** A game round handle. */
+/** A game round handle: whose round, and which. The round itself lives in KV. */
 export interface RoundClaims extends Stamp {
   sub: string;
-  category: string;
-  word: number;
+  rid: string;
 }
 
 /** The claims each purpose carries. */
@@ -132,7 +131,7 @@ const SHAPES: Readonly<Record<Purpose, Shape>> = {
     optStr(c.code_challenge) && optStr(c.provider) &&
     optStr(c.upstream_state) && optStr(c.nonce) && optStr(c.verifier),
   upstream: (c) => str(c.sub) && str(c.provider) && str(c.refresh_token),
-  round: (c) => str(c.sub) && str(c.category) && int(c.word),
+  round: (c) => str(c.sub) && str(c.rid),
 };
 
 /** Why a token was refused. For server logs only, never for the wire. */

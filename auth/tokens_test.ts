@@ -38,7 +38,7 @@ const samples: { [P in (typeof PURPOSES)[number]]: Unstamped<P> } = {
     state: "xyz",
   },
   upstream: { sub: "google:1", provider: "google", refresh_token: "1//abc" },
-  round: { sub: "dev:alice", category: "animals", word: 3 },
+  round: { sub: "dev:alice", rid: "r1" },
 };
 
 Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async () => {

@@ -1,10 +1,10 @@
 /**
- * The bearer-protected API under `/api/*`: the guard, `/api/me` and sign-out.
- * API errors are rendered in one place, {@linkcode apiError}.
+ * The bearer guard for `/api/*`, and the one place API errors are rendered,
+ * {@linkcode apiError}.
  *
  * @module
  */
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { Log } from "../deps.ts";
 import { OAuthError } from "../auth/errors.ts";
@@ -80,18 +80,4 @@ export function bearerAuth(
     c.header("Cache-Control", "no-store");
     return await next();
   };
-}
-
-/** Builds `/api/me` and `/api/me/signout`; mounted behind {@linkcode bearerAuth}. */
-export function meRoutes(server: AuthorizationServer): Hono<ApiEnv> {
-  const app = new Hono<ApiEnv>();
-  app.get("/api/me", (c) => {
-    const { sub, scope } = c.get("user");
-    return c.json({ id: sub, scope });
-  });
-  app.post("/api/me/signout", async (c) => {
-    await server.revokeUser(c.get("user").sub);
-    return c.json({ signed_out: true });
-  });
-  return app;
 }

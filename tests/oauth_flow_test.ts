@@ -32,7 +32,11 @@ Deno.test("whole flow with body credentials: authorize → dev sign-in → code 
 
   const me = await api(t, "/api/me", tokens.access_token);
   assert.equal(me.status, 200);
-  assert.deepEqual(await me.json(), { id: "dev:alice", scope: "game" });
+  assert.deepEqual(await me.json(), {
+    id: "dev:alice",
+    scope: "game",
+    name: null,
+  });
 
   const refreshed = await refresh(t, tokens.refresh_token);
   assert.equal(refreshed.status, 200);
@@ -62,7 +66,11 @@ Deno.test("whole flow with HTTP Basic credentials", async () => {
   const params = await signIn(t, { login: "bob" });
   const tokens = await exchange(t, params.get("code")!, { auth: "basic" });
   const me = await api(t, "/api/me", tokens.access_token);
-  assert.deepEqual(await me.json(), { id: "dev:bob", scope: "game" });
+  assert.deepEqual(await me.json(), {
+    id: "dev:bob",
+    scope: "game",
+    name: null,
+  });
   const res = await refresh(t, tokens.refresh_token, "basic");
   assert.equal(res.status, 200);
   const revoke = await postForm(t, "/oauth/revoke", {

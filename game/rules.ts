@@ -1,0 +1,81 @@
+/**
+ * The rules of the game as pure functions: matching guesses, points,
+ * nicknames. No Hono, no KV.
+ *
+ * @module
+ */
+
+/** Wrong guesses a round allows; the next one ends it. */
+export const MAX_WRONG = 5;
+/** Points for a word solved on its first clue with no wrong guess. */
+export const BASE_POINTS = 100;
+/** What each clue after the first costs. */
+export const CLUE_COST = 20;
+/** What each wrong guess costs. */
+export const WRONG_COST = 15;
+/** A solved word is always worth something. */
+export const MIN_POINTS = 10;
+
+/**
+ * Folds a guess or word for comparison: Unicode-normalised, accents
+ * stripped, lower case, surrounding space trimmed ("  Éléphant " → "elephant").
+ */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
+}
+
+/** Whether `guess` names `word`, ignoring case, accents and surrounding space. */
+export function matches(guess: string, word: string): boolean {
+  return fold(guess) === fold(word);
+}
+
+/** Points for solving with `clues` clues shown and `wrong` wrong guesses. */
+export function points(clues: number, wrong: number): number {
+  return Math.max(
+    MIN_POINTS,
+    BASE_POINTS - CLUE_COST * Math.max(0, clues - 1) - WRONG_COST * wrong,
+  );
+}
+
+/** A nickname check: the cleaned name, or why it was refused. */
+export type NicknameCheck =
+  | { ok: true; nickname: string }
+  | { ok: false; message: string };
+
+const NICKNAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]| (?! ))*$/u;
+
+/**
+ * Validates a leaderboard nickname: 3–20 letters, digits, single spaces,
+ * `_`, `.` or `-`, starting with a letter or digit. No `@` (no e-mail
+ * addresses on a public board), and the anonymous `Player-` prefix is
+ * reserved.
+ */
+export function checkNickname(input: string): NicknameCheck {
+  const nickname = input.normalize("NFC").trim();
+  const length = [...nickname].length;
+  if (length < 3 || length > 20) {
+    return { ok: false, message: "A nickname has 3 to 20 characters." };
+  }
+  if (!NICKNAME.test(nickname) || nickname.endsWith(" ")) {
+    return {
+      ok: false,
+      message:
+        "Use letters, digits, single spaces, '_', '.' or '-', starting with a letter or digit.",
+    };
+  }
+  if (/^player-/i.test(nickname)) {
+    return {
+      ok: false,
+      message: "Nicknames starting with 'Player-' are reserved.",
+    };
+  }
+  return { ok: true, nickname };
+}
+
+/** An anonymous leaderboard handle, random so it says nothing about the person. */
+export function anonymousHandle(random: Uint8Array): string {
+  const n =
+    ((random[0] ?? 0) << 16 | (random[1] ?? 0) << 8 | (random[2] ?? 0)) %
+    1_000_000;
+  return `Player-${String(n).padStart(6, "0")}`;
+}

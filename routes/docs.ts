@@ -1,0 +1,60 @@
+/**
+ * Public documents for the GPT builder: `/openapi.json` (generated from the
+ * same zod definitions that validate requests) and `/gpt/instructions`.
+ *
+ * @module
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import type { Config } from "../config.ts";
+import { SCOPES } from "../auth/scope.ts";
+import { gptInstructions } from "../game/instructions.ts";
+import type { ApiEnv } from "./api.ts";
+
+/** Builds the OpenAPI 3.1 document for `api`. */
+export function openApiDocument(
+  api: OpenAPIHono<ApiEnv>,
+  config: Config,
+): Record<string, unknown> {
+  api.openAPIRegistry.registerComponent("securitySchemes", "oauth2", {
+    type: "oauth2",
+    flows: {
+      authorizationCode: {
+        authorizationUrl: `${config.publicUrl}/oauth/authorize`,
+        tokenUrl: `${config.publicUrl}/oauth/token`,
+        refreshUrl: `${config.publicUrl}/oauth/token`,
+        scopes: { ...SCOPES },
+      },
+    },
+  });
+  return api.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Words with Chat",
+      version: "1.0.0",
+      description:
+        "A word-guessing game for a signed-in player. The server holds every round and checks every guess.",
+    },
+    servers: [{ url: config.publicUrl }],
+    security: [{ oauth2: ["game"] }],
+  }) as unknown as Record<string, unknown>;
+}
+
+/** Serves `/openapi.json` and `/gpt/instructions`. */
+export function docsRoutes(
+  config: Config,
+  document: Record<string, unknown>,
+): Hono {
+  const instructions = gptInstructions(config.publicUrl);
+  const body = JSON.stringify(document);
+  return new Hono()
+    .get("/openapi.json", (c) => {
+      c.header("Cache-Control", "public, max-age=300");
+      c.header("Access-Control-Allow-Origin", "*");
+      return c.body(body, 200, { "Content-Type": "application/json" });
+    })
+    .get("/gpt/instructions", (c) => {
+      c.header("Cache-Control", "public, max-age=300");
+      return c.text(instructions);
+    });
+}

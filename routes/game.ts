@@ -1,0 +1,414 @@
+/**
+ * The game API under `/api/`, defined once with zod: the same schemas
+ * validate requests and generate `/openapi.json`, so the published spec
+ * cannot drift from the handlers. Every route here sits behind the bearer
+ * guard mounted on `/api/*`.
+ *
+ * @module
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AuthorizationServer } from "../auth/server.ts";
+import { type Game, type RoundProblem } from "../game/game.ts";
+import { checkNickname, MAX_WRONG } from "../game/rules.ts";
+import { CATEGORIES, isCategory, WORDS } from "../game/words.ts";
+import { type ApiEnv, apiError } from "./api.ts";
+
+const Problem = z.object({
+  error: z.string().openapi({ example: "round_not_found" }),
+  message: z.string().openapi({ example: "No such round; start a new one." }),
+}).openapi("Problem");
+
+const RoundHandle = z.string().min(1).max(4096).openapi({
+  description: "The round handle returned by startRound.",
+  example: "wwc_round.AQJrMS…",
+});
+
+const RoundView = z.object({
+  round: RoundHandle,
+  category: z.enum(CATEGORIES),
+  letters: z.number().int().openapi({ description: "Length of the word." }),
+  clue: z.string().openapi({ description: "The latest clue." }),
+  clues_used: z.number().int(),
+  clues_left: z.number().int(),
+  attempts_left: z.number().int(),
+  points_available: z.number().int().openapi({
+    description: "Points a correct guess would score now.",
+  }),
+}).openapi("Round");
+
+const GuessResult = z.object({
+  correct: z.boolean(),
+  score: z.number().int().openapi({ description: "The player's total score." }),
+  attempts_left: z.number().int(),
+  points: z.number().int().optional().openapi({
+    description: "Points this guess scored.",
+  }),
+  word: z.string().optional().openapi({
+    description: "The word, revealed once the round is over.",
+  }),
+}).openapi("GuessResult");
+
+const Standing = z.object({
+  rank: z.number().int(),
+  name: z.string(),
+  score: z.number().int(),
+}).openapi("Standing");
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+const body = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+const problems = {
+  400: json(Problem, "The request is invalid; the message names the field."),
+  401: json(Problem, "Not signed in, or the session has ended."),
+};
+const roundProblems = {
+  ...problems,
+  404: json(Problem, "No such round (it may have expired)."),
+  409: json(Problem, "The round is already over."),
+};
+/** ChatGPT asks before "consequential" calls; game moves need no prompt. */
+const notConsequential = { "x-openai-isConsequential": false };
+
+const routes = {
+  listCategories: createRoute({
+    method: "get",
+    path: "/api/words",
+    operationId: "listCategories",
+    summary: "List the word categories a round can be played in.",
+    ...notConsequential,
+    responses: {
+      200: json(
+        z.object({
+          categories: z.array(z.object({
+            name: z.enum(CATEGORIES),
+            words: z.number().int(),
+          })),
+        }),
+        "The categories.",
+      ),
+      ...problems,
+    },
+  }),
+  getWords: createRoute({
+    method: "get",
+    path: "/api/words/{category}",
+    operationId: "getWords",
+    summary:
+      "List every word of a category (not which one a round uses). Unknown categories get 404 with the valid ones.",
+    ...notConsequential,
+    request: {
+      params: z.object({
+        category: z.string().max(64).openapi({
+          param: {
+            name: "category",
+            in: "path",
+            description: "animals, places or colors",
+          },
+          example: "animals",
+        }),
+      }),
+    },
+    responses: {
+      200: json(
+        z.object({ category: z.enum(CATEGORIES), words: z.array(z.string()) }),
+        "The words.",
+      ),
+      ...problems,
+      404: json(
+        Problem.extend({ categories: z.array(z.string()) }),
+        "Unknown category.",
+      ),
+    },
+  }),
+  startRound: createRoute({
+    method: "post",
+    path: "/api/rounds",
+    operationId: "startRound",
+    summary:
+      "Start a round: the server picks a secret word in the category and returns a round handle, the word's length and a first clue.",
+    ...notConsequential,
+    request: body(z.object({ category: z.enum(CATEGORIES) })),
+    responses: { 201: json(RoundView, "The new round."), ...problems },
+  }),
+  getClue: createRoute({
+    method: "post",
+    path: "/api/rounds/clue",
+    operationId: "getClue",
+    summary:
+      "Reveal the next clue of a round. Each extra clue lowers the points a correct guess scores.",
+    ...notConsequential,
+    request: body(z.object({ round: RoundHandle })),
+    responses: {
+      200: json(RoundView, "The round with its next clue."),
+      ...roundProblems,
+    },
+  }),
+  submitGuess: createRoute({
+    method: "post",
+    path: "/api/rounds/guess",
+    operationId: "submitGuess",
+    summary:
+      `Send the person's guess exactly as they said it. The server checks it; ${MAX_WRONG} wrong guesses end the round. Returns whether it was right and the total score.`,
+    ...notConsequential,
+    request: body(
+      z.object({
+        round: RoundHandle,
+        guess: z.string().min(1).max(64).openapi({
+          description: "The person's guess, unchanged.",
+          example: "giraffe",
+        }),
+      }),
+    ),
+    responses: { 200: json(GuessResult, "The verdict."), ...roundProblems },
+  }),
+  giveUp: createRoute({
+    method: "post",
+    path: "/api/rounds/giveup",
+    operationId: "giveUp",
+    summary:
+      "Give up a round: it ends without points and the word is revealed.",
+    ...notConsequential,
+    request: body(z.object({ round: RoundHandle })),
+    responses: {
+      200: json(
+        z.object({ word: z.string(), score: z.number().int() }),
+        "The word and the unchanged score.",
+      ),
+      ...roundProblems,
+    },
+  }),
+  getScore: createRoute({
+    method: "get",
+    path: "/api/score",
+    operationId: "getScore",
+    summary: "Get the signed-in player's total score.",
+    ...notConsequential,
+    responses: {
+      200: json(z.object({ score: z.number().int() }), "The score."),
+      ...problems,
+    },
+  }),
+  getLeaderboard: createRoute({
+    method: "get",
+    path: "/api/leaderboard",
+    operationId: "getLeaderboard",
+    summary:
+      "Get the top 10 players by nickname and the signed-in player's own rank (null before their first point).",
+    ...notConsequential,
+    responses: {
+      200: json(
+        z.object({ top: z.array(Standing), you: Standing.nullable() }),
+        "The leaderboard.",
+      ),
+      ...problems,
+    },
+  }),
+  getMe: createRoute({
+    method: "get",
+    path: "/api/me",
+    operationId: "getMe",
+    summary:
+      "Get the signed-in player's id, granted scope and leaderboard name.",
+    ...notConsequential,
+    responses: {
+      200: json(
+        z.object({
+          id: z.string(),
+          scope: z.string(),
+          name: z.string().nullable(),
+        }),
+        "The player.",
+      ),
+      ...problems,
+    },
+  }),
+  setNickname: createRoute({
+    method: "put",
+    path: "/api/me/nickname",
+    operationId: "setNickname",
+    summary:
+      "Set the nickname shown on the leaderboard: 3–20 letters, digits, spaces, '_', '.' or '-'.",
+    ...notConsequential,
+    request: body(
+      z.object({
+        nickname: z.string().min(1).max(64).openapi({ example: "Word Wizard" }),
+      }),
+    ),
+    responses: {
+      200: json(z.object({ nickname: z.string() }), "The nickname."),
+      ...problems,
+    },
+  }),
+  signOut: createRoute({
+    method: "post",
+    path: "/api/me/signout",
+    operationId: "signOut",
+    summary: "Sign out everywhere: every token of this player stops working.",
+    responses: {
+      200: json(z.object({ signed_out: z.literal(true) }), "Signed out."),
+      ...problems,
+    },
+  }),
+  deleteMe: createRoute({
+    method: "delete",
+    path: "/api/me",
+    operationId: "deleteMyData",
+    summary:
+      "Erase all of the player's data (score, rounds, nickname, stored sign-in) and sign them out.",
+    responses: {
+      200: json(z.object({ deleted: z.literal(true) }), "Erased."),
+      ...problems,
+    },
+  }),
+};
+
+/** Renders a round problem as a typed response (404 or 409). */
+function roundProblem(c: Context, p: RoundProblem) {
+  c.header("Cache-Control", "no-store");
+  switch (p.problem) {
+    case "not_found":
+      return c.json({
+        error: "round_not_found",
+        message: "No such round (it may have expired); start a new one.",
+      }, 404);
+    case "finished":
+      return c.json({
+        error: "round_over",
+        message: `This round is over (${
+          p.status.replace("_", " ")
+        }); start a new one.`,
+        word: p.word,
+      }, 409);
+    case "no_more_clues":
+      return c.json({
+        error: "no_more_clues",
+        message: "Every clue has been shown.",
+      }, 409);
+  }
+}
+
+/** What the game routes need. */
+export interface GameDeps {
+  game: Game;
+  server: AuthorizationServer;
+  /** Erases everything of `sub` outside the game (tokens, upstream sign-in). */
+  eraseUser: (sub: string) => Promise<void>;
+}
+
+/** Builds the API; mount it behind the bearer guard. */
+export function gameRoutes({ game, server, eraseUser }: GameDeps) {
+  const app = new OpenAPIHono<ApiEnv>({
+    defaultHook(result, c) {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const field = issue?.path.join(".") || "body";
+      return apiError(
+        c,
+        400,
+        "invalid_request",
+        `${field}: ${issue?.message ?? "invalid"}`,
+        { field },
+      );
+    },
+  });
+
+  app.openapi(routes.listCategories, (c) =>
+    c.json({
+      categories: CATEGORIES.map((name) => ({
+        name,
+        words: WORDS[name].length,
+      })),
+    }, 200));
+
+  app.openapi(routes.getWords, (c) => {
+    const { category } = c.req.valid("param");
+    if (!isCategory(category)) {
+      return c.json({
+        error: "unknown_category",
+        message: `No category "${category}". Try one of: ${
+          CATEGORIES.join(", ")
+        }.`,
+        categories: [...CATEGORIES],
+      }, 404);
+    }
+    return c.json({
+      category,
+      words: WORDS[category].map((w) => w.word),
+    }, 200);
+  });
+
+  app.openapi(routes.startRound, async (c) => {
+    const { category } = c.req.valid("json");
+    return c.json(await game.start(c.get("user").sub, category), 201);
+  });
+
+  app.openapi(routes.getClue, async (c) => {
+    const result = await game.clue(
+      c.get("user").sub,
+      c.req.valid("json").round,
+    );
+    return "problem" in result ? roundProblem(c, result) : c.json(result, 200);
+  });
+
+  app.openapi(routes.submitGuess, async (c) => {
+    const { round, guess } = c.req.valid("json");
+    const result = await game.guess(c.get("user").sub, round, guess);
+    return "problem" in result ? roundProblem(c, result) : c.json(result, 200);
+  });
+
+  app.openapi(routes.giveUp, async (c) => {
+    const result = await game.giveUp(
+      c.get("user").sub,
+      c.req.valid("json").round,
+    );
+    return "problem" in result ? roundProblem(c, result) : c.json(result, 200);
+  });
+
+  app.openapi(
+    routes.getScore,
+    async (c) => c.json({ score: await game.score(c.get("user").sub) }, 200),
+  );
+
+  app.openapi(
+    routes.getLeaderboard,
+    async (c) => c.json(await game.leaderboard(c.get("user").sub), 200),
+  );
+
+  app.openapi(routes.getMe, async (c) => {
+    const { sub, scope } = c.get("user");
+    return c.json({ id: sub, scope, name: await game.displayName(sub) }, 200);
+  });
+
+  app.openapi(routes.setNickname, async (c) => {
+    const checked = checkNickname(c.req.valid("json").nickname);
+    if (!checked.ok) {
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        error: "invalid_request",
+        message: `nickname: ${checked.message}`,
+        field: "nickname",
+      }, 400);
+    }
+    await game.setNickname(c.get("user").sub, checked.nickname);
+    return c.json({ nickname: checked.nickname }, 200);
+  });
+
+  app.openapi(routes.signOut, async (c) => {
+    await server.revokeUser(c.get("user").sub);
+    return c.json({ signed_out: true as const }, 200);
+  });
+
+  app.openapi(routes.deleteMe, async (c) => {
+    const { sub } = c.get("user");
+    await game.erase(sub);
+    await eraseUser(sub);
+    return c.json({ deleted: true as const }, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,413 @@
+import assert from "node:assert/strict";
+import { Tokens } from "../auth/tokens.ts";
+import { gameKeys, type RoundState } from "../game/game.ts";
+import { points } from "../game/rules.ts";
+import { WORDS } from "../game/words.ts";
+import { type TestApp, testApp } from "./_app.ts";
+import { api, ORIGIN, refresh, tokensFor } from "./_flow.ts";
+import { keyring } from "./_keys.ts";
+
+interface Player {
+  sub: string;
+  token: string;
+  refresh: string;
+}
+
+async function player(t: TestApp, login = "alice"): Promise<Player> {
+  const tokens = await tokensFor(t, login);
+  return {
+    sub: `dev:${login}`,
+    token: tokens.access_token,
+    refresh: tokens.refresh_token,
+  };
+}
+
+function call(
+  t: TestApp,
+  p: Player,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
+  return api(t, path, p.token, {
+    method,
+    ...(body === undefined ? {} : {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  });
+}
+
+async function start(t: TestApp, p: Player, category = "animals") {
+  const res = await call(t, p, "POST", "/api/rounds", { category });
+  assert.equal(res.status, 201, await res.clone().text());
+  return await res.json();
+}
+
+/** The secret word, read the way only a test can: open the handle, read KV. */
+async function secret(t: TestApp, handle: string): Promise<string> {
+  const opened = await new Tokens(keyring, t.now).open("round", handle);
+  assert.ok(opened.ok);
+  const state = (await t.kv.get<RoundState>(
+    gameKeys.round(opened.claims.sub, opened.claims.rid),
+  )).value!;
+  return WORDS[state.category][state.word]!.word;
+}
+
+function guess(t: TestApp, p: Player, round: string, text: string) {
+  return call(t, p, "POST", "/api/rounds/guess", { round, guess: text });
+}
+
+Deno.test("game: categories and word banks are served; an unknown category is a 404 listing the valid ones", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const list = await (await call(t, p, "GET", "/api/words")).json();
+  assert.deepEqual(list.categories.map((c: { name: string }) => c.name), [
+    "animals",
+    "places",
+    "colors",
+  ]);
+  for (const category of ["animals", "places", "colors"]) {
+    const res = await call(t, p, "GET", `/api/words/${category}`);
+    const body = await res.json();
+    assert.equal(body.category, category);
+    assert.ok(body.words.length >= 50);
+  }
+  const unknown = await call(t, p, "GET", "/api/words/fruits");
+  assert.equal(unknown.status, 404);
+  const body = await unknown.json();
+  assert.deepEqual(body.categories, ["animals", "places", "colors"]);
+  assert.match(body.message, /animals, places, colors/);
+});
+
+Deno.test("game: a round starts with a handle, the word length and a first clue, never the word", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p, "places");
+  assert.ok(round.round.startsWith("wwc_round."));
+  assert.equal(round.category, "places");
+  const word = await secret(t, round.round);
+  assert.equal(round.letters, word.length);
+  assert.equal(round.clue, WORDS.places.find((w) => w.word === word)!.clues[0]);
+  assert.equal(round.attempts_left, 5);
+  assert.equal(round.points_available, 100);
+  assert.ok(!JSON.stringify(round).toLowerCase().includes(`"${word}"`));
+});
+
+Deno.test("game: a correct guess scores once, ignoring case, accents and surrounding space; later guesses are 409", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p);
+  const word = await secret(t, round.round);
+  const shouted = `  ${word.toUpperCase().replace("E", "É")} `;
+  const res = await guess(t, p, round.round, shouted);
+  assert.equal(res.status, 200);
+  const verdict = await res.json();
+  assert.equal(verdict.correct, true);
+  assert.equal(verdict.points, 100);
+  assert.equal(verdict.score, 100);
+  assert.equal(verdict.word, word);
+  const again = await guess(t, p, round.round, word);
+  assert.equal(again.status, 409);
+  assert.equal((await again.json()).error, "round_over");
+  const score = await (await call(t, p, "GET", "/api/score")).json();
+  assert.deepEqual(score, { score: 100 }, "a solved round cannot score again");
+});
+
+Deno.test("game: clues and wrong guesses lower the points", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p);
+  const clue = await call(t, p, "POST", "/api/rounds/clue", {
+    round: round.round,
+  });
+  assert.equal(clue.status, 200);
+  const view = await clue.json();
+  assert.equal(view.clues_used, 2);
+  assert.notEqual(view.clue, round.clue);
+  assert.equal(view.points_available, points(2, 0));
+  const wrong = await (await guess(t, p, round.round, "zzzz")).json();
+  assert.deepEqual(wrong, { correct: false, score: 0, attempts_left: 4 });
+  const right =
+    await (await guess(t, p, round.round, await secret(t, round.round))).json();
+  assert.equal(right.points, points(2, 1));
+  assert.equal(right.score, points(2, 1));
+});
+
+Deno.test("game: no more clues than the word has", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p);
+  const word = await secret(t, round.round);
+  const total = WORDS.animals.find((w) => w.word === word)!.clues.length;
+  for (let i = 1; i < total; i++) {
+    assert.equal(
+      (await call(t, p, "POST", "/api/rounds/clue", { round: round.round }))
+        .status,
+      200,
+    );
+  }
+  const extra = await call(t, p, "POST", "/api/rounds/clue", {
+    round: round.round,
+  });
+  assert.equal(extra.status, 409);
+  assert.equal((await extra.json()).error, "no_more_clues");
+});
+
+Deno.test("game: the 6th wrong guess is refused; the 5th ends the round and reveals the word", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p);
+  const word = await secret(t, round.round);
+  for (let i = 1; i <= 4; i++) {
+    const v = await (await guess(t, p, round.round, `nope${i}`)).json();
+    assert.equal(v.attempts_left, 5 - i);
+    assert.equal(v.word, undefined, "not revealed while the round is open");
+  }
+  const fifth = await (await guess(t, p, round.round, "nope5")).json();
+  assert.equal(fifth.attempts_left, 0);
+  assert.equal(fifth.word, word);
+  const sixth = await guess(t, p, round.round, word);
+  assert.equal(sixth.status, 409);
+  assert.equal(
+    (await call(t, p, "GET", "/api/score").then((r) => r.json())).score,
+    0,
+  );
+});
+
+Deno.test("game: giving up reveals the word and scores nothing", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p);
+  const word = await secret(t, round.round);
+  const res = await call(t, p, "POST", "/api/rounds/giveup", {
+    round: round.round,
+  });
+  assert.deepEqual(await res.json(), { word, score: 0 });
+  assert.equal((await guess(t, p, round.round, word)).status, 409);
+  assert.equal(
+    (await call(t, p, "GET", "/api/score").then((r) => r.json())).score,
+    0,
+  );
+});
+
+Deno.test("game: a user cannot guess on another user's round", async () => {
+  await using t = await testApp();
+  const alice = await player(t, "alice");
+  const mallory = await player(t, "mallory");
+  const round = await start(t, alice);
+  const word = await secret(t, round.round);
+  const res = await guess(t, mallory, round.round, word);
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).error, "round_not_found");
+  assert.equal(
+    (await call(t, mallory, "GET", "/api/score").then((r) => r.json())).score,
+    0,
+  );
+  const mine = await (await guess(t, alice, round.round, word)).json();
+  assert.equal(mine.correct, true, "the round is untouched for its owner");
+});
+
+Deno.test("game: a forged or tampered round handle is refused", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p);
+  const tampered = round.round.slice(0, 20) +
+    (round.round[20] === "A" ? "B" : "A") + round.round.slice(21);
+  for (const handle of [tampered, "wwc_round.AAAA", p.token, "x"]) {
+    const res = await guess(t, p, handle, "cat");
+    assert.equal(res.status, 404, handle.slice(0, 12));
+  }
+});
+
+Deno.test("game: a round expires after an hour", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const round = await start(t, p);
+  t.advance(3600);
+  const fresh = await refresh(t, p.refresh);
+  const token = (await fresh.json()).access_token;
+  const res = await guess(t, { ...p, token }, round.round, "cat");
+  assert.equal(res.status, 404);
+});
+
+Deno.test("game: invalid bodies get a 400 naming the field", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const cases: [string, unknown, string][] = [
+    ["/api/rounds", { category: "fruits" }, "category"],
+    ["/api/rounds", {}, "category"],
+    ["/api/rounds/guess", { round: "x" }, "guess"],
+    ["/api/rounds/guess", { round: "x", guess: "" }, "guess"],
+    ["/api/rounds/guess", { guess: "cat" }, "round"],
+    ["/api/rounds/clue", { round: 7 }, "round"],
+  ];
+  for (const [path, body, field] of cases) {
+    const res = await call(t, p, "POST", path, body);
+    assert.equal(res.status, 400, `${path} ${JSON.stringify(body)}`);
+    const problem = await res.json();
+    assert.equal(problem.field, field);
+    assert.match(problem.message, new RegExp(`^${field}: `));
+  }
+  const notJson = await api(t, "/api/rounds", p.token, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{oops",
+  });
+  assert.equal(notJson.status, 400);
+  assert.match(notJson.headers.get("content-type")!, /json/);
+});
+
+Deno.test("game: 200 concurrent correct guesses on 200 rounds raise the score by exactly their points", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const rounds = [];
+  for (let i = 0; i < 200; i++) rounds.push(await start(t, p));
+  const words = await Promise.all(rounds.map((r) => secret(t, r.round)));
+  const results = await Promise.all(
+    rounds.map((r, i) =>
+      guess(t, p, r.round, words[i]!).then((res) => res.json())
+    ),
+  );
+  assert.ok(results.every((r) => r.correct && r.points === 100));
+  const score = await (await call(t, p, "GET", "/api/score")).json();
+  assert.equal(score.score, 200 * 100);
+  const board = await (await call(t, p, "GET", "/api/leaderboard")).json();
+  assert.equal(board.top.length, 1, "one row per player, however many races");
+  assert.equal(board.top[0].score, 20_000);
+  assert.equal(board.you.score, 20_000);
+});
+
+async function win(t: TestApp, p: Player, times: number) {
+  for (let i = 0; i < times; i++) {
+    const round = await start(t, p);
+    const v =
+      await (await guess(t, p, round.round, await secret(t, round.round)))
+        .json();
+    assert.equal(v.correct, true);
+  }
+}
+
+Deno.test("game: leaderboard order and the caller's rank are right with ties", async () => {
+  await using t = await testApp();
+  const players: Player[] = [];
+  const wins = [3, 1, 3, 2, 1, 0];
+  for (const [i, n] of wins.entries()) {
+    const p = await player(t, `p${i}`);
+    players.push(p);
+    await win(t, p, n);
+    t.advance(1);
+  }
+  const board = await (await call(t, players[1]!, "GET", "/api/leaderboard"))
+    .json();
+  assert.deepEqual(
+    board.top.map((s: { rank: number; score: number }) => [s.rank, s.score]),
+    [[1, 300], [1, 300], [3, 200], [4, 100], [4, 100]],
+  );
+  assert.deepEqual([board.you.rank, board.you.score], [4, 100]);
+  assert.ok(
+    board.top.every((s: { name: string }) => /^Player-\d{6}$/.test(s.name)),
+  );
+  assert.ok(
+    !JSON.stringify(board).includes("dev:"),
+    "no provider ids on the board",
+  );
+  const none = await (await call(t, players[5]!, "GET", "/api/leaderboard"))
+    .json();
+  assert.equal(none.you, null);
+});
+
+Deno.test("game: the caller's rank is counted beyond the top 10", async () => {
+  await using t = await testApp();
+  let last: Player | undefined;
+  for (let i = 0; i < 12; i++) {
+    last = await player(t, `q${i}`);
+    await win(t, last, i < 11 ? 2 : 1);
+  }
+  const board = await (await call(t, last!, "GET", "/api/leaderboard")).json();
+  assert.equal(board.top.length, 10);
+  assert.deepEqual([board.you.rank, board.you.score], [12, 100]);
+});
+
+Deno.test("game: nicknames are validated and shown on the leaderboard", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  for (
+    const bad of [
+      "ab",
+      "x".repeat(21),
+      "me@example.com",
+      " ",
+      "a  b",
+      "player-1",
+      "<b>x</b>",
+      "bad\u0000name",
+    ]
+  ) {
+    const res = await call(t, p, "PUT", "/api/me/nickname", { nickname: bad });
+    assert.equal(res.status, 400, bad);
+    assert.equal((await res.json()).field, "nickname");
+  }
+  const ok = await call(t, p, "PUT", "/api/me/nickname", {
+    nickname: "  Zoë the Great ",
+  });
+  assert.deepEqual(await ok.json(), { nickname: "Zoë the Great" });
+  await win(t, p, 1);
+  const board = await (await call(t, p, "GET", "/api/leaderboard")).json();
+  assert.equal(board.top[0].name, "Zoë the Great");
+  await call(t, p, "PUT", "/api/me/nickname", { nickname: "Renamed" });
+  const after = await (await call(t, p, "GET", "/api/leaderboard")).json();
+  assert.equal(
+    after.top[0].name,
+    "Renamed",
+    "renaming updates the existing row",
+  );
+  const me = await (await call(t, p, "GET", "/api/me")).json();
+  assert.equal(me.name, "Renamed");
+});
+
+Deno.test("game: DELETE /api/me leaves no key of that user in KV and revokes their tokens", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const other = await player(t, "bob");
+  await win(t, p, 2);
+  await start(t, p);
+  await call(t, p, "PUT", "/api/me/nickname", { nickname: "Gone Soon" });
+  await win(t, other, 1);
+  t.advance(1);
+  const res = await call(t, p, "DELETE", "/api/me");
+  assert.deepEqual(await res.json(), { deleted: true });
+  const left: string[] = [];
+  for await (const { key, value } of t.kv.list({ prefix: [] })) {
+    const text = JSON.stringify(
+      [key, value],
+      (_, v) => typeof v === "bigint" ? String(v) : v,
+    );
+    if (text.includes(p.sub) || text.includes("Gone Soon")) left.push(text);
+  }
+  assert.deepEqual(left, []);
+  assert.equal((await call(t, p, "GET", "/api/me")).status, 401);
+  assert.equal((await refresh(t, p.refresh)).status, 400);
+  const board = await (await call(t, other, "GET", "/api/leaderboard")).json();
+  assert.equal(board.top.length, 1, "the other player is untouched");
+});
+
+Deno.test("game: every /api route requires a bearer token", async () => {
+  await using t = await testApp();
+  for (
+    const [method, path] of [
+      ["GET", "/api/words"],
+      ["GET", "/api/words/animals"],
+      ["POST", "/api/rounds"],
+      ["POST", "/api/rounds/guess"],
+      ["GET", "/api/score"],
+      ["GET", "/api/leaderboard"],
+      ["DELETE", "/api/me"],
+      ["PUT", "/api/me/nickname"],
+      ["GET", "/api/nothing-here"],
+    ]
+  ) {
+    const res = await t.app.request(`${ORIGIN}${path}`, { method });
+    assert.equal(res.status, 401, `${method} ${path}`);
+  }
+});

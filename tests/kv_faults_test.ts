@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { testApp } from "./_app.ts";
+import { ALL_OPERATIONS, faultyKv } from "./_faulty_kv.ts";
+import {
+  api,
+  authorizeUrl,
+  browse,
+  CookieJar,
+  exchange,
+  postForm,
+  REDIRECT,
+  redirectParams,
+  refresh,
+  signIn,
+  tokensFor,
+} from "./_flow.ts";
+
+function assertNoTrace(text: string) {
+  assert.doesNotMatch(text, /injected KV fault|at .*\.ts:\d+|Error:/);
+}
+
+Deno.test("KV down: the token endpoint answers 503 temporarily_unavailable with Retry-After", async () => {
+  const f = await faultyKv();
+  await using t = await testApp({ kv: f.kv });
+  const code = (await signIn(t)).get("code")!;
+  for (const op of ALL_OPERATIONS) f.failing.add(op);
+  const res = await postForm(t, "/oauth/token", {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: REDIRECT,
+  });
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("retry-after"), "5");
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  const text = await res.text();
+  assertNoTrace(text);
+  assert.equal(JSON.parse(text).error, "temporarily_unavailable");
+  f.failing.clear();
+  const tokens = await exchange(t, code);
+  assert.ok(
+    tokens.access_token,
+    "the code was not burnt by the failed attempt",
+  );
+  f.close();
+});
+
+Deno.test("KV down: API calls answer 503 JSON with Retry-After, and a failed guess leaves the round playable", async () => {
+  const f = await faultyKv();
+  await using t = await testApp({ kv: f.kv });
+  const { access_token } = await tokensFor(t);
+  const start = await api(t, "/api/rounds", access_token, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ category: "colors" }),
+  });
+  const round = (await start.json()).round;
+  f.failing.add("commit");
+  const guess = await api(t, "/api/rounds/guess", access_token, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ round, guess: "nope" }),
+  });
+  assert.equal(guess.status, 503);
+  assert.equal(guess.headers.get("retry-after"), "5");
+  const text = await guess.text();
+  assertNoTrace(text);
+  assert.equal(JSON.parse(text).error, "temporarily_unavailable");
+  f.failing.clear();
+  const retry = await api(t, "/api/rounds/guess", access_token, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ round, guess: "nope" }),
+  });
+  assert.equal(
+    (await retry.json()).attempts_left,
+    4,
+    "the failed guess was not counted",
+  );
+  assert.ok(t.logs.some((l) => l.msg === "storage unavailable"));
+  f.close();
+});
+
+Deno.test("KV down: refresh answers 503 and the refresh token still works afterwards", async () => {
+  const f = await faultyKv();
+  await using t = await testApp({ kv: f.kv });
+  const tokens = await tokensFor(t);
+  f.failing.add("get");
+  const res = await refresh(t, tokens.refresh_token);
+  assert.equal(res.status, 503);
+  assert.equal((await res.json()).error, "temporarily_unavailable");
+  f.failing.clear();
+  assert.equal((await refresh(t, tokens.refresh_token)).status, 200);
+  f.close();
+});
+
+Deno.test("KV down: sign-in still completes (it needs no KV), and a cold bearer check answers 503 without a stack trace", async () => {
+  const f = await faultyKv();
+  await using t = await testApp({ kv: f.kv });
+  const jar = new CookieJar();
+  const start = await browse(
+    t,
+    jar,
+    authorizeUrl({ provider: "dev", login_hint: "a" }),
+  );
+  // A sign-in needs no KV until the token endpoint; the bearer check does.
+  const done = await browse(t, jar, start.headers.get("location")!);
+  assert.ok(redirectParams(done).get("code"));
+  const tokens = await tokensFor(t);
+  f.failing.add("getMany");
+  t.advance(10);
+  const me = await api(t, "/api/me", tokens.access_token);
+  assert.equal(me.status, 503);
+  assertNoTrace(await me.text());
+  f.close();
+});
+
+Deno.test("KV down: /health answers 503", async () => {
+  const f = await faultyKv();
+  await using t = await testApp({ kv: f.kv });
+  f.failing.add("get");
+  const res = await t.app.request("/health");
+  assert.equal(res.status, 503);
+  f.close();
+});
