@@ -20,7 +20,7 @@ import { buildProviders } from "./auth/providers/mod.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { authorizeRoutes } from "./routes/authorize.tsx";
 import { tokenRoutes } from "./routes/token.ts";
-import { type ApiEnv, apiError, bearerAuth } from "./routes/api.ts";
+import { apiError, bearerAuth } from "./routes/api.ts";
 import { gameRoutes } from "./routes/game.ts";
 import { docsRoutes, openApiDocument } from "./routes/docs.ts";
 import { Game } from "./game/game.ts";
