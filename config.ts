@@ -6,6 +6,7 @@
  * @module
  */
 import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
+import { parseAllowlist } from "./ip.ts";
 
 /** An upstream OAuth client registered with a provider. */
 export interface ProviderCredentials {
@@ -45,6 +46,22 @@ export interface Config {
   kvPath: string | undefined;
   /** Whether we run on Deno Deploy (it sets `DENO_DEPLOYMENT_ID`). */
   onDeploy: boolean;
+  /** Requests per minute; 0 turns a limit off. */
+  rateLimits: RateLimits;
+  /** CIDR ranges allowed to call `/api/*` and the token endpoints; `null` = anyone. */
+  ipAllowlist: readonly string[] | null;
+  /** A header set by a trusted proxy that carries the client address, or `null`. */
+  trustProxyHeader: string | null;
+}
+
+/** Requests per minute for each limited endpoint; 0 means no limit. */
+export interface RateLimits {
+  /** `/oauth/token` and `/oauth/revoke`, per client and address. */
+  token: number;
+  /** `/oauth/authorize`, per address. */
+  authorize: number;
+  /** Starting rounds, clues, guesses and giving up, per user. */
+  game: number;
 }
 
 /** A configuration problem; `message` is one line fit for a terminal. */
@@ -95,7 +112,51 @@ export function loadConfig(env: Env): Config {
     devLogin,
     kvPath: get("KV_PATH"),
     onDeploy,
+    rateLimits: {
+      token: parseLimit(get, "TOKEN_RATE_LIMIT", 60),
+      authorize: parseLimit(get, "AUTHORIZE_RATE_LIMIT", 30),
+      game: parseLimit(get, "GAME_RATE_LIMIT", 120),
+    },
+    ipAllowlist: parseIpAllowlist(get("IP_ALLOWLIST")),
+    trustProxyHeader: parseHeaderName(get("TRUST_PROXY_HEADER")),
   };
+}
+
+function parseLimit(get: Get, name: string, fallback: number): number {
+  const value = get(name);
+  if (value === undefined) return fallback;
+  if (!/^\d{1,7}$/.test(value)) {
+    throw new ConfigError(
+      name,
+      `"${value}" must be a whole number of requests per minute (0 turns the limit off)`,
+    );
+  }
+  return Number(value);
+}
+
+function parseIpAllowlist(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const parsed = parseAllowlist(value);
+  if (!parsed.ok) {
+    throw new ConfigError(
+      "IP_ALLOWLIST",
+      `${
+        parsed.bad.slice(0, 60)
+      } is not an IP range; use CIDR ranges such as 23.102.140.112/28, or the JSON file OpenAI publishes (IP_ALLOWLIST_FILE)`,
+    );
+  }
+  return parsed.ranges;
+}
+
+function parseHeaderName(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) {
+    throw new ConfigError(
+      "TRUST_PROXY_HEADER",
+      `"${value.slice(0, 40)}" is not a header name, e.g. X-Forwarded-For`,
+    );
+  }
+  return value.toLowerCase();
 }
 
 function parsePort(value: string | undefined): number {

@@ -6,28 +6,30 @@
  *
  * @module
  */
-import { type Context, Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
+import { Hono } from "hono";
 import { ConfigError, type Env, loadConfig } from "./config.ts";
 import { type Deps, jsonLog, type Log } from "./deps.ts";
 import { Keyring } from "./auth/seal.ts";
 import { Tokens } from "./auth/tokens.ts";
-import { OAuthError, oauthErrorResponse } from "./auth/errors.ts";
 import { RevocationStore } from "./auth/revocation.ts";
 import { AuthorizationServer } from "./auth/server.ts";
 import { buildProviders } from "./auth/providers/mod.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { authorizeRoutes } from "./routes/authorize.tsx";
 import { tokenRoutes } from "./routes/token.ts";
-import { apiError, bearerAuth } from "./routes/api.ts";
+import { bearerAuth } from "./routes/api.ts";
 import { gameRoutes } from "./routes/game.ts";
 import { docsRoutes, openApiDocument } from "./routes/docs.ts";
 import { Game } from "./game/game.ts";
 import { STYLESHEET } from "./views/style.ts";
-import { ErrorPage } from "./views/layout.tsx";
-import { renderPage } from "./routes/_page.ts";
-import { guardKv, StorageUnavailable } from "./kv.ts";
+import { guardKv } from "./kv.ts";
+import {
+  commonMiddleware,
+  notFoundOrMethod,
+  onError,
+} from "./routes/_http.tsx";
+import { applyGameLimit, applyGuards, GAME_BUCKET } from "./routes/_limits.ts";
+import { RateLimiter } from "./routes/_guards.ts";
 
 /**
  * Builds the whole application from its dependencies.
@@ -49,32 +51,9 @@ export function createApp(deps: Deps): Hono {
   const providers = buildProviders(config);
 
   const app = new Hono();
-  app.use(secureHeaders({ xFrameOptions: "DENY" }));
-  app.use(async function defaultPolicy(c, next) {
-    await next();
-    // Pages set their own policy; everything else may load nothing at all.
-    if (!c.res.headers.has("Content-Security-Policy")) {
-      c.res.headers.set(
-        "Content-Security-Policy",
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-      );
-    }
-  });
-  app.use(async function requestLog(c, next) {
-    const started = performance.now();
-    const id = crypto.randomUUID();
-    c.header("X-Request-Id", id);
-    await next();
-    // routePath is the matched pattern, so no token or code in a path ends
-    // up in the log; the query string is never logged.
-    log("info", "request", {
-      id,
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 100) / 100,
-    });
-  });
+  for (const middleware of commonMiddleware(log)) app.use(middleware);
+  const limiter = new RateLimiter(kv, deps.now);
+  applyGuards(app, { config, limiter });
 
   app.route("/", healthRoutes({ kv, log }));
   app.get("/assets/style.css", (c) => {
@@ -88,77 +67,17 @@ export function createApp(deps: Deps): Hono {
   const game = new Game(kv, tokens, deps.now);
   const eraseUser = async (sub: string) => {
     await store.eraseUser(sub);
+    await limiter.forget(GAME_BUCKET, sub);
   };
   const api = gameRoutes({ game, server, eraseUser });
   app.route("/", docsRoutes(config, openApiDocument(api, config)));
   app.use("/api/*", bearerAuth(server, config, log));
+  applyGameLimit(app, { config, limiter });
   app.route("/", api);
-  app.all(
-    "/api/*",
-    (c) => apiError(c, 404, "not_found", "No such API operation."),
-  );
 
-  app.notFound((c) =>
-    c.json({ error: "not_found", message: "No such route." }, 404)
-  );
-  app.onError((err, c) => {
-    if (err instanceof OAuthError) return oauthErrorResponse(err);
-    if (err instanceof StorageUnavailable) {
-      log("error", "storage unavailable", {
-        route: c.req.routePath,
-        error: err.message,
-      });
-      return unavailable(c);
-    }
-    if (err instanceof HTTPException) {
-      // Framework-raised errors (malformed JSON, …) speak JSON like the rest.
-      if (err.res) return err.getResponse();
-      c.header("Cache-Control", "no-store");
-      return c.json(
-        { error: "bad_request", message: err.message || "Bad request." },
-        err.status,
-      );
-    }
-    log("error", "unhandled error", {
-      route: c.req.routePath,
-      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-    });
-    return c.json(
-      { error: "server_error", message: "Something went wrong on our side." },
-      500,
-    );
-  });
+  app.notFound(notFoundOrMethod(app));
+  app.onError(onError(log));
   return app;
-}
-
-/** 503 with `Retry-After`, in the shape the route speaks. */
-function unavailable(c: Context): Response | Promise<Response> {
-  c.header("Retry-After", "5");
-  c.header("Cache-Control", "no-store");
-  const path = c.req.path;
-  if (path === "/oauth/token" || path === "/oauth/revoke") {
-    return oauthErrorResponse(
-      new OAuthError(
-        "temporarily_unavailable",
-        "The service is briefly unavailable; try again in a few seconds.",
-      ),
-    );
-  }
-  if (path.startsWith("/oauth/") || path.startsWith("/login/")) {
-    return renderPage(
-      c,
-      ErrorPage({
-        title: "Briefly unavailable",
-        message: "We could not complete the sign-in just now.",
-        next: "Wait a few seconds, then go back to ChatGPT and try again.",
-      }),
-      { status: 503 },
-    );
-  }
-  return c.json({
-    error: "temporarily_unavailable",
-    message: "The service is briefly unavailable; try again in a few seconds.",
-  }, 503);
 }
 
 /** Options for {@linkcode start}. */

@@ -1,0 +1,159 @@
+/**
+ * Cross-cutting HTTP behaviour: security headers, the request log, 404/405,
+ * and the one error handler.
+ *
+ * @module
+ */
+import type { Context, ErrorHandler, Hono, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import type { Log } from "../deps.ts";
+import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
+import { StorageUnavailable } from "../kv.ts";
+import { ErrorPage } from "../views/layout.tsx";
+import { renderPage } from "./_page.ts";
+
+/** Security headers, a default CSP, and one structured log line per request. */
+export function commonMiddleware(log: Log): MiddlewareHandler[] {
+  return [
+    secureHeaders({ xFrameOptions: "DENY" }),
+    async function defaultPolicy(c, next) {
+      await next();
+      // Pages set their own policy; everything else may load nothing at all.
+      if (!c.res.headers.has("Content-Security-Policy")) {
+        c.res.headers.set(
+          "Content-Security-Policy",
+          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        );
+      }
+    },
+    async function requestLog(c, next) {
+      const started = performance.now();
+      const id = crypto.randomUUID();
+      c.header("X-Request-Id", id);
+      await next();
+      // routePath is the matched pattern, so no token or code in a path ends
+      // up in the log; the query string is never logged.
+      log("info", "request", {
+        id,
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      });
+    },
+  ];
+}
+
+/** Whether `path` is an OAuth endpoint that speaks RFC 6749 JSON. */
+export function isOAuthJsonPath(path: string): boolean {
+  return path === "/oauth/token" || path === "/oauth/revoke";
+}
+
+/**
+ * Answers unmatched requests: 405 with `Allow` when the path exists for
+ * other methods, else 404. JSON either way.
+ */
+export function notFoundOrMethod(app: Hono): (c: Context) => Response {
+  let table: { pattern: RegExp; method: string }[] | undefined;
+  return function notFound(c) {
+    table ??= app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(
+          "^" +
+            r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+              .replace(/:\w+/g, "[^/]+")
+              .replace(/\*/g, ".*") +
+            "$",
+        ),
+      }));
+    const allowed = [
+      ...new Set(
+        table.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method),
+      ),
+    ];
+    c.header("Cache-Control", "no-store");
+    if (allowed.length > 0) {
+      if (allowed.includes("GET")) allowed.push("HEAD");
+      c.header("Allow", allowed.join(", "));
+      return isOAuthJsonPath(c.req.path)
+        ? c.json({
+          error: "invalid_request",
+          error_description: `Use ${allowed.join(" or ")}.`,
+        }, 405)
+        : c.json({
+          error: "method_not_allowed",
+          message: `Use ${allowed.join(" or ")}.`,
+        }, 405);
+    }
+    return c.json({ error: "not_found", message: "No such route." }, 404);
+  };
+}
+
+/** 503 with `Retry-After`, in the shape the route speaks. */
+function unavailable(c: Context): Response | Promise<Response> {
+  c.header("Retry-After", "5");
+  c.header("Cache-Control", "no-store");
+  const path = c.req.path;
+  if (isOAuthJsonPath(path)) {
+    const res = oauthErrorResponse(
+      new OAuthError(
+        "temporarily_unavailable",
+        "The service is briefly unavailable; try again in a few seconds.",
+      ),
+    );
+    return res;
+  }
+  if (path.startsWith("/oauth/") || path.startsWith("/login/")) {
+    return renderPage(
+      c,
+      <ErrorPage
+        title="Briefly unavailable"
+        message="We could not complete the sign-in just now."
+        next="Wait a few seconds, then go back to ChatGPT and try again."
+      />,
+      { status: 503 },
+    );
+  }
+  return c.json({
+    error: "temporarily_unavailable",
+    message: "The service is briefly unavailable; try again in a few seconds.",
+  }, 503);
+}
+
+/**
+ * The one error handler: OAuth errors render as RFC 6749 JSON, storage
+ * outages as 503, framework errors (malformed JSON, …) as JSON 4xx, and
+ * anything else as a generic 500 whose reason goes to the log only.
+ */
+export function onError(log: Log): ErrorHandler {
+  return function handleError(err, c) {
+    if (err instanceof OAuthError) return oauthErrorResponse(err);
+    if (err instanceof StorageUnavailable) {
+      log("error", "storage unavailable", {
+        route: c.req.routePath,
+        error: err.message,
+      });
+      return unavailable(c);
+    }
+    if (err instanceof HTTPException) {
+      if (err.res) return err.getResponse();
+      c.header("Cache-Control", "no-store");
+      return c.json(
+        { error: "bad_request", message: err.message || "Bad request." },
+        err.status,
+      );
+    }
+    log("error", "unhandled error", {
+      route: c.req.routePath,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      { error: "server_error", message: "Something went wrong on our side." },
+      500,
+    );
+  };
+}
