@@ -128,6 +128,6 @@ export function applyGameLimit(
     id: (c) => (c.get("user") as AccessClaims).sub,
     render: tooMany,
   });
-  app.use("/api/rounds", limited);
+  // "/api/rounds/*" also matches "/api/rounds" itself: one registration, one count.
   app.use("/api/rounds/*", limited);
 }

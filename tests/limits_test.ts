@@ -1,0 +1,201 @@
+import assert from "node:assert/strict";
+import { testApp } from "./_app.ts";
+import {
+  api,
+  authorizeUrl,
+  basic,
+  ORIGIN,
+  postForm,
+  tokensFor,
+} from "./_flow.ts";
+
+const from = (hostname: string) => ({
+  remoteAddr: { transport: "tcp" as const, hostname, port: 40000 },
+});
+
+Deno.test("rate limit: the authorize endpoint answers 429 with Retry-After per address", async () => {
+  await using t = await testApp({ env: { AUTHORIZE_RATE_LIMIT: "3" } });
+  for (let i = 0; i < 3; i++) {
+    const ok = await t.app.request(
+      `${ORIGIN}${authorizeUrl()}`,
+      {},
+      from("198.51.100.1"),
+    );
+    assert.equal(ok.status, 200);
+  }
+  const res = await t.app.request(
+    `${ORIGIN}${authorizeUrl()}`,
+    {},
+    from("198.51.100.1"),
+  );
+  assert.equal(res.status, 429);
+  assert.ok(Number(res.headers.get("retry-after")) > 0);
+  assert.equal((await res.json()).error, "temporarily_unavailable");
+  const other = await t.app.request(
+    `${ORIGIN}${authorizeUrl()}`,
+    {},
+    from("198.51.100.2"),
+  );
+  assert.equal(other.status, 200, "another address is not affected");
+  t.advance(60);
+  const later = await t.app.request(
+    `${ORIGIN}${authorizeUrl()}`,
+    {},
+    from("198.51.100.1"),
+  );
+  assert.equal(later.status, 200, "the next window allows again");
+});
+
+Deno.test("rate limit: the token endpoint answers an OAuth-shaped 429 per client and address", async () => {
+  await using t = await testApp({ env: { TOKEN_RATE_LIMIT: "2" } });
+  const send = () =>
+    t.app.request(`${ORIGIN}/oauth/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: basic(),
+      },
+      body: "grant_type=refresh_token&refresh_token=x",
+    }, from("203.0.113.7"));
+  assert.equal((await send()).status, 400);
+  assert.equal((await send()).status, 400);
+  const res = await send();
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  const body = await res.json();
+  assert.equal(body.error, "temporarily_unavailable");
+  assert.match(body.error_description, /retry in \d+ seconds/);
+});
+
+Deno.test("rate limit: game moves are limited per user", async () => {
+  await using t = await testApp({ env: { GAME_RATE_LIMIT: "2" } });
+  const a = await tokensFor(t, "alice");
+  const b = await tokensFor(t, "bob");
+  const start = (token: string) =>
+    api(t, "/api/rounds", token, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"category":"animals"}',
+    });
+  assert.equal((await start(a.access_token)).status, 201);
+  assert.equal((await start(a.access_token)).status, 201);
+  const res = await start(a.access_token);
+  assert.equal(res.status, 429);
+  assert.equal((await res.json()).error, "rate_limited");
+  assert.equal((await start(b.access_token)).status, 201, "per user");
+  assert.equal(
+    (await start(b.access_token)).status,
+    201,
+    "counted once per request",
+  );
+  assert.equal(
+    (await api(t, "/api/score", a.access_token)).status,
+    200,
+    "reads are not limited",
+  );
+});
+
+Deno.test("allowlist: /api and /oauth/token refuse other addresses; /oauth/authorize never does", async () => {
+  await using open = await testApp();
+  await using t = await testApp({
+    kv: open.kv,
+    env: { IP_ALLOWLIST: "10.0.0.0/8, 2001:db8::/32" },
+  });
+  const tokens = await tokensFor(open);
+  const me = (ip: string) =>
+    t.app.request(`${ORIGIN}/api/me`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    }, from(ip));
+  assert.equal((await me("10.9.8.7")).status, 200);
+  assert.equal((await me("2001:db8::1")).status, 200);
+  const refused = await me("192.0.2.1");
+  assert.equal(refused.status, 403);
+  assert.equal((await refused.json()).error, "forbidden");
+  const token = await t.app.request(`${ORIGIN}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "grant_type=refresh_token",
+  }, from("192.0.2.1"));
+  assert.equal(token.status, 403);
+  assert.equal((await token.json()).error, "access_denied");
+  const browser = await t.app.request(
+    `${ORIGIN}${authorizeUrl()}`,
+    {},
+    from("192.0.2.1"),
+  );
+  assert.equal(browser.status, 200, "a person's browser may always sign in");
+});
+
+Deno.test("allowlist: forwarded headers are ignored unless TRUST_PROXY_HEADER names one", async () => {
+  const spoof = { headers: { "x-forwarded-for": "10.0.0.1" } };
+  await using plain = await testApp({ env: { IP_ALLOWLIST: "10.0.0.0/8" } });
+  assert.equal(
+    (await plain.app.request(`${ORIGIN}/api/words`, spoof, from("192.0.2.1")))
+      .status,
+    403,
+  );
+  await using proxied = await testApp({
+    env: { IP_ALLOWLIST: "10.0.0.0/8", TRUST_PROXY_HEADER: "X-Forwarded-For" },
+  });
+  assert.equal(
+    (await proxied.app.request(`${ORIGIN}/api/words`, spoof, from("192.0.2.1")))
+      .status,
+    401,
+    "allowed through to the bearer guard",
+  );
+});
+
+Deno.test("bad input: oversized bodies are 413 JSON, wrong methods 405 with Allow", async () => {
+  await using t = await testApp();
+  const { access_token } = await tokensFor(t);
+  const big = await api(t, "/api/rounds/guess", access_token, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ round: "x", guess: "y".repeat(20_000) }),
+  });
+  assert.equal(big.status, 413);
+  assert.equal((await big.json()).error, "payload_too_large");
+  const wrong = await api(t, "/api/score", access_token, { method: "POST" });
+  assert.equal(wrong.status, 405);
+  assert.match(wrong.headers.get("allow")!, /GET/);
+  const revokeGet = await t.app.request(`${ORIGIN}/oauth/revoke`);
+  assert.equal(revokeGet.status, 405);
+  assert.equal((await revokeGet.json()).error, "invalid_request");
+  const health = await t.app.request(`${ORIGIN}/health`, { method: "DELETE" });
+  assert.equal(health.status, 405);
+  assert.equal((await t.app.request(`${ORIGIN}/nowhere`)).status, 404);
+});
+
+Deno.test("bad input: a JSON API with a form body or no content type is a 400 naming the field", async () => {
+  await using t = await testApp();
+  const { access_token } = await tokensFor(t);
+  for (
+    const headers of [
+      { "content-type": "application/x-www-form-urlencoded" },
+      {},
+    ] as Record<string, string>[]
+  ) {
+    const res = await api(t, "/api/rounds", access_token, {
+      method: "POST",
+      headers,
+      body: "category=animals",
+    });
+    assert.ok(res.status === 400 || res.status === 415, `status ${res.status}`);
+    assert.match(res.headers.get("content-type")!, /json/);
+  }
+});
+
+Deno.test("config: limits and allowlist variables are validated", async () => {
+  await assert.rejects(
+    () => testApp({ env: { TOKEN_RATE_LIMIT: "lots" } }),
+    /TOKEN_RATE_LIMIT/,
+  );
+  await assert.rejects(
+    () => testApp({ env: { IP_ALLOWLIST: "10.0.0.0/40" } }),
+    /IP_ALLOWLIST/,
+  );
+  await assert.rejects(
+    () => testApp({ env: { TRUST_PROXY_HEADER: "x forwarded" } }),
+    /TRUST_PROXY_HEADER/,
+  );
+});
