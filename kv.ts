@@ -16,6 +16,28 @@ export class StorageUnavailable extends Error {
   }
 }
 
+/**
+ * SQLite-backed KV shared by several local processes reports lock
+ * contention as an error; it clears within milliseconds, so it is retried
+ * rather than reported as an outage.
+ */
+function isBusy(err: unknown): boolean {
+  return err instanceof Error && /database is locked|busy/i.test(err.message);
+}
+
+const BUSY_RETRIES = 20;
+
+async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isBusy(err) || attempt >= BUSY_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * 8 * attempt));
+    }
+  }
+}
+
 function fault(operation: string) {
   return (err: unknown): never => {
     throw err instanceof StorageUnavailable
@@ -50,7 +72,7 @@ export function guardKv(kv: Deno.Kv): Deno.Kv {
     return new Proxy(op, {
       get(target, prop, receiver) {
         if (prop === "commit") {
-          return () => target.commit().catch(fault("commit"));
+          return () => retryBusy(() => target.commit()).catch(fault("commit"));
         }
         const value = Reflect.get(target, prop, receiver);
         if (typeof value !== "function") return value;

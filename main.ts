@@ -102,7 +102,7 @@ export async function start(
   }, Date.now);
   let config;
   try {
-    config = loadConfig(env);
+    config = loadConfig(await withAllowlistFile(env));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // deno-lint-ignore no-console
@@ -120,7 +120,7 @@ export async function start(
     log,
     keyring,
   });
-  return Deno.serve({
+  const server = Deno.serve({
     port: config.port,
     onListen({ hostname, port }) {
       log("info", "listening", {
@@ -130,6 +130,48 @@ export async function start(
       options.onListen?.(config.publicUrl);
     },
   }, app.fetch);
+
+  // Graceful shutdown: stop accepting, let in-flight requests finish, exit.
+  let stopping = false;
+  const stop = (signal: Deno.Signal) => {
+    if (stopping) return;
+    stopping = true;
+    log("info", "shutting down", { signal });
+    server.shutdown().finally(() => {
+      kv.close();
+      log("info", "stopped");
+      Deno.exit(0);
+    });
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => stop(signal));
+  }
+  return server;
+}
+
+/**
+ * Reads `IP_ALLOWLIST_FILE` (CIDR lines, or the JSON OpenAI publishes) into
+ * `IP_ALLOWLIST`, so configuration itself stays a pure function of strings.
+ */
+async function withAllowlistFile(env: Env): Promise<Env> {
+  const path = env.IP_ALLOWLIST_FILE?.trim();
+  if (!path) return env;
+  if (env.IP_ALLOWLIST?.trim()) {
+    throw new ConfigError(
+      "IP_ALLOWLIST_FILE",
+      "set either IP_ALLOWLIST or IP_ALLOWLIST_FILE, not both",
+    );
+  }
+  try {
+    return { ...env, IP_ALLOWLIST: await Deno.readTextFile(path) };
+  } catch (err) {
+    throw new ConfigError(
+      "IP_ALLOWLIST_FILE",
+      `cannot read "${path}" (${
+        err instanceof Error ? err.name : "error"
+      }); give a readable file of CIDR ranges or OpenAI's published JSON`,
+    );
+  }
 }
 
 if (import.meta.main) {

@@ -138,6 +138,15 @@ export function onError(log: Log): ErrorHandler {
       });
       return unavailable(c);
     }
+    if (err instanceof Deno.errors.BadResource) {
+      // The client went away, or the server is shutting down, mid-body.
+      log("info", "request body could not be read", { route: c.req.routePath });
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        error: "bad_request",
+        message: "The request body could not be read.",
+      }, 400);
+    }
     if (err instanceof HTTPException) {
       if (err.res) return err.getResponse();
       c.header("Cache-Control", "no-store");

@@ -1,0 +1,241 @@
+/**
+ * Three real server processes sharing one KV file: what one instance issues
+ * or revokes, the others honour; a code is single-use across all of them;
+ * concurrent scoring spread over them loses nothing. And a server stops
+ * gracefully: a request in flight when SIGTERM arrives still gets its answer.
+ */
+import assert from "node:assert/strict";
+import { Keyring } from "../auth/seal.ts";
+import { Tokens } from "../auth/tokens.ts";
+import { gameKeys, type RoundState } from "../game/game.ts";
+import { WORDS } from "../game/words.ts";
+import { CLIENT_ID, CLIENT_SECRET } from "./_app.ts";
+import { REDIRECT } from "./_flow.ts";
+import { SEAL_KEYS, type ServerProcess, startServer } from "./_process.ts";
+
+async function signIn(server: ServerProcess, login: string): Promise<string> {
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT,
+    state: "multi",
+    provider: "dev",
+    login_hint: login,
+  });
+  const start = await fetch(`${server.origin}/oauth/authorize?${query}`, {
+    redirect: "manual",
+  });
+  await start.body?.cancel();
+  const cookie = start.headers.getSetCookie()[0]!.split(";")[0]!;
+  const back = await fetch(start.headers.get("location")!, {
+    headers: { cookie },
+    redirect: "manual",
+  });
+  await back.body?.cancel();
+  return new URL(back.headers.get("location")!).searchParams.get("code")!;
+}
+
+function token(
+  server: ServerProcess,
+  form: Record<string, string>,
+): Promise<Response> {
+  return fetch(`${server.origin}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      ...form,
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    }),
+  });
+}
+
+async function call(
+  server: ServerProcess,
+  path: string,
+  bearer: string,
+  body?: unknown,
+): Promise<Response> {
+  return await fetch(`${server.origin}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function status(res: Promise<Response>): Promise<number> {
+  const r = await res;
+  await r.body?.cancel();
+  return r.status;
+}
+
+Deno.test({
+  name:
+    "three instances on one KV file: tokens, single-use codes, revocation within 5 s, and concurrent scoring",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const kvPath = `${dir}/shared.kv`;
+    const env = { KV_PATH: kvPath, GAME_RATE_LIMIT: "0" };
+    const servers = await Promise.all([
+      startServer(env),
+      startServer(env),
+      startServer(env),
+    ]);
+    const [a, b, c] = servers as [ServerProcess, ServerProcess, ServerProcess];
+    try {
+      // A code issued by A, redeemed on B, refused on C.
+      const code = await signIn(a, "multi");
+      const first = await token(b, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT,
+      });
+      assert.equal(first.status, 200);
+      const tokens = await first.json();
+      const replay = await token(c, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT,
+      });
+      assert.equal(replay.status, 400);
+      assert.equal((await replay.json()).error, "invalid_grant");
+
+      // The replay revoked what the code issued, everywhere; sign in again.
+      const fresh = await (await token(a, {
+        grant_type: "authorization_code",
+        code: await signIn(a, "multi"),
+        redirect_uri: REDIRECT,
+      })).json();
+      for (const s of servers) {
+        assert.equal(await status(call(s, "/api/me", fresh.access_token)), 200);
+      }
+
+      // Concurrent correct guesses spread over the three lose no point.
+      const rounds: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const res = await call(
+          servers[i % 3]!,
+          "/api/rounds",
+          fresh.access_token,
+          {
+            category: "animals",
+          },
+        );
+        assert.equal(res.status, 201);
+        rounds.push((await res.json()).round);
+      }
+      const kv = await Deno.openKv(kvPath);
+      const keyring = new Keyring([{
+        kid: "k1",
+        secret: SEAL_KEYS.slice(3),
+      }]);
+      const opener = new Tokens(keyring, Date.now);
+      const words = await Promise.all(rounds.map(async (handle) => {
+        const opened = await opener.open("round", handle);
+        assert.ok(opened.ok);
+        const state = (await kv.get<RoundState>(
+          gameKeys.round(opened.claims.sub, opened.claims.rid),
+        )).value!;
+        return WORDS[state.category][state.word]!.word;
+      }));
+      kv.close();
+      const verdicts = await Promise.all(rounds.map(async (round, i) => {
+        const res = await call(
+          servers[(i + 1) % 3]!,
+          "/api/rounds/guess",
+          fresh.access_token,
+          { round, guess: words[i] },
+        );
+        return await res.json();
+      }));
+      assert.deepEqual(
+        verdicts.filter((v) => v.correct !== true),
+        [],
+        servers.flatMap((s) => s.lines).filter((l) => l.includes("error"))
+          .slice(0, 3).join("\n"),
+      );
+      for (const s of servers) {
+        const score = await (await call(s, "/api/score", fresh.access_token))
+          .json();
+        assert.equal(score.score, 30 * 100);
+      }
+
+      // A revocation on A reaches B and C within the 5-second bound.
+      for (const s of [b, c]) {
+        assert.equal(await status(call(s, "/api/me", fresh.access_token)), 200);
+      }
+      const revokedAt = Date.now();
+      const revoke = await fetch(`${a.origin}/oauth/revoke`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          token: fresh.refresh_token,
+          client_id: CLIENT_ID,
+          client_secret: CLIENT_SECRET,
+        }),
+      });
+      assert.equal(await status(Promise.resolve(revoke)), 200);
+      assert.equal(await status(call(a, "/api/me", fresh.access_token)), 401);
+      for (const s of [b, c]) {
+        let seen = 200;
+        while (seen === 200 && Date.now() - revokedAt < 8_000) {
+          await new Promise((r) => setTimeout(r, 250));
+          seen = await status(call(s, "/api/me", fresh.access_token));
+        }
+        assert.equal(seen, 401);
+        // 5 s cache bound plus polling and process scheduling slack.
+        assert.ok(Date.now() - revokedAt < 6_500, "within the stated bound");
+      }
+    } finally {
+      for (const s of servers) s.kill("SIGKILL");
+      await Promise.all(servers.map((s) => s.exited));
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "graceful shutdown: requests received before SIGTERM are answered in full, then the server exits 0",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer({ KV_PATH: ":memory:" });
+    try {
+      const requests = Array.from(
+        { length: 40 },
+        () =>
+          fetch(`${server.origin}/openapi.json`).then(
+            async (res) => ({
+              status: res.status,
+              length: (await res.text()).length,
+            }),
+            () => ({ status: 0, length: 0 }),
+          ),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+      server.kill("SIGTERM");
+      const answers = await Promise.all(requests);
+      const full = answers.filter((a) => a.status === 200);
+      assert.ok(full.length > 0, "some requests were in flight");
+      const sizes = new Set(full.map((a) => a.length));
+      assert.equal(sizes.size, 1, "every answer was complete");
+      assert.ok(
+        answers.every((a) => a.status === 200 || a.status === 0),
+        "refused connections at most, never a cut-off or 5xx answer",
+      );
+      const exit = await server.exited;
+      assert.equal(exit.code, 0);
+      assert.ok(server.lines.some((l) => l.includes('"shutting down"')));
+      assert.ok(server.lines.some((l) => l.includes('"stopped"')));
+    } finally {
+      server.kill("SIGKILL");
+      await server.exited;
+    }
+  },
+});
