@@ -39,11 +39,20 @@ export interface CodeGrant {
 
 const INVALID_GRANT = "The grant is invalid, expired or revoked.";
 
+/**
+ * Most verified access tokens an instance remembers. ChatGPT presents the
+ * same access token on every call for its hour, so a warm API request skips
+ * the cipher entirely; expiry and revocation are still checked every time.
+ */
+export const VERIFIED_CACHE_SIZE = 10_000;
+
 /** The authorization server. */
 export class AuthorizationServer {
   readonly #tokens: Tokens;
   readonly store: RevocationStore;
   readonly #log: Log;
+  /** Access token → its claims, for tokens this instance has already opened. */
+  readonly #verified = new Map<string, AccessClaims>();
 
   constructor(tokens: Tokens, store: RevocationStore, log: Log) {
     this.#tokens = tokens;
@@ -214,23 +223,38 @@ export class AuthorizationServer {
    * family nor its user revoked. Throws `invalid_token` without saying which.
    */
   async authenticate(token: string): Promise<AccessClaims> {
-    const opened = await this.#tokens.open("access", token);
-    if (!opened.ok) {
+    let claims = this.#verified.get(token);
+    if (claims === undefined) {
+      const opened = await this.#tokens.open("access", token);
+      if (!opened.ok) {
+        throw new OAuthError(
+          "invalid_token",
+          "The access token is invalid or expired.",
+          `access token refused: ${opened.reason}`,
+        );
+      }
+      claims = opened.claims;
+      this.#verified.set(token, claims);
+      if (this.#verified.size > VERIFIED_CACHE_SIZE) {
+        // Maps iterate in insertion order: drop the oldest.
+        this.#verified.delete(this.#verified.keys().next().value!);
+      }
+    } else if (claims.exp <= this.#tokens.now()) {
+      this.#verified.delete(token);
       throw new OAuthError(
         "invalid_token",
         "The access token is invalid or expired.",
-        `access token refused: ${opened.reason}`,
+        "access token refused: expired",
       );
     }
-    const { sub, fid, iat } = opened.claims;
-    if (await this.store.isRevoked(sub, fid, iat)) {
+    if (await this.store.isRevoked(claims.sub, claims.fid, claims.iat)) {
       throw new OAuthError(
         "invalid_token",
         "The access token is invalid or expired.",
         "access token revoked",
       );
     }
-    return opened.claims;
+    return claims;
   }
 
   async #issue(

@@ -41,3 +41,15 @@ Deno.test("a warm bearer check makes no KV read", async () => {
   kv.close();
   assert.equal((await api(t, "/api/words", tokens.access_token)).status, 200);
 });
+
+Deno.test("a cached access token still expires on time", async () => {
+  await using t = await testApp();
+  const tokens = await tokensFor(t);
+  assert.equal((await api(t, "/api/words", tokens.access_token)).status, 200);
+  t.advance(3599);
+  assert.equal((await api(t, "/api/words", tokens.access_token)).status, 200);
+  t.advance(1);
+  const res = await api(t, "/api/words", tokens.access_token);
+  assert.equal(res.status, 401);
+  assert.match(res.headers.get("www-authenticate")!, /invalid_token/);
+});
