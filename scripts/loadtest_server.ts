@@ -1,7 +1,8 @@
 /**
  * The server side of `deno task loadtest`: the real app on `PORT`, and on
- * `OPEN_PORT` the same API routes built from the same modules but with a
- * fixed user in place of the bearer guard — the "same route without
+ * `OPEN_PORT` the same API routes built from the same modules, with the same
+ * layers (headers, log, body limits, guards, error handling) but a fixed
+ * user in place of the bearer guard — the "same route without
  * authentication" the guard's cost is measured against.
  */
 import { Hono } from "hono";
@@ -14,7 +15,13 @@ import { RevocationStore } from "../auth/revocation.ts";
 import { AuthorizationServer } from "../auth/server.ts";
 import { Game } from "../game/game.ts";
 import { gameRoutes } from "../routes/game.ts";
-import { commonMiddleware } from "../routes/_http.tsx";
+import {
+  commonMiddleware,
+  notFoundOrMethod,
+  onError,
+} from "../routes/_http.tsx";
+import { applyGuards } from "../routes/_limits.ts";
+import { RateLimiter } from "../routes/_guards.ts";
 import type { ApiEnv } from "../routes/api.ts";
 
 const env = Deno.env.toObject();
@@ -33,9 +40,16 @@ const server = new AuthorizationServer(
   new RevocationStore(kv, Date.now),
   log,
 );
+// The same layers as createApp, minus authentication.
 const open = new Hono<ApiEnv>();
 for (const middleware of commonMiddleware(log)) open.use(middleware);
+applyGuards(open as unknown as Hono, {
+  config,
+  limiter: new RateLimiter(kv, Date.now),
+});
 open.use("/api/*", async function fixedUser(c, next) {
+  // What the bearer guard sets besides the user: API answers are personal.
+  c.header("Cache-Control", "no-store");
   c.set("user", {
     sub: "dev:open",
     client_id: config.client.id,
@@ -55,6 +69,9 @@ open.route(
     eraseUser: () => Promise.resolve(),
   }),
 );
+
+open.notFound(notFoundOrMethod(open as unknown as Hono));
+open.onError(onError(log));
 
 const quiet = () => {};
 Deno.serve({ port: config.port, onListen: quiet }, app.fetch);
