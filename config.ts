@@ -52,6 +52,18 @@ export interface Config {
   ipAllowlist: readonly string[] | null;
   /** A header set by a trusted proxy that carries the client address, or `null`. */
   trustProxyHeader: string | null;
+  /** How upstream sign-ins are followed (ms). */
+  upstream: UpstreamPolicy;
+}
+
+/** How often and how patiently upstream refresh tokens are checked (all ms). */
+export interface UpstreamPolicy {
+  /** Re-check at the provider when the last success is older than this. */
+  checkEvery: number;
+  /** Keep serving through a provider outage while the last success is this recent. */
+  grace: number;
+  /** Give up on one provider call after this long. */
+  timeout: number;
 }
 
 /** Requests per minute for each limited endpoint; 0 means no limit. */
@@ -119,7 +131,30 @@ export function loadConfig(env: Env): Config {
     },
     ipAllowlist: parseIpAllowlist(get("IP_ALLOWLIST")),
     trustProxyHeader: parseHeaderName(get("TRUST_PROXY_HEADER")),
+    upstream: {
+      checkEvery: parseDuration(get, "UPSTREAM_CHECK_MINUTES", 15, 60_000),
+      grace: parseDuration(get, "UPSTREAM_GRACE_HOURS", 24, 3_600_000),
+      timeout: parseDuration(get, "UPSTREAM_TIMEOUT_SECONDS", 10, 1000),
+    },
   };
+}
+
+function parseDuration(
+  get: Get,
+  name: string,
+  fallback: number,
+  unitMs: number,
+): number {
+  const value = get(name);
+  if (value === undefined) return fallback * unitMs;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 1e6) {
+    throw new ConfigError(
+      name,
+      `"${value.slice(0, 20)}" must be a positive number`,
+    );
+  }
+  return Math.round(n * unitMs);
 }
 
 function parseLimit(get: Get, name: string, fallback: number): number {

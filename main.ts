@@ -14,6 +14,7 @@ import { Tokens } from "./auth/tokens.ts";
 import { RevocationStore } from "./auth/revocation.ts";
 import { AuthorizationServer } from "./auth/server.ts";
 import { buildProviders } from "./auth/providers/mod.ts";
+import { UpstreamTokens } from "./auth/upstream.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { authorizeRoutes } from "./routes/authorize.tsx";
 import { tokenRoutes } from "./routes/token.ts";
@@ -47,8 +48,19 @@ export function createApp(deps: Deps): Hono {
   // Every KV failure becomes StorageUnavailable: 503, never a 500.
   const kv = guardKv(deps.kv);
   const store = new RevocationStore(kv, deps.now);
-  const server = new AuthorizationServer(tokens, store, log);
-  const providers = buildProviders(config);
+  const providers = buildProviders(config, {
+    fetch: deps.fetch,
+    now: deps.now,
+  });
+  const upstream = new UpstreamTokens(
+    kv,
+    tokens,
+    providers,
+    store,
+    config.upstream,
+    log,
+  );
+  const server = new AuthorizationServer(tokens, store, log, upstream);
 
   const app = new Hono();
   for (const middleware of commonMiddleware(log)) app.use(middleware);
@@ -61,12 +73,16 @@ export function createApp(deps: Deps): Hono {
     c.header("Content-Type", "text/css; charset=utf-8");
     return c.body(STYLESHEET);
   });
-  app.route("/", authorizeRoutes({ config, tokens, server, providers, log }));
+  app.route(
+    "/",
+    authorizeRoutes({ config, tokens, server, providers, upstream, log }),
+  );
   app.route("/", tokenRoutes({ config, server, log }));
 
   const game = new Game(kv, tokens, deps.now);
   const eraseUser = async (sub: string) => {
     await store.eraseUser(sub);
+    await upstream.erase(sub);
     await limiter.forget(GAME_BUCKET, sub);
   };
   const api = gameRoutes({ game, server, eraseUser });

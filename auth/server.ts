@@ -40,6 +40,14 @@ export interface CodeGrant {
 const INVALID_GRANT = "The grant is invalid, expired or revoked.";
 
 /**
+ * Follows the upstream provider on refresh (see `upstream.ts`): throws
+ * `invalid_grant` when the provider has revoked the sign-in.
+ */
+export interface UpstreamCheck {
+  check(sub: string): Promise<void>;
+}
+
+/**
  * Most verified access tokens an instance remembers. ChatGPT presents the
  * same access token on every call for its hour, so a warm API request skips
  * the cipher entirely; expiry and revocation are still checked every time.
@@ -54,10 +62,18 @@ export class AuthorizationServer {
   /** Access token → its claims, for tokens this instance has already opened. */
   readonly #verified = new Map<string, AccessClaims>();
 
-  constructor(tokens: Tokens, store: RevocationStore, log: Log) {
+  readonly #upstream: UpstreamCheck | undefined;
+
+  constructor(
+    tokens: Tokens,
+    store: RevocationStore,
+    log: Log,
+    upstream?: UpstreamCheck,
+  ) {
     this.#tokens = tokens;
     this.store = store;
     this.#log = log;
+    this.#upstream = upstream;
   }
 
   /** Issues an authorization code for a completed sign-in. */
@@ -141,6 +157,7 @@ export class AuthorizationServer {
     if (revokedAt !== null && rt.iat <= revokedAt) {
       throw invalidGrant("user revoked");
     }
+    await this.#upstream?.check(rt.sub);
     // A few attempts: each lost race means another refresh rotated first.
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await this.store.family(rt.sub, rt.fid);

@@ -70,6 +70,8 @@ export interface LoginClaims extends Stamp {
   upstream_state?: string;
   nonce?: string;
   verifier?: string;
+  /** Set once the upstream leg was repeated asking for consent. */
+  prompt?: string;
 }
 
 /** A provider's refresh token, sealed before it is stored in KV. */
@@ -129,7 +131,8 @@ const SHAPES: Readonly<Record<Purpose, Shape>> = {
   login: (c) =>
     str(c.client_id) && str(c.redirect_uri) && str(c.scope) && str(c.state) &&
     optStr(c.code_challenge) && optStr(c.provider) &&
-    optStr(c.upstream_state) && optStr(c.nonce) && optStr(c.verifier),
+    optStr(c.upstream_state) && optStr(c.nonce) && optStr(c.verifier) &&
+    optStr(c.prompt),
   upstream: (c) => str(c.sub) && str(c.provider) && str(c.refresh_token),
   round: (c) => str(c.sub) && str(c.rid),
 };

@@ -28,6 +28,7 @@ import {
   type Unstamped,
 } from "../auth/tokens.ts";
 import type { UpstreamProvider } from "../auth/providers/types.ts";
+import type { UpstreamTokens } from "../auth/upstream.ts";
 import { ErrorPage } from "../views/layout.tsx";
 import { ConsentPage, DevLoginPage } from "../views/consent.tsx";
 import { renderPage } from "./_page.ts";
@@ -38,6 +39,7 @@ export interface AuthorizeDeps {
   tokens: Tokens;
   server: AuthorizationServer;
   providers: ReadonlyMap<string, UpstreamProvider>;
+  upstream: UpstreamTokens;
   log: Log;
 }
 
@@ -57,7 +59,7 @@ const MAX_PARAM = 2048;
 
 /** Builds the authorize and login routes. */
 export function authorizeRoutes(deps: AuthorizeDeps): Hono {
-  const { config, tokens, server, providers, log } = deps;
+  const { config, tokens, server, providers, upstream, log } = deps;
   const secure = config.publicUrl.startsWith("https:");
   const cookieName = secure ? "__Host-wwc_login" : "wwc_login";
   const callbackUrl = (id: string) =>
@@ -138,6 +140,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     pending: Pending,
     provider: UpstreamProvider,
     loginHint?: string,
+    prompt?: "consent",
   ) {
     const upstreamState = randomId();
     let started;
@@ -146,6 +149,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         state: upstreamState,
         callbackUrl: callbackUrl(provider.id),
         loginHint,
+        prompt,
       });
     } catch (err) {
       log("warn", "upstream sign-in could not start", {
@@ -165,6 +169,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       upstream_state: upstreamState,
       ...(started.nonce ? { nonce: started.nonce } : {}),
       ...(started.verifier ? { verifier: started.verifier } : {}),
+      ...(prompt ? { prompt } : {}),
     });
     c.header("Cache-Control", "no-store");
     return c.redirect(started.url, 302);
@@ -413,6 +418,25 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         reason: result.reason,
       });
       return clientError(c, login, result.error, result.message);
+    }
+    if (result.refreshToken) {
+      await upstream.put(provider.id, result.subject, result.refreshToken);
+    } else if (
+      provider.wantsRefreshToken && !login.prompt &&
+      !(await upstream.has(provider.id, result.subject))
+    ) {
+      // Google issues a refresh token only on first consent: without one we
+      // could not follow a revocation there, so ask once more, for consent.
+      log("info", "no upstream refresh token; asking for consent", {
+        provider: id,
+      });
+      return startUpstream(
+        c,
+        pendingOf(login),
+        provider,
+        result.subject,
+        "consent",
+      );
     }
     const sub = `${provider.userPrefix}:${result.subject}`;
     const code = await server.issueCode(login, sub);

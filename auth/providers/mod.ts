@@ -1,23 +1,114 @@
 /**
- * The enabled upstream providers, in the order the sign-in page lists them.
+ * The enabled upstream providers, in the order the sign-in page lists them:
+ * Google, GitHub, a generic OpenID Connect issuer, then the development
+ * provider. The real ones are data over `oauth.ts`.
  *
  * @module
  */
+import * as oauth from "oauth4webapi";
 import type { Config } from "../../config.ts";
 import { devProvider } from "./dev.ts";
+import { type Call, oauthProvider, type ProviderEnv } from "./oauth.ts";
 import type { UpstreamProvider } from "./types.ts";
 
 export type {
   ProviderResult,
   ProviderStart,
   UpstreamProvider,
+  UpstreamRefresh,
 } from "./types.ts";
+
+/** Google's endpoints (from its discovery document), written down to save a fetch. */
+export const GOOGLE: oauth.AuthorizationServer = {
+  issuer: "https://accounts.google.com",
+  authorization_endpoint: "https://accounts.google.com/o/oauth2/v2/auth",
+  token_endpoint: "https://oauth2.googleapis.com/token",
+  jwks_uri: "https://www.googleapis.com/oauth2/v3/certs",
+  revocation_endpoint: "https://oauth2.googleapis.com/revoke",
+};
+
+/** GitHub's OAuth endpoints (GitHub is not an OpenID provider for people). */
+export const GITHUB: oauth.AuthorizationServer = {
+  issuer: "https://github.com",
+  authorization_endpoint: "https://github.com/login/oauth/authorize",
+  token_endpoint: "https://github.com/login/oauth/access_token",
+};
+
+/** GitHub's numeric user id: stable, unlike the login name. */
+async function githubSubject(accessToken: string, call: Call): Promise<string> {
+  const res = await call("https://api.github.com/user", {
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      accept: "application/vnd.github+json",
+      "user-agent": "words-with-chat",
+    },
+  });
+  if (!res.ok) throw new TypeError(`GitHub user API answered ${res.status}`);
+  const { id } = await res.json() as { id?: unknown };
+  if (!Number.isSafeInteger(id)) {
+    throw new oauth.OperationProcessingError("GitHub user has no numeric id");
+  }
+  return String(id);
+}
 
 /** Builds the providers that configuration enables. */
 export function buildProviders(
   config: Config,
+  env: Omit<ProviderEnv, "timeout">,
 ): ReadonlyMap<string, UpstreamProvider> {
+  const penv: ProviderEnv = { ...env, timeout: config.upstream.timeout };
   const providers: UpstreamProvider[] = [];
+  if (config.google) {
+    providers.push(oauthProvider({
+      id: "google",
+      name: "Google",
+      userPrefix: "google",
+      ...config.google,
+      metadata: () => Promise.resolve(GOOGLE),
+      // Only who you are: the stable subject, no email or profile.
+      scope: "openid",
+      oidc: true,
+      wantsRefreshToken: true,
+      authorizeParams: ({ prompt }) => ({
+        access_type: "offline",
+        ...(prompt ? { prompt } : {}),
+      }),
+    }, penv));
+  }
+  if (config.github) {
+    providers.push(oauthProvider({
+      id: "github",
+      name: "GitHub",
+      userPrefix: "github",
+      ...config.github,
+      metadata: () => Promise.resolve(GITHUB),
+      // No scope: the public profile (and its numeric id) needs none.
+      scope: "",
+      oidc: false,
+      subject: githubSubject,
+    }, penv));
+  }
+  if (config.oidc) {
+    const { issuer, clientId, clientSecret, name } = config.oidc;
+    providers.push(oauthProvider({
+      id: "oidc",
+      name,
+      userPrefix: name,
+      clientId,
+      clientSecret,
+      insecure: issuer.protocol === "http:",
+      metadata: async (options) =>
+        await oauth.processDiscoveryResponse(
+          issuer,
+          await oauth.discoveryRequest(issuer, {
+            algorithm: "oidc",
+            ...options,
+          }),
+        ),
+      scope: "openid",
+      oidc: true,
+    }, penv));
+  }
   if (config.devLogin) providers.push(devProvider(config.publicUrl));
   return new Map(providers.map((p) => [p.id, p]));
 }

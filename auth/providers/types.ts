@@ -48,6 +48,11 @@ export type ProviderResult =
     reason: string;
   };
 
+/** The outcome of checking a stored refresh token at its provider. */
+export type UpstreamRefresh =
+  | { ok: true; refreshToken?: string }
+  | { ok: false; kind: "revoked" | "unavailable"; reason: string };
+
 /** An upstream identity provider. */
 export interface UpstreamProvider {
   /** Path segment of `/login/<id>/callback`: `dev`, `google`, `github`, `oidc`. */
@@ -56,12 +61,25 @@ export interface UpstreamProvider {
   readonly name: string;
   /** Prefix of user ids: `<userPrefix>:<subject>`. */
   readonly userPrefix: string;
+  /**
+   * Whether sign-ins should leave us a refresh token to follow revocation
+   * with (Google). When one is missing and none is stored, the sign-in is
+   * repeated once with `prompt: "consent"`.
+   */
+  readonly wantsRefreshToken?: boolean;
   /** Builds the URL that starts the upstream sign-in. */
   start(input: {
     state: string;
     callbackUrl: string;
     loginHint?: string;
+    /** Ask the person to consent again (so the provider issues a refresh token). */
+    prompt?: "consent";
   }): Promise<ProviderStart>;
+  /**
+   * Uses a stored refresh token at the provider: still valid (perhaps with a
+   * rotated token), revoked, or the provider could not be asked.
+   */
+  refresh?(refreshToken: string): Promise<UpstreamRefresh>;
   /** Completes the sign-in from the callback's query parameters. */
   finish(input: {
     params: URLSearchParams;

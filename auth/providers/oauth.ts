@@ -1,0 +1,260 @@
+/**
+ * One generic OAuth 2.0 / OpenID Connect provider over `oauth4webapi`.
+ * Google, GitHub and any OIDC issuer are data over it (`mod.ts`): endpoints,
+ * scopes, extra parameters and, for plain OAuth providers, how to learn the
+ * user's id.
+ *
+ * Every call has a timeout and goes through the injected `fetch`. ID tokens
+ * are checked by `oauth4webapi` (issuer, audience, expiry, nonce) against the
+ * injected clock; they arrive straight from the token endpoint over TLS, so
+ * OpenID Connect Core §3.1.3.7 lets TLS stand in for the signature check.
+ *
+ * @module
+ */
+import * as oauth from "oauth4webapi";
+import type {
+  ProviderResult,
+  UpstreamProvider,
+  UpstreamRefresh,
+} from "./types.ts";
+
+/** What the generic provider needs from its environment. */
+export interface ProviderEnv {
+  fetch: typeof fetch;
+  now: () => number;
+  /** Milliseconds before a provider call is abandoned. */
+  timeout: number;
+}
+
+/** A provider described as data. */
+export interface ProviderSpec {
+  id: string;
+  name: string;
+  userPrefix: string;
+  clientId: string;
+  clientSecret: string;
+  /** The provider's metadata: written down, or discovered. */
+  metadata: (options: CallOptions) => Promise<oauth.AuthorizationServer>;
+  scope: string;
+  /** OpenID Connect: a nonce is sent and an ID token required. */
+  oidc: boolean;
+  wantsRefreshToken?: boolean;
+  /** Extra authorization parameters (e.g. Google's `access_type=offline`). */
+  authorizeParams?: (input: { prompt?: "consent" }) => Record<string, string>;
+  /** For plain OAuth 2.0 providers: the user's stable id, from their API. */
+  subject?: (accessToken: string, call: Call) => Promise<string>;
+  /** Plain http is allowed (an issuer on loopback, for local testing). */
+  insecure?: boolean;
+}
+
+/** A `fetch` with the provider timeout applied. */
+export type Call = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** Options every oauth4webapi call gets: our fetch, our clock. */
+export interface CallOptions {
+  [oauth.customFetch]: (
+    url: string,
+    init: oauth.CustomFetchOptions<string, unknown>,
+  ) => Promise<Response>;
+  [oauth.allowInsecureRequests]?: boolean;
+}
+
+/** Builds a provider from its spec. */
+export function oauthProvider(
+  spec: ProviderSpec,
+  env: ProviderEnv,
+): UpstreamProvider {
+  const call: Call = (url, init = {}) =>
+    env.fetch(url, { ...init, signal: AbortSignal.timeout(env.timeout) });
+  const options: CallOptions = {
+    [oauth.customFetch]: (url, init) => call(url, init as RequestInit),
+    ...(spec.insecure ? { [oauth.allowInsecureRequests]: true } : {}),
+  };
+  const auth = oauth.ClientSecretPost(spec.clientSecret);
+  let metadata: Promise<oauth.AuthorizationServer> | undefined;
+  const server = () => {
+    metadata ??= spec.metadata(options).catch((err) => {
+      metadata = undefined; // try discovery again next time
+      throw err;
+    });
+    return metadata;
+  };
+  /** The client, with oauth4webapi's clock following ours. */
+  const client = (): oauth.Client => ({
+    client_id: spec.clientId,
+    [oauth.clockSkew]: Math.round((env.now() - Date.now()) / 1000),
+  });
+
+  return {
+    id: spec.id,
+    name: spec.name,
+    userPrefix: spec.userPrefix,
+    wantsRefreshToken: spec.wantsRefreshToken,
+
+    async start({ state, callbackUrl, loginHint, prompt }) {
+      const as = await server();
+      const verifier = oauth.generateRandomCodeVerifier();
+      const url = new URL(as.authorization_endpoint!);
+      const params: Record<string, string> = {
+        response_type: "code",
+        client_id: spec.clientId,
+        redirect_uri: callbackUrl,
+        state,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+        ...spec.authorizeParams?.({ prompt }),
+      };
+      if (spec.scope) params.scope = spec.scope;
+      let nonce: string | undefined;
+      if (spec.oidc) params.nonce = nonce = oauth.generateRandomNonce();
+      if (loginHint) params.login_hint = loginHint;
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      return { url: url.href, verifier, ...(nonce ? { nonce } : {}) };
+    },
+
+    async finish({ params, callbackUrl, login }): Promise<ProviderResult> {
+      const error = params.get("error");
+      if (error) {
+        return error === "access_denied"
+          ? fail(
+            "access_denied",
+            `You declined to sign in with ${spec.name}.`,
+            "person declined at the provider",
+          )
+          : fail(
+            "server_error",
+            `${spec.name} could not sign you in.`,
+            `provider answered error=${error.slice(0, 40)}`,
+          );
+      }
+      try {
+        const as = await server();
+        const c = client();
+        const checked = oauth.validateAuthResponse(
+          as,
+          c,
+          params,
+          login.upstream_state ?? oauth.skipStateCheck,
+        );
+        const response = await oauth.authorizationCodeGrantRequest(
+          as,
+          c,
+          auth,
+          checked,
+          callbackUrl,
+          login.verifier ?? oauth.nopkce,
+          options,
+        );
+        const tokens = await oauth.processAuthorizationCodeResponse(
+          as,
+          c,
+          response,
+          spec.oidc
+            ? { expectedNonce: login.nonce, requireIdToken: true }
+            : undefined,
+        );
+        const subject = spec.oidc
+          ? oauth.getValidatedIdTokenClaims(tokens)?.sub
+          : await spec.subject!(tokens.access_token, call);
+        if (!subject) {
+          return fail(
+            "server_error",
+            `${spec.name} did not say who you are.`,
+            "no subject",
+          );
+        }
+        return {
+          ok: true,
+          subject,
+          ...(tokens.refresh_token
+            ? { refreshToken: tokens.refresh_token }
+            : {}),
+        };
+      } catch (err) {
+        return failure(spec.name, err);
+      }
+    },
+
+    async refresh(refreshToken): Promise<UpstreamRefresh> {
+      try {
+        const as = await server();
+        const c = client();
+        const tokens = await oauth.processRefreshTokenResponse(
+          as,
+          c,
+          await oauth.refreshTokenGrantRequest(
+            as,
+            c,
+            auth,
+            refreshToken,
+            options,
+          ),
+        );
+        return {
+          ok: true,
+          ...(tokens.refresh_token
+            ? { refreshToken: tokens.refresh_token }
+            : {}),
+        };
+      } catch (err) {
+        if (
+          err instanceof oauth.ResponseBodyError &&
+          err.error === "invalid_grant"
+        ) {
+          return {
+            ok: false,
+            kind: "revoked",
+            reason: "provider: invalid_grant",
+          };
+        }
+        return { ok: false, kind: "unavailable", reason: describe(err) };
+      }
+    },
+  };
+}
+
+function fail(
+  error: "access_denied" | "server_error" | "temporarily_unavailable",
+  message: string,
+  reason: string,
+): ProviderResult {
+  return { ok: false, error, message, reason };
+}
+
+/** Names a failure without echoing anything the provider sent back. */
+function describe(err: unknown): string {
+  if (err instanceof oauth.ResponseBodyError) {
+    return `provider error response ${err.status} ${err.error}`;
+  }
+  if (err instanceof oauth.OperationProcessingError) {
+    return `provider response refused: ${err.code}: ${err.message}`;
+  }
+  if (err instanceof oauth.AuthorizationResponseError) {
+    return `authorization response refused: ${err.error}`;
+  }
+  if (err instanceof DOMException && err.name === "TimeoutError") {
+    return "provider timed out";
+  }
+  if (err instanceof TypeError) return "provider unreachable";
+  return err instanceof Error ? err.name : "unknown failure";
+}
+
+function failure(name: string, err: unknown): ProviderResult {
+  const reason = describe(err);
+  if (
+    (err instanceof DOMException && err.name === "TimeoutError") ||
+    (err instanceof TypeError &&
+      !(err instanceof oauth.OperationProcessingError))
+  ) {
+    return fail(
+      "temporarily_unavailable",
+      `${name} did not answer in time. Try again in a moment.`,
+      reason,
+    );
+  }
+  return fail(
+    "server_error",
+    `${name} sent an answer we could not accept.`,
+    reason,
+  );
+}

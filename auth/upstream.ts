@@ -1,0 +1,164 @@
+/**
+ * Upstream refresh tokens at rest, and following the upstream's revocation.
+ *
+ * | key                               | value                                             |
+ * | --------------------------------- | ------------------------------------------------- |
+ * | `["upstream", provider, subject]` | `{ token: "wwc_up.…" (sealed), checked_at (ms) }` |
+ *
+ * The provider's refresh token is sealed (purpose `upstream`) before it is
+ * stored; nothing else about the person is kept.
+ *
+ * @module
+ */
+import type { UpstreamPolicy } from "../config.ts";
+import type { Log } from "../deps.ts";
+import { OAuthError } from "./errors.ts";
+import type { RevocationStore } from "./revocation.ts";
+import type { Tokens } from "./tokens.ts";
+import type { UpstreamProvider } from "./providers/types.ts";
+
+interface Stored {
+  token: string;
+  checked_at: number;
+}
+
+/** Key builder: the only place this key shape is written. */
+export const upstreamKey = (provider: string, subject: string): Deno.KvKey => [
+  "upstream",
+  provider,
+  subject,
+];
+
+/** Stores, checks and deletes upstream refresh tokens. */
+export class UpstreamTokens {
+  readonly #kv: Deno.Kv;
+  readonly #tokens: Tokens;
+  readonly #providers: ReadonlyMap<string, UpstreamProvider>;
+  readonly #store: RevocationStore;
+  readonly #policy: UpstreamPolicy;
+  readonly #log: Log;
+
+  constructor(
+    kv: Deno.Kv,
+    tokens: Tokens,
+    providers: ReadonlyMap<string, UpstreamProvider>,
+    store: RevocationStore,
+    policy: UpstreamPolicy,
+    log: Log,
+  ) {
+    this.#kv = kv;
+    this.#tokens = tokens;
+    this.#providers = providers;
+    this.#store = store;
+    this.#policy = policy;
+    this.#log = log;
+  }
+
+  /** Whether a refresh token is stored for this person at this provider. */
+  async has(provider: string, subject: string): Promise<boolean> {
+    const entry = await this.#kv.get(upstreamKey(provider, subject));
+    return entry.versionstamp !== null;
+  }
+
+  /** Seals and stores a provider's refresh token, checked as of now. */
+  async put(provider: string, subject: string, refreshToken: string) {
+    const { token } = await this.#tokens.seal("upstream", {
+      sub: subject,
+      provider,
+      refresh_token: refreshToken,
+    });
+    const value: Stored = { token, checked_at: this.#tokens.now() };
+    await this.#kv.set(upstreamKey(provider, subject), value);
+  }
+
+  /** Deletes the stored token of a user id `<prefix>:<subject>`, if any. */
+  async erase(sub: string): Promise<void> {
+    const colon = sub.indexOf(":");
+    const prefix = sub.slice(0, colon);
+    // Works even if the provider has been switched off since.
+    const provider = this.#locate(sub)?.provider.id ??
+      (prefix === "google" || prefix === "github" ? prefix : "oidc");
+    await this.#kv.delete(upstreamKey(provider, sub.slice(colon + 1)));
+  }
+
+  /**
+   * On our refresh grant: if the last successful check at the provider is
+   * older than the policy says, ask the provider again. A revoked upstream
+   * token revokes the user here (`invalid_grant`); an unreachable provider
+   * is tolerated while the last success is recent, else
+   * `temporarily_unavailable`.
+   */
+  async check(sub: string): Promise<void> {
+    const found = this.#locate(sub);
+    const refresh = found?.provider.refresh?.bind(found.provider);
+    if (!found || !refresh) return;
+    const { provider, subject } = found;
+    const key = upstreamKey(provider.id, subject);
+    const entry = await this.#kv.get<Stored>(key);
+    if (!entry.value) return;
+    const now = this.#tokens.now();
+    const age = now - entry.value.checked_at;
+    if (age < this.#policy.checkEvery) return;
+    const opened = await this.#tokens.open("upstream", entry.value.token);
+    if (!opened.ok || opened.claims.sub !== subject) {
+      await this.#kv.delete(key);
+      this.#log("warn", "stored upstream token unreadable; deleted", {
+        provider: provider.id,
+        reason: opened.ok ? "subject mismatch" : opened.reason,
+      });
+      return;
+    }
+    const result = await refresh(opened.claims.refresh_token);
+    if (result.ok) {
+      if (result.refreshToken) {
+        await this.put(provider.id, subject, result.refreshToken);
+      } else {
+        await this.#kv.set(key, { ...entry.value, checked_at: now });
+      }
+      return;
+    }
+    if (result.kind === "revoked") {
+      await this.#kv.delete(key);
+      await this.#store.revokeUser(sub);
+      this.#log("info", "upstream revoked the sign-in; user revoked", {
+        provider: provider.id,
+        sub,
+      });
+      throw new OAuthError(
+        "invalid_grant",
+        "The grant is invalid, expired or revoked.",
+        "upstream refresh token revoked",
+      );
+    }
+    if (age < this.#policy.grace) {
+      this.#log("warn", "upstream unreachable; serving on the last check", {
+        provider: provider.id,
+        reason: result.reason,
+        last_check_minutes: Math.round(age / 60_000),
+      });
+      return;
+    }
+    this.#log("error", "upstream unreachable past the grace period", {
+      provider: provider.id,
+      reason: result.reason,
+    });
+    throw new OAuthError(
+      "temporarily_unavailable",
+      "The sign-in provider cannot be reached; try again later.",
+      "upstream unreachable past the grace period",
+    );
+  }
+
+  #locate(
+    sub: string,
+  ): { provider: UpstreamProvider; subject: string } | undefined {
+    const colon = sub.indexOf(":");
+    const prefix = sub.slice(0, colon);
+    for (const provider of this.#providers.values()) {
+      if (provider.userPrefix === prefix) {
+        return { provider, subject: sub.slice(colon + 1) };
+      }
+    }
+    return undefined;
+  }
+}
