@@ -104,6 +104,12 @@ Deno.test({
       });
       assert.equal(replay.status, 400);
       assert.equal((await replay.json()).error, "invalid_grant");
+      const revoked = await token(a, {
+        grant_type: "refresh_token",
+        refresh_token: tokens.refresh_token,
+      });
+      assert.equal(revoked.status, 400, "the replay revoked the family");
+      assert.equal((await revoked.json()).error, "invalid_grant");
 
       // The replay revoked what the code issued, everywhere; sign in again.
       const fresh = await (await token(a, {

@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import { testApp } from "./_app.ts";
-import {
-  api,
-  authorizeUrl,
-  basic,
-  ORIGIN,
-  postForm,
-  tokensFor,
-} from "./_flow.ts";
+import { api, authorizeUrl, basic, ORIGIN, tokensFor } from "./_flow.ts";
 
 const from = (hostname: string) => ({
   remoteAddr: { transport: "tcp" as const, hostname, port: 40000 },

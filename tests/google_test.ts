@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import { upstreamKey } from "../auth/upstream.ts";
+import type { Env } from "../config.ts";
+import { type TestApp, testApp } from "./_app.ts";
+import { FakeGoogle } from "./_fake_google.ts";
+import {
+  api,
+  authorizeUrl,
+  browse,
+  CookieJar,
+  exchange,
+  ORIGIN,
+  redirectParams,
+  refresh,
+  type Tokens,
+} from "./_flow.ts";
+
+interface Setup {
+  t: TestApp;
+  google: FakeGoogle;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function setup(env: Env = {}): Promise<Setup> {
+  let clock = () => 0;
+  const google = await new FakeGoogle(() => clock()).ready();
+  const t = await testApp({
+    fetch: google.fetch,
+    env: {
+      GOOGLE_CLIENT_ID: google.clientId,
+      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      ...env,
+    },
+  });
+  clock = t.now;
+  return { t, google, [Symbol.asyncDispose]: () => t[Symbol.asyncDispose]() };
+}
+
+/**
+ * A person signs in with Google: authorize → Google (maybe twice, when we
+ * ask for consent) → our callback. Returns the final response and the
+ * authorization URLs Google saw.
+ */
+async function signInWithGoogle(
+  { t, google }: Setup,
+  person: { sub: string; decline?: boolean },
+  state = "g-state",
+): Promise<{ res: Response; googleUrls: URL[] }> {
+  const jar = new CookieJar();
+  let res = await browse(t, jar, authorizeUrl({ provider: "google", state }));
+  const googleUrls: URL[] = [];
+  while (
+    res.headers.get("location")?.startsWith("https://accounts.google.com/")
+  ) {
+    const url = new URL(res.headers.get("location")!);
+    googleUrls.push(url);
+    res = await browse(t, jar, google.authorize(url.href, person));
+  }
+  return { res, googleUrls };
+}
+
+async function tokensFor(s: Setup, sub: string): Promise<Tokens> {
+  const { res } = await signInWithGoogle(s, { sub });
+  return await exchange(s.t, redirectParams(res).get("code")!);
+}
+
+async function kvDump(kv: Deno.Kv): Promise<string> {
+  const rows = [];
+  for await (const e of kv.list({ prefix: [] })) rows.push([e.key, e.value]);
+  return JSON.stringify(rows, (_, v) => typeof v === "bigint" ? String(v) : v);
+}
+
+Deno.test("google: sign-in with PKCE, state, nonce and offline access ends in an authenticated /api/me", async () => {
+  await using s = await setup();
+  const { res, googleUrls } = await signInWithGoogle(s, { sub: "1098765" });
+  assert.equal(googleUrls.length, 1);
+  const q = googleUrls[0]!.searchParams;
+  assert.equal(q.get("code_challenge_method"), "S256");
+  assert.equal(q.get("access_type"), "offline");
+  assert.equal(q.get("scope"), "openid");
+  assert.ok(q.get("nonce") && q.get("state"));
+  assert.equal(q.get("prompt"), null, "no consent prompt on a first sign-in");
+  assert.equal(q.get("redirect_uri"), `${ORIGIN}/login/google/callback`);
+  const params = redirectParams(res);
+  assert.equal(params.get("state"), "g-state");
+  const tokens = await exchange(s.t, params.get("code")!);
+  const me = await (await api(s.t, "/api/me", tokens.access_token)).json();
+  assert.equal(me.id, "google:1098765");
+});
+
+Deno.test("google: the first consent's refresh token is kept sealed; later sign-ins need no consent prompt", async () => {
+  await using s = await setup();
+  await tokensFor(s, "42");
+  const stored = await s.t.kv.get<{ token: string }>(
+    upstreamKey("google", "42"),
+  );
+  assert.ok(stored.value?.token.startsWith("wwc_up."), "sealed at rest");
+  const again = await signInWithGoogle(s, { sub: "42" });
+  assert.equal(again.googleUrls.length, 1);
+  assert.equal(again.googleUrls[0]!.searchParams.get("prompt"), null);
+  assert.ok(redirectParams(again.res).get("code"));
+});
+
+Deno.test("google: with no refresh token stored and none issued, the sign-in asks once for consent", async () => {
+  await using s = await setup();
+  await tokensFor(s, "77");
+  // The stored token is lost (erased, or deleted by an operator).
+  await s.t.kv.delete(upstreamKey("google", "77"));
+  const { res, googleUrls } = await signInWithGoogle(s, { sub: "77" });
+  assert.equal(googleUrls.length, 2);
+  assert.equal(googleUrls[1]!.searchParams.get("prompt"), "consent");
+  assert.equal(googleUrls[1]!.searchParams.get("login_hint"), "77");
+  assert.ok(redirectParams(res).get("code"));
+  assert.ok(
+    (await s.t.kv.get(upstreamKey("google", "77"))).value,
+    "stored now",
+  );
+});
+
+Deno.test("google: ID tokens with a wrong aud, wrong iss, past expiry or wrong nonce are refused", async () => {
+  for (
+    const [what, override] of [
+      ["aud", { aud: "someone-else" }],
+      ["iss", { iss: "https://accounts.evil.example" }],
+      ["exp", { exp: 1 }],
+      ["nonce", { nonce: "not-the-nonce" }],
+    ] as const
+  ) {
+    await using s = await setup();
+    s.google.idToken = override;
+    const { res } = await signInWithGoogle(s, { sub: "5" }, `st-${what}`);
+    const params = redirectParams(res);
+    assert.equal(params.get("code"), null, what);
+    assert.equal(params.get("error"), "server_error", what);
+    assert.equal(params.get("state"), `st-${what}`);
+    assert.ok(
+      s.t.logs.some((l) => String(l.fields?.reason).includes("refused")),
+      what,
+    );
+  }
+});
+
+Deno.test("google: a person who declines returns to the client with access_denied and the state", async () => {
+  await using s = await setup();
+  const { res } = await signInWithGoogle(
+    s,
+    { sub: "9", decline: true },
+    "keep",
+  );
+  const params = redirectParams(res);
+  assert.equal(params.get("error"), "access_denied");
+  assert.equal(params.get("state"), "keep");
+  assert.match(params.get("error_description")!, /declined/);
+});
+
+Deno.test("google: a provider error, garbage or a timeout at sign-in is an OAuth error for the client, never a 500", async () => {
+  for (
+    const [mode, error] of [
+      ["error500", "server_error"],
+      ["garbage", "server_error"],
+      ["hang", "temporarily_unavailable"],
+    ] as const
+  ) {
+    await using s = await setup({ UPSTREAM_TIMEOUT_SECONDS: "0.5" });
+    s.google.mode = mode;
+    const { res } = await signInWithGoogle(s, { sub: "3" });
+    const params = redirectParams(res);
+    assert.equal(params.get("error"), error, mode);
+    assert.equal(params.get("state"), "g-state");
+  }
+});
+
+Deno.test("google: upstream invalid_grant at refresh fails our refresh and stops the user's access tokens", async () => {
+  await using s = await setup();
+  const tokens = await tokensFor(s, "123");
+  for (const rt of s.google.refreshTokens.keys()) s.google.revoked.add(rt);
+  s.t.advance(14 * 60);
+  assert.equal(
+    (await refresh(s.t, tokens.refresh_token)).status,
+    200,
+    "checked 15 minutes at most",
+  );
+  const tokens2: Tokens = await (await refresh(s.t, tokens.refresh_token))
+    .json();
+  s.t.advance(2 * 60);
+  const res = await refresh(s.t, tokens2.refresh_token);
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, "invalid_grant");
+  assert.equal((await api(s.t, "/api/me", tokens2.access_token)).status, 401);
+  assert.equal(
+    (await s.t.kv.get(upstreamKey("google", "123"))).value,
+    null,
+    "deleted",
+  );
+});
+
+Deno.test("google: upstream down at refresh: served while the last check is recent, then temporarily_unavailable", async () => {
+  await using s = await setup({ UPSTREAM_TIMEOUT_SECONDS: "0.5" });
+  let tokens = await tokensFor(s, "555");
+  s.google.mode = "error500";
+  s.t.advance(16 * 60);
+  const during = await refresh(s.t, tokens.refresh_token);
+  assert.equal(during.status, 200, "a recent success carries us through");
+  tokens = await during.json();
+  assert.ok(
+    s.t.logs.some((l) =>
+      l.msg === "upstream unreachable; serving on the last check"
+    ),
+  );
+  s.google.mode = "hang";
+  s.t.advance(25 * 3600);
+  const late = await refresh(s.t, tokens.refresh_token);
+  assert.equal(late.status, 503);
+  assert.equal((await late.json()).error, "temporarily_unavailable");
+  assert.ok(
+    s.t.logs.some((l) =>
+      l.msg === "upstream unreachable past the grace period"
+    ),
+  );
+  s.google.mode = "ok";
+  const back = await refresh(s.t, tokens.refresh_token);
+  assert.equal(back.status, 200, "works again once Google answers");
+});
+
+Deno.test("google: the KV dump after a sign-in holds no upstream token in the clear", async () => {
+  await using s = await setup();
+  const tokens = await tokensFor(s, "2024");
+  await refresh(s.t, tokens.refresh_token);
+  const dump = await kvDump(s.t.kv);
+  assert.ok(s.google.refreshTokens.size > 0);
+  for (const rt of s.google.refreshTokens.keys()) assert.ok(!dump.includes(rt));
+  for (const at of s.google.accessTokens) assert.ok(!dump.includes(at));
+  assert.ok(!dump.includes("1//fake") && !dump.includes("ya29."));
+  assert.ok(dump.includes("wwc_up."), "the sealed form is there");
+});
+
+Deno.test("google: DELETE /api/me deletes the stored upstream token too", async () => {
+  await using s = await setup();
+  const tokens = await tokensFor(s, "808");
+  assert.ok((await s.t.kv.get(upstreamKey("google", "808"))).value);
+  await api(s.t, "/api/me", tokens.access_token, { method: "DELETE" });
+  assert.equal((await s.t.kv.get(upstreamKey("google", "808"))).value, null);
+  assert.ok(!(await kvDump(s.t.kv)).includes("808"));
+});
+
+Deno.test("providers: the sign-in page lists exactly the enabled providers", async () => {
+  await using s = await setup({
+    DEV_LOGIN: "0",
+    GITHUB_CLIENT_ID: "gh",
+    GITHUB_CLIENT_SECRET: "ghs",
+  });
+  const html = await (await s.t.app.request(`${ORIGIN}${authorizeUrl()}`))
+    .text();
+  assert.ok(html.includes('href="/login/google/start"'));
+  assert.ok(html.includes('href="/login/github/start"'));
+  assert.ok(!html.includes("/login/dev/start"));
+  assert.ok(!html.includes("/login/oidc/start"));
+});
