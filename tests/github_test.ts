@@ -1,0 +1,160 @@
+/**
+ * GitHub sign-in against an in-process GitHub: OAuth 2.0 with PKCE, the
+ * user's numeric id from the user API, and what happens when that API fails.
+ */
+import assert from "node:assert/strict";
+import { createHash, randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import { testApp } from "./_app.ts";
+import {
+  api,
+  authorizeUrl,
+  browse,
+  CookieJar,
+  exchange,
+  redirectParams,
+} from "./_flow.ts";
+
+const CLIENT_ID = "Iv1.github-client";
+const CLIENT_SECRET = "github-client-secret";
+
+class FakeGitHub {
+  readonly app = new Hono();
+  user: { status: number; body: unknown } = {
+    status: 200,
+    body: { id: 583231, login: "octocat", email: "octo@example.com" },
+  };
+  /** Refuse every code, the way GitHub does: 200 with an error field. */
+  refuseCodes = false;
+  readonly #codes = new Map<string, string>();
+  readonly #tokens = new Set<string>();
+
+  constructor() {
+    this.app.post("/login/oauth/access_token", async (c) => {
+      const form = new URLSearchParams(await c.req.text());
+      const challenge = this.#codes.get(form.get("code") ?? "");
+      this.#codes.delete(form.get("code") ?? "");
+      const verifier = createHash("sha256")
+        .update(form.get("code_verifier") ?? "").digest("base64url");
+      if (
+        this.refuseCodes ||
+        form.get("client_id") !== CLIENT_ID ||
+        form.get("client_secret") !== CLIENT_SECRET ||
+        challenge !== verifier
+      ) {
+        // GitHub answers errors with 200 and an error field.
+        return c.json({ error: "bad_verification_code" });
+      }
+      const token = `gho_${randomUUID().replaceAll("-", "")}`;
+      this.#tokens.add(token);
+      return c.json({ access_token: token, token_type: "bearer", scope: "" });
+    });
+    this.app.get("/user", (c) => {
+      const bearer = c.req.header("authorization")?.replace(/^Bearer /, "");
+      if (!bearer || !this.#tokens.has(bearer)) {
+        return c.json({ message: "Bad credentials" }, 401);
+      }
+      return new Response(JSON.stringify(this.user.body), {
+        status: this.user.status,
+        headers: { "content-type": "application/json" },
+      });
+    });
+  }
+
+  readonly fetch: typeof fetch = (input, init) =>
+    Promise.resolve(
+      this.app.request(input instanceof Request ? input : String(input), init),
+    );
+
+  /** The person approves at github.com; returns the callback URL. */
+  approve(url: string): string {
+    const q = new URL(url).searchParams;
+    assert.equal(q.get("client_id"), CLIENT_ID);
+    assert.equal(q.get("code_challenge_method"), "S256");
+    const code = randomUUID();
+    this.#codes.set(code, q.get("code_challenge")!);
+    const back = new URL(q.get("redirect_uri")!);
+    back.searchParams.set("code", code);
+    back.searchParams.set("state", q.get("state")!);
+    return back.href;
+  }
+}
+
+async function signIn(state: string, configure?: (gh: FakeGitHub) => void) {
+  const github = new FakeGitHub();
+  configure?.(github);
+  const t = await testApp({
+    fetch: github.fetch,
+    env: {
+      GITHUB_CLIENT_ID: CLIENT_ID,
+      GITHUB_CLIENT_SECRET: CLIENT_SECRET,
+    },
+  });
+  const jar = new CookieJar();
+  const start = await browse(
+    t,
+    jar,
+    authorizeUrl({ provider: "github", state }),
+  );
+  assert.equal(start.status, 302);
+  const to = new URL(start.headers.get("location")!);
+  assert.equal(
+    to.origin + to.pathname,
+    "https://github.com/login/oauth/authorize",
+  );
+  assert.equal(
+    to.searchParams.get("redirect_uri"),
+    "https://words.example.com/login/github/callback",
+  );
+  const back = await browse(t, jar, github.approve(to.href));
+  return { t, back };
+}
+
+Deno.test("github: sign-in with PKCE ends in /api/me as github:<numeric id>, nothing else kept", async () => {
+  const { t, back } = await signIn("s-gh");
+  await using _ = t;
+  const params = redirectParams(back);
+  assert.equal(params.get("state"), "s-gh");
+  const tokens = await exchange(t, params.get("code")!);
+  const me = await (await api(t, "/api/me", tokens.access_token)).json();
+  assert.equal(me.id, "github:583231");
+  const rows: string[] = [];
+  for await (const e of t.kv.list({ prefix: [] })) {
+    rows.push(JSON.stringify([e.key, e.value]));
+  }
+  const dump = rows.join("\n");
+  assert.ok(!dump.includes("octocat") && !dump.includes("octo@example.com"));
+  assert.ok(!dump.includes("gho_"), "no GitHub token at rest");
+});
+
+Deno.test("github: the user API down is temporarily_unavailable for the client, a user without a numeric id or a refused code is server_error", async () => {
+  {
+    const { t, back } = await signIn("s-down", (gh) => {
+      gh.user = { status: 503, body: { message: "unavailable" } };
+    });
+    await using _ = t;
+    const params = redirectParams(back);
+    assert.equal(params.get("error"), "temporarily_unavailable");
+    assert.equal(params.get("state"), "s-down");
+  }
+  {
+    const { t, back } = await signIn("s-odd", (gh) => {
+      gh.user = { status: 200, body: { login: "no-id" } };
+    });
+    await using _ = t;
+    const params = redirectParams(back);
+    assert.equal(params.get("error"), "server_error");
+    assert.equal(params.get("state"), "s-odd");
+    assert.equal(params.get("code"), null);
+  }
+  {
+    const { t, back } = await signIn("s-refused", (gh) => {
+      gh.refuseCodes = true;
+    });
+    await using _ = t;
+    const params = redirectParams(back);
+    assert.equal(params.get("error"), "server_error");
+    assert.equal(params.get("state"), "s-refused");
+    assert.equal(params.get("code"), null);
+  }
+});

@@ -1,0 +1,221 @@
+/**
+ * A real OpenID provider (`oidc-provider` from npm) on loopback as the
+ * `OIDC_ISSUER`: discovery, its login and consent screens, its token
+ * endpoint and signed ID tokens, all over real HTTP. The service talks to it
+ * with the platform `fetch`; the test plays the person's browser.
+ */
+import assert from "node:assert/strict";
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import Provider from "oidc-provider";
+import { T0, type TestApp, testApp } from "./_app.ts";
+import {
+  api,
+  authorizeUrl,
+  browse,
+  CookieJar,
+  exchange,
+  ORIGIN,
+  redirectParams,
+} from "./_flow.ts";
+
+const CLIENT = {
+  client_id: "words-with-chat",
+  client_secret: "words-with-chat-secret-0123456789abcdef",
+};
+
+interface Issuer {
+  url: string;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts `oidc-provider` on 127.0.0.1 with one client: this service. */
+async function startIssuer(): Promise<Issuer> {
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (
+    _req,
+    res,
+  ) => res.end();
+  const server = createServer((req, res) => handle(req, res));
+  await new Promise<void>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve())
+  );
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const provider = new Provider(url, {
+    clients: [{
+      ...CLIENT,
+      redirect_uris: [`${ORIGIN}/login/oidc/callback`],
+      token_endpoint_auth_method: "client_secret_post",
+    }],
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+    },
+    cookies: { keys: ["cookie-signing-key-for-the-loopback-issuer"] },
+    findAccount: (_ctx: unknown, sub: string) =>
+      Promise.resolve({ accountId: sub, claims: () => ({ sub }) }),
+  });
+  handle = provider.callback();
+  return {
+    url,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The person's browser at the issuer: follows redirects, keeps cookies. */
+async function atIssuer(
+  jar: CookieJar,
+  url: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (jar.cookies.size) headers.set("cookie", jar.header());
+  const res = await fetch(url, { ...init, headers, redirect: "manual" });
+  jar.store(res);
+  return res;
+}
+
+/**
+ * Follows the issuer's redirects, answering its login screen as `login` and
+ * its consent screen with yes, until it sends the browser back to us.
+ */
+async function signInAtIssuer(
+  issuer: Issuer,
+  start: string,
+  login: string,
+): Promise<{ callback: string; screens: string[] }> {
+  const jar = new CookieJar();
+  const screens: string[] = [];
+  let url = start;
+  for (let hop = 0; hop < 12; hop++) {
+    if (!url.startsWith(issuer.url)) return { callback: url, screens };
+    const res = await atIssuer(jar, url);
+    if (res.status === 200) {
+      const html = await res.text();
+      const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
+      assert.ok(prompt, `an interaction screen: ${html.slice(0, 200)}`);
+      screens.push(prompt);
+      const form = new URLSearchParams({ prompt });
+      if (prompt === "login") {
+        form.set("login", login);
+        form.set("password", "any");
+      }
+      const submit = await atIssuer(jar, url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form,
+      });
+      await submit.body?.cancel();
+      assert.ok([302, 303].includes(submit.status), `${submit.status}`);
+      url = new URL(submit.headers.get("location")!, url).href;
+      continue;
+    }
+    await res.body?.cancel();
+    assert.ok([302, 303].includes(res.status), `${res.status} at ${url}`);
+    url = new URL(res.headers.get("location")!, url).href;
+  }
+  throw new Error("too many redirects at the issuer");
+}
+
+async function appFor(issuer: Issuer): Promise<TestApp> {
+  const t = await testApp({
+    fetch: globalThis.fetch,
+    env: {
+      OIDC_ISSUER: issuer.url,
+      OIDC_CLIENT_ID: CLIENT.client_id,
+      OIDC_CLIENT_SECRET: CLIENT.client_secret,
+      OIDC_NAME: "acme",
+    },
+  });
+  // The issuer signs with the wall clock; run ours on it too.
+  t.advance((Date.now() - T0) / 1000);
+  return t;
+}
+
+Deno.test({
+  name:
+    "oidc-provider on loopback as OIDC_ISSUER: a ChatGPT-style flow from authorize to an authenticated /api/me",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using issuer = await startIssuer();
+    await using t = await appFor(issuer);
+    const jar = new CookieJar();
+
+    const page = await browse(t, jar, authorizeUrl({ state: "s-oidc" }));
+    assert.equal(page.status, 200);
+    assert.ok((await page.text()).includes('href="/login/oidc/start"'));
+
+    const start = await browse(
+      t,
+      jar,
+      authorizeUrl({ provider: "oidc", state: "s-oidc" }),
+    );
+    assert.equal(start.status, 302);
+    const toIssuer = new URL(start.headers.get("location")!);
+    assert.equal(toIssuer.origin, issuer.url);
+    assert.equal(toIssuer.searchParams.get("code_challenge_method"), "S256");
+    assert.ok(toIssuer.searchParams.get("nonce"));
+
+    const { callback, screens } = await signInAtIssuer(
+      issuer,
+      toIssuer.href,
+      "carol",
+    );
+    assert.deepEqual(screens, ["login", "consent"]);
+    assert.ok(callback.startsWith(`${ORIGIN}/login/oidc/callback?`));
+
+    const back = await browse(t, jar, callback);
+    const params = redirectParams(back);
+    assert.equal(params.get("state"), "s-oidc");
+    const tokens = await exchange(t, params.get("code")!);
+
+    const me = await api(t, "/api/me", tokens.access_token);
+    assert.equal(me.status, 200);
+    assert.equal((await me.json()).id, "acme:carol");
+  },
+});
+
+Deno.test({
+  name:
+    "oidc-provider on loopback: a person who cancels at the issuer returns to the client with access_denied and the state",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using issuer = await startIssuer();
+    await using t = await appFor(issuer);
+    const jar = new CookieJar();
+    const start = await browse(
+      t,
+      jar,
+      authorizeUrl({ provider: "oidc", state: "s-cancel" }),
+    );
+    const issuerJar = new CookieJar();
+    const login = await atIssuer(issuerJar, start.headers.get("location")!);
+    await login.body?.cancel();
+    const interaction = new URL(login.headers.get("location")!, issuer.url);
+    const abort = await atIssuer(issuerJar, `${interaction.href}/abort`);
+    await abort.body?.cancel();
+    let url = new URL(abort.headers.get("location")!, issuer.url).href;
+    while (url.startsWith(issuer.url)) {
+      const res = await atIssuer(issuerJar, url);
+      await res.body?.cancel();
+      url = new URL(res.headers.get("location")!, url).href;
+    }
+    const back = await browse(t, jar, url);
+    const params = redirectParams(back);
+    assert.equal(params.get("error"), "access_denied");
+    assert.equal(params.get("state"), "s-cancel");
+    assert.equal(params.get("code"), null);
+  },
+});
