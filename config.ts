@@ -21,15 +21,25 @@ export interface OidcCredentials extends ProviderCredentials {
   name: string;
 }
 
-/** The one GPT client (DESIGN.md §6). */
+/** An OAuth client: the GPT (DESIGN.md §6), or the development playground. */
 export interface ClientConfig {
   id: string;
   /** Shown on the consent page (`OAUTH_CLIENT_NAME`, default "ChatGPT"). */
   name: string;
-  secret: string;
+  /** `null` for a public client, which must use PKCE S256 instead. */
+  secret: string | null;
   /** Exact redirect URIs, or `null` for the ChatGPT callback shapes. */
   redirectUris: readonly string[] | null;
 }
+
+/** How people reach the operator: an email address or an https page. */
+export interface Contact {
+  href: string;
+  label: string;
+}
+
+/** The client id of the development playground's built-in public client. */
+export const PLAYGROUND_CLIENT_ID = "playground";
 
 /** The parsed configuration. */
 export interface Config {
@@ -37,7 +47,16 @@ export interface Config {
   /** External origin without a trailing slash, e.g. `https://words.example.com`. */
   publicUrl: string;
   sealKeys: readonly KeySpec[];
+  /** The GPT client. */
   client: ClientConfig;
+  /**
+   * Every client: the GPT, and with `DEV_LOGIN=1` the built-in public client
+   * of `/playground` (id `playground`, PKCE required, returns to
+   * `${publicUrl}/playground`).
+   */
+  clients: readonly ClientConfig[];
+  /** The operator's contact for the privacy policy (`OPERATOR_CONTACT`). */
+  contact: Contact | null;
   google: ProviderCredentials | null;
   github: ProviderCredentials | null;
   oidc: OidcCredentials | null;
@@ -113,11 +132,29 @@ export function loadConfig(env: Env): Config {
       "the development sign-in lets anyone sign in as anyone and is refused on Deno Deploy — remove DEV_LOGIN",
     );
   }
+  const publicUrl = parsePublicUrl(get("PUBLIC_URL"), port);
+  const client = parseClient(get);
+  if (devLogin && client.id === PLAYGROUND_CLIENT_ID) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_ID",
+      `"${PLAYGROUND_CLIENT_ID}" is the development playground's own client; choose another`,
+    );
+  }
+  const clients = devLogin
+    ? [client, {
+      id: PLAYGROUND_CLIENT_ID,
+      name: "the playground",
+      secret: null,
+      redirectUris: [`${publicUrl}/playground`],
+    }]
+    : [client];
   return {
     port,
-    publicUrl: parsePublicUrl(get("PUBLIC_URL"), port),
+    publicUrl,
     sealKeys: parseSealKeys(get("SEAL_KEYS")),
-    client: parseClient(get),
+    client,
+    clients,
+    contact: parseContact(get("OPERATOR_CONTACT")),
     google: parseProvider(get, "GOOGLE"),
     github: parseProvider(get, "GITHUB"),
     oidc: parseOidc(get),
@@ -137,6 +174,23 @@ export function loadConfig(env: Env): Config {
       timeout: parseDuration(get, "UPSTREAM_TIMEOUT_SECONDS", 10, 1000),
     },
   };
+}
+
+function parseContact(value: string | undefined): Contact | null {
+  if (value === undefined) return null;
+  if (/^[^\s@<>"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$/.test(value)) {
+    return { href: `mailto:${value}`, label: value };
+  }
+  const url = URL.parse(value);
+  if (url?.protocol === "https:" && value.length <= 300) {
+    return { href: url.href, label: url.href };
+  }
+  throw new ConfigError(
+    "OPERATOR_CONTACT",
+    `"${
+      value.slice(0, 40)
+    }" must be an email address or an https URL (shown on /privacy)`,
+  );
 }
 
 function parseDuration(

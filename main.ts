@@ -21,6 +21,7 @@ import { tokenRoutes } from "./routes/token.ts";
 import { bearerAuth } from "./routes/api.ts";
 import { gameRoutes } from "./routes/game.ts";
 import { docsRoutes, openApiDocument } from "./routes/docs.ts";
+import { pageRoutes } from "./routes/pages.tsx";
 import { Game } from "./game/game.ts";
 import { STYLESHEET } from "./views/style.ts";
 import { guardKv } from "./kv.ts";
@@ -85,6 +86,7 @@ export function createApp(deps: Deps): Hono {
     await upstream.erase(sub);
     await limiter.forget(GAME_BUCKET, sub);
   };
+  app.route("/", pageRoutes({ config, providers, game }));
   const api = gameRoutes({ game, server, eraseUser });
   app.route("/", docsRoutes(config, openApiDocument(api, config)));
   app.use("/api/*", bearerAuth(server, config, log));

@@ -1,6 +1,7 @@
 /**
- * The GPT client: its redirect-URI rule and its authentication at the token
- * and revocation endpoints (RFC 6749 §2.3.1).
+ * The clients: the GPT (confidential) and, in development, the playground
+ * (public, PKCE required). Their redirect-URI rules and their
+ * authentication at the token and revocation endpoints (RFC 6749 §2.3.1).
  *
  * @module
  */
@@ -60,15 +61,28 @@ function parseBasic(header: string): { id: string; secret: string } | null {
   }
 }
 
+/** The registered client with this id, compared in constant time. */
+export function findClient(
+  clients: readonly ClientConfig[],
+  id: string,
+): ClientConfig | undefined {
+  let found: ClientConfig | undefined;
+  for (const client of clients) {
+    if (constantTimeEqual(id, client.id)) found ??= client;
+  }
+  return found;
+}
+
 /**
  * Authenticates the client by `client_secret` in the body or HTTP Basic;
- * both are accepted, and both at once must agree. Returns the client id or
- * throws `invalid_client`.
+ * both are accepted, and both at once must agree. A public client sends its
+ * `client_id` alone (RFC 6749 §3.2.1). Returns the client or throws
+ * `invalid_client`.
  */
 export function authenticateClient(
-  client: ClientConfig,
+  clients: readonly ClientConfig[],
   presented: PresentedCredentials,
-): string {
+): ClientConfig {
   let id = presented.bodyId;
   let secret = presented.bodySecret;
   if (presented.authorization !== undefined) {
@@ -93,22 +107,39 @@ export function authenticateClient(
     id = basic.id;
     secret = basic.secret;
   }
-  if (id === undefined || secret === undefined) {
+  if (id === undefined) {
     throw new OAuthError(
       "invalid_client",
       "Client authentication failed.",
-      id === undefined ? "no client credentials" : "no client secret",
+      "no client credentials",
     );
   }
-  // Evaluate both comparisons so timing does not reveal which one failed.
-  const idOk = constantTimeEqual(id, client.id);
-  const secretOk = constantTimeEqual(secret, client.secret);
-  if (!idOk || !secretOk) {
+  const client = findClient(clients, id);
+  if (client?.secret === null) {
+    if (secret !== undefined && secret !== "") {
+      throw new OAuthError(
+        "invalid_client",
+        "Client authentication failed.",
+        "a public client sent a secret",
+      );
+    }
+    return client;
+  }
+  if (secret === undefined) {
     throw new OAuthError(
       "invalid_client",
       "Client authentication failed.",
-      idOk ? "wrong client secret" : "unknown client_id",
+      "no client secret",
     );
   }
-  return client.id;
+  // Compare even for an unknown id so timing does not reveal which failed.
+  const secretOk = constantTimeEqual(secret, client?.secret ?? "");
+  if (!client || !secretOk) {
+    throw new OAuthError(
+      "invalid_client",
+      "Client authentication failed.",
+      client ? "wrong client secret" : "unknown client_id",
+    );
+  }
+  return client;
 }

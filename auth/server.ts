@@ -93,6 +93,7 @@ export class AuthorizationServer {
   async exchangeCode(
     clientId: string,
     grant: CodeGrant,
+    options: { pkceRequired?: boolean } = {},
   ): Promise<TokenResponse> {
     if (!grant.code) throw invalidRequest("code is required.");
     if (!grant.redirect_uri) throw invalidRequest("redirect_uri is required.");
@@ -112,6 +113,8 @@ export class AuthorizationServer {
       if (!verifyS256(grant.code_verifier, code.code_challenge)) {
         throw invalidGrant("code_verifier does not match code_challenge");
       }
+    } else if (options.pkceRequired) {
+      throw invalidGrant("a public client's code must use PKCE");
     } else if (grant.code_verifier !== undefined) {
       // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
       throw invalidGrant("code_verifier sent but no code_challenge was given");

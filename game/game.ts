@@ -222,24 +222,38 @@ export class Game {
     return Number(entry.value?.value ?? 0n);
   }
 
-  /** The top 10 (one KV list) and the caller's own standing. */
-  async leaderboard(
-    sub: string,
-  ): Promise<{ top: Standing[]; you: Standing | null }> {
-    const top: Standing[] = [];
-    let you: Standing | null = null;
+  /** The top 10, nicknames or handles only: one KV list. */
+  async top(): Promise<Standing[]> {
+    return (await this.#top()).map(({ standing }) => standing);
+  }
+
+  async #top(): Promise<{ standing: Standing; sub: string }[]> {
+    const top: { standing: Standing; sub: string }[] = [];
     for await (
       const row of this.#kv.list<{ name: string }>({ prefix: gameKeys.board }, {
         limit: 10,
       })
     ) {
       const score = -(row.key[1] as number);
-      const previous = top.at(-1);
+      const previous = top.at(-1)?.standing;
       // Competition ranking: equal scores share a rank ("1, 2, 2, 4").
       const rank = previous?.score === score ? previous.rank : top.length + 1;
-      top.push({ rank, name: row.value.name, score });
-      if (row.key[3] === sub) you = top.at(-1)!;
+      top.push({
+        standing: { rank, name: row.value.name, score },
+        sub: row.key[3] as string,
+      });
     }
+    return top;
+  }
+
+  /** The top 10 (one KV list) and the caller's own standing. */
+  async leaderboard(
+    sub: string,
+  ): Promise<{ top: Standing[]; you: Standing | null }> {
+    const rows = await this.#top();
+    const top = rows.map(({ standing }) => standing);
+    let you: Standing | null = rows.find((row) => row.sub === sub)?.standing ??
+      null;
     if (!you) {
       const player = (await this.#kv.get<Player>(gameKeys.player(sub))).value;
       if (player?.shown) {

@@ -2,10 +2,11 @@ import type { Context } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
 
 /**
- * Renders a page with a strict Content-Security-Policy: no script at all,
- * styles only from our own stylesheet, never framed (clickjacking on
- * sign-in pages), no referrer. `formAction` adds origins a form may reach,
- * including through redirects (browsers apply form-action to them).
+ * Renders a page with a strict Content-Security-Policy: scripts only from
+ * our own `/assets/app.js` (and only on pages that ask for it, never
+ * inline), styles only from our own stylesheet, never framed (clickjacking
+ * on sign-in pages), no referrer. `formAction` adds origins a form may
+ * reach, including through redirects (browsers apply form-action to them).
  */
 export function renderPage(
   c: Context,
@@ -13,12 +14,17 @@ export function renderPage(
   options: {
     status?: 200 | 400 | 403 | 404 | 502 | 503;
     formAction?: string[];
+    /** The page loads `/assets/app.js` (and may call our own API). */
+    script?: boolean;
   } = {},
 ): Response | Promise<Response> {
   const formAction = ["'self'", ...(options.formAction ?? [])].join(" ");
+  const script = options.script
+    ? "script-src 'self'; connect-src 'self'; "
+    : "";
   c.header(
     "Content-Security-Policy",
-    `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; ${script}style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
   );
   c.header("Cache-Control", "no-store");
   return c.html(page, options.status ?? 200);

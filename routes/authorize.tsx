@@ -14,7 +14,7 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Config } from "../config.ts";
 import type { Log } from "../deps.ts";
-import { isAllowedRedirect } from "../auth/clients.ts";
+import { findClient, isAllowedRedirect } from "../auth/clients.ts";
 import { constantTimeEqual } from "../auth/compare.ts";
 import type { OAuthErrorCode } from "../auth/errors.ts";
 import { isS256Challenge } from "../auth/pkce.ts";
@@ -182,10 +182,10 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     const clientIds = q.getAll("client_id");
     const redirects = q.getAll("redirect_uri");
     // Never redirect to a URI we cannot vouch for (open redirect): render here.
-    if (
-      clientIds.length !== 1 ||
-      !constantTimeEqual(clientIds[0]!, config.client.id)
-    ) {
+    const client = clientIds.length === 1
+      ? findClient(config.clients, clientIds[0]!)
+      : undefined;
+    if (!client) {
       log("info", "authorize: unknown client", { count: clientIds.length });
       return problem(
         c,
@@ -196,7 +196,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       );
     }
     if (
-      redirects.length !== 1 || !isAllowedRedirect(config.client, redirects[0]!)
+      redirects.length !== 1 || !isAllowedRedirect(client, redirects[0]!)
     ) {
       log("info", "authorize: redirect_uri not allowed", {
         count: redirects.length,
@@ -256,6 +256,14 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         "code_challenge_method without code_challenge.",
       );
     }
+    if (challenge === null && client.secret === null) {
+      return clientError(
+        c,
+        back,
+        "invalid_request",
+        "A public client must send code_challenge (PKCE S256).",
+      );
+    }
     if (challenge !== null) {
       // RFC 7636 §4.3: a missing method means plain, which we refuse.
       if (method !== "S256") {
@@ -288,7 +296,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       );
     }
     const pending: Pending = {
-      client_id: config.client.id,
+      client_id: client.id,
       redirect_uri: redirectUri,
       scope: grantScope(q.get("scope")),
       state,
@@ -306,7 +314,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     return renderPage(
       c,
       <ConsentPage
-        clientName={config.client.name}
+        clientName={client.name}
         redirectHost={new URL(redirectUri).host}
         abilities={pending.scope.split(" ").map((s) =>
           SCOPES[s as keyof typeof SCOPES]

@@ -6,7 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { Config } from "../config.ts";
+import type { ClientConfig, Config } from "../config.ts";
 import type { Log } from "../deps.ts";
 import { authenticateClient } from "../auth/clients.ts";
 import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
@@ -72,6 +72,12 @@ async function readParams(c: Context): Promise<Params> {
 export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
   const app = new Hono();
   const issuer = config.publicUrl;
+  const authMethods = [
+    "client_secret_post",
+    "client_secret_basic",
+    // The development playground's public client.
+    ...(config.clients.some((c) => c.secret === null) ? ["none"] : []),
+  ];
 
   const limit = bodyLimit({
     maxSize: MAX_BODY,
@@ -82,8 +88,8 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
       ),
   });
 
-  function authenticate(c: Context, params: Params): string {
-    return authenticateClient(config.client, {
+  function authenticate(c: Context, params: Params): ClientConfig {
+    return authenticateClient(config.clients, {
       authorization: c.req.header("authorization"),
       bodyId: params.get("client_id"),
       bodySecret: params.get("client_secret"),
@@ -103,7 +109,8 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
   app.post("/oauth/token", limit, async function token(c) {
     try {
       const params = await readParams(c);
-      const clientId = authenticate(c, params);
+      const client = authenticate(c, params);
+      const clientId = client.id;
       const grantType = params.get("grant_type");
       let response;
       switch (grantType) {
@@ -112,7 +119,7 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
             code: params.get("code"),
             redirect_uri: params.get("redirect_uri"),
             code_verifier: params.get("code_verifier"),
-          });
+          }, { pkceRequired: client.secret === null });
           break;
         case "refresh_token":
           response = await server.refresh(
@@ -139,8 +146,8 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
   app.post("/oauth/revoke", limit, async function revoke(c) {
     try {
       const params = await readParams(c);
-      const clientId = authenticate(c, params);
-      await server.revoke(clientId, params.get("token"));
+      const client = authenticate(c, params);
+      await server.revoke(client.id, params.get("token"));
       c.header("Cache-Control", "no-store");
       return c.body(null, 200);
     } catch (err) {
@@ -169,14 +176,8 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
       grant_types_supported: ["authorization_code", "refresh_token"],
-      token_endpoint_auth_methods_supported: [
-        "client_secret_post",
-        "client_secret_basic",
-      ],
-      revocation_endpoint_auth_methods_supported: [
-        "client_secret_post",
-        "client_secret_basic",
-      ],
+      token_endpoint_auth_methods_supported: authMethods,
+      revocation_endpoint_auth_methods_supported: authMethods,
       code_challenge_methods_supported: ["S256"],
       scopes_supported: Object.keys(SCOPES),
       authorization_response_iss_parameter_supported: true,

@@ -1,8 +1,8 @@
 import type { Child } from "hono/jsx";
 
-/** The page shell: one stylesheet, no scripts. */
+/** The page shell: one stylesheet; `script` adds our one script file. */
 export function Layout(
-  props: { title: string; children: Child; wide?: boolean },
+  props: { title: string; children: Child; wide?: boolean; script?: boolean },
 ) {
   return (
     <html lang="en">
@@ -12,12 +12,16 @@ export function Layout(
         <meta name="referrer" content="no-referrer" />
         <title>{props.title} · Words with Chat</title>
         <link rel="stylesheet" href="/assets/style.css" />
+        <link rel="icon" href="data:," />
+        {props.script ? <script src="/assets/app.js" defer></script> : null}
       </head>
       <body>
         <main class={props.wide ? "wide" : undefined}>
           {props.children}
           <footer class="muted">
-            <a href="/">Words with Chat</a>
+            <a href="/">Words with Chat</a> · <a href="/privacy">Privacy</a> ·
+            {" "}
+            <a href="/leaderboard">Leaderboard</a>
           </footer>
         </main>
       </body>

@@ -28,4 +28,37 @@ input[type=text] { width: 100%; padding: .6rem .75rem; border-radius: 8px; borde
   background: var(--bg); color: var(--fg); font: inherit; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; overflow-wrap: anywhere; }
 footer { margin-top: 1.5rem; text-align: center; }
+main.wide > * + *, main.wide > div > * + * { margin-top: 1rem; }
+.hero p { font-size: 1.05rem; }
+.warn { border-color: #d4a72c; background: color-mix(in srgb, #d4a72c 12%, var(--card)); }
+.warn h2 { margin-top: 0; }
+.card h2:first-child { margin-top: 0; }
+.value { margin: 0 0 1rem; }
+.value-label { font-weight: 600; font-size: .9rem; margin-bottom: .25rem; }
+.value-row { display: flex; gap: .5rem; align-items: stretch; }
+.value-row code, .value-row input { flex: 1 1 auto; min-width: 0; }
+.value-row code { display: block; padding: .5rem .75rem; border: 1px solid var(--line); border-radius: 8px;
+  background: var(--bg); }
+.value .muted { margin: .25rem 0 0; }
+button.copy, .value-row button { width: auto; flex: 0 0 auto; padding: .5rem .9rem; }
+.buttons.inline { grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); }
+button:disabled { opacity: .5; cursor: not-allowed; }
+select { width: 100%; padding: .6rem .75rem; border-radius: 8px; border: 1px solid var(--line);
+  background: var(--bg); color: var(--fg); font: inherit; margin-bottom: .75rem; }
+.value-row + label, .buttons + label { margin-top: 1rem; }
+.links { display: flex; flex-wrap: wrap; gap: 1rem; justify-content: center; }
+.providers { padding-left: 1.25rem; }
+.table-wrap { overflow-x: auto; }
+table { width: 100%; border-collapse: collapse; font-size: .95rem; }
+th, td { text-align: left; vertical-align: top; padding: .5rem; border-bottom: 1px solid var(--line);
+  overflow-wrap: anywhere; }
+.num { text-align: right; }
+.prose td { min-width: 6rem; }
+.box { margin: .5rem 0 0; padding: .75rem; border-radius: 8px; background: var(--bg); border: 1px solid var(--line);
+  font: .85rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+.log { padding-left: 1.5rem; margin: 0; }
+.log li { margin-bottom: .75rem; }
+.req { font-weight: 600; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9rem;
+  overflow-wrap: anywhere; }
+.problem { color: var(--danger); }
 `;

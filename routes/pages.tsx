@@ -1,0 +1,232 @@
+/**
+ * The pages: `/` (setup guide), `/privacy`, `/leaderboard`, `/playground`
+ * (development sign-in only) and the script they share.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { type Config, PLAYGROUND_CLIENT_ID } from "../config.ts";
+import type { UpstreamProvider } from "../auth/providers/mod.ts";
+import { LIFETIME } from "../auth/tokens.ts";
+import { CATEGORIES } from "../game/words.ts";
+import type { Game } from "../game/game.ts";
+import {
+  type BuilderValue,
+  LeaderboardPage,
+  PlaygroundPage,
+  PrivacyPage,
+  SetupPage,
+  type StoredItem,
+} from "../views/pages.tsx";
+import { APP_JS } from "../views/app_js.ts";
+import { renderPage } from "./_page.ts";
+
+/** What the pages need. */
+export interface PageDeps {
+  config: Config;
+  providers: ReadonlyMap<string, UpstreamProvider>;
+  game: Game;
+}
+
+const days = (seconds: number) => `${Math.round(seconds / 86_400)} days`;
+const minutes = (seconds: number) => `${Math.round(seconds / 60)} minutes`;
+
+/** The values a GPT author pastes into the builder, from the live configuration. */
+export function builderValues(config: Config): BuilderValue[] {
+  const url = config.publicUrl;
+  return [
+    {
+      field: "openapi-url",
+      label: "Import from URL",
+      value: `${url}/openapi.json`,
+    },
+    {
+      field: "client-id",
+      label: "Client ID",
+      value: config.client.id,
+    },
+    config.devLogin
+      ? {
+        field: "client-secret",
+        label: "Client Secret",
+        value: config.client.secret ?? "",
+        note:
+          "Shown because the development sign-in is on. In production it is never shown: it is the OAUTH_CLIENT_SECRET you set (deno task keygen makes one).",
+      }
+      : {
+        field: "client-secret",
+        label: "Client Secret",
+        value: "the OAUTH_CLIENT_SECRET set on this server",
+        note:
+          "Never shown here. deno task keygen makes one; paste the same value into the builder and into the server's environment.",
+        copy: false,
+      },
+    {
+      field: "authorization-url",
+      label: "Authorization URL",
+      value: `${url}/oauth/authorize`,
+    },
+    { field: "token-url", label: "Token URL", value: `${url}/oauth/token` },
+    { field: "scope", label: "Scope", value: "game" },
+    {
+      field: "token-exchange-method",
+      label: "Token Exchange Method",
+      value: "Default (POST request)",
+      note: "“Basic authorization header” works too.",
+      copy: false,
+    },
+    {
+      field: "privacy-url",
+      label: "Privacy policy URL",
+      value: `${url}/privacy`,
+    },
+  ];
+}
+
+/** What is missing before this deployment is ready for real people. */
+export function productionWarnings(
+  config: Config,
+  providers: ReadonlyMap<string, UpstreamProvider>,
+): string[] {
+  const warnings: string[] = [];
+  if (![...providers.keys()].some((id) => id !== "dev")) {
+    warnings.push(
+      "No real sign-in provider is configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (or GitHub, or OIDC_ISSUER).",
+    );
+  }
+  if (!config.publicUrl.startsWith("https://")) {
+    warnings.push(
+      `PUBLIC_URL is ${config.publicUrl}: ChatGPT needs an https address.`,
+    );
+  }
+  if (config.devLogin) {
+    warnings.push(
+      "The development sign-in is on (DEV_LOGIN=1): anyone can sign in as anyone. Turn it off before sharing the GPT.",
+    );
+  }
+  if (!config.contact) {
+    warnings.push(
+      "No OPERATOR_CONTACT is set: the privacy policy cannot say how to reach you.",
+    );
+  }
+  return warnings;
+}
+
+/** The privacy table, one row per thing the code stores (README "KV layout"). */
+export function storedItems(): StoredItem[] {
+  return [
+    {
+      what:
+        "Your user id: the provider's name and its stable identifier for your account (for example google:1098…)",
+      why: "To know it is you on every call, and to keep your score",
+      kept: "As long as your game data; erased by DELETE /api/me",
+    },
+    {
+      what:
+        "Your sign-in session: which app you signed in to and when its token was last refreshed",
+      why: "To renew access without asking you again, and to sign you out",
+      kept: `${days(LIFETIME.refresh)} after the last use`,
+    },
+    {
+      what:
+        "Your provider's refresh token (Google), sealed with AES-256-GCM so it is unreadable at rest",
+      why:
+        "Only to check, now and then, that you have not removed this app at the provider",
+      kept: "Until you remove access, sign-in fails there, or DELETE /api/me",
+    },
+    {
+      what: "Your score, nickname (or an anonymous handle) and leaderboard row",
+      why: "The game and the leaderboard",
+      kept: "Until DELETE /api/me",
+    },
+    {
+      what: "Rounds you play: the word, clues used, wrong guesses",
+      why: "So the server, not the GPT, decides whether a guess is right",
+      kept: minutes(LIFETIME.round),
+    },
+    {
+      what: "Request counters per user, client and network address",
+      why: "Rate limits against abuse",
+      kept: "2 minutes",
+    },
+    {
+      what:
+        "Server logs: route, status and timing of each request; sign-in events with your user id",
+      why: "Operating and securing the service",
+      kept: "As long as the host keeps logs",
+    },
+  ];
+}
+
+const NEVER = [
+  "Your password: you type it only at your sign-in provider.",
+  "Your email address, name or picture: we do not ask the provider for them.",
+  "Your ChatGPT conversations: the GPT sends only the category, your guesses and your nickname.",
+  "Any token we issue: tokens are sealed and carry their own expiry; only revocation marks are kept.",
+];
+
+/** Builds the page routes. */
+export function pageRoutes({ config, providers, game }: PageDeps): Hono {
+  const app = new Hono();
+  const providerList = [...providers.values()];
+
+  app.get("/assets/app.js", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    return c.body(APP_JS);
+  });
+
+  app.get("/", (c) =>
+    renderPage(
+      c,
+      <SetupPage
+        publicUrl={config.publicUrl}
+        values={builderValues(config)}
+        warnings={productionWarnings(config, providers)}
+        providers={providerList.map(({ id, name }) => ({
+          id,
+          name,
+          callback: id === "dev"
+            ? null
+            : `${config.publicUrl}/login/${id}/callback`,
+        }))}
+        playground={config.devLogin}
+      />,
+      { script: true },
+    ));
+
+  app.get("/privacy", (c) =>
+    renderPage(
+      c,
+      <PrivacyPage
+        publicUrl={config.publicUrl}
+        contact={config.contact}
+        providers={providerList.filter((p) => p.id !== "dev").map((p) =>
+          p.name
+        )}
+        items={storedItems()}
+        never={NEVER}
+      />,
+    ));
+
+  app.get("/leaderboard", async (c) => {
+    const top = await game.top();
+    c.header("Cache-Control", "no-store");
+    return renderPage(c, <LeaderboardPage top={top} />);
+  });
+
+  if (config.devLogin) {
+    app.get("/playground", (c) =>
+      renderPage(
+        c,
+        <PlaygroundPage
+          publicUrl={config.publicUrl}
+          clientId={PLAYGROUND_CLIENT_ID}
+          categories={CATEGORIES}
+        />,
+        { script: true },
+      ));
+  }
+
+  return app;
+}

@@ -1,0 +1,69 @@
+/**
+ * `deno task screenshots`: renders the setup guide, the consent page and the
+ * playground (after a round) at desktop and phone widths into `docs/`.
+ * Needs Chromium (`apt-get install chromium`, or set CHROMIUM_PATH).
+ */
+import type { Page } from "playwright-core";
+import { launch, serveApp } from "../tests/_browser.ts";
+import { REDIRECT } from "../tests/_flow.ts";
+import { CLIENT_ID } from "../tests/_app.ts";
+
+const OUT = new URL("../docs/", import.meta.url);
+const SIZES = {
+  desktop: { width: 1280, height: 900 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+await using live = await serveApp({
+  GOOGLE_CLIENT_ID: "example.apps.googleusercontent.com",
+  GOOGLE_CLIENT_SECRET: "example-secret",
+  OPERATOR_CONTACT: "privacy@words.example.com",
+});
+await using browser = await launch();
+await Deno.mkdir(OUT, { recursive: true });
+
+async function shoot(page: Page, name: string) {
+  const path = new URL(name, OUT).pathname;
+  await page.screenshot({ path, fullPage: !name.startsWith("setup-desktop") });
+  // deno-lint-ignore no-console
+  console.log(`wrote docs/${name}`);
+}
+
+for (const [size, viewport] of Object.entries(SIZES)) {
+  const context = await browser.newContext({
+    viewport,
+    colorScheme: "light",
+    deviceScaleFactor: size === "phone" ? 2 : 1,
+  });
+  const page = await context.newPage();
+
+  await page.goto(`${live.origin}/`);
+  await shoot(page, `setup-${size}.png`);
+
+  const consent = new URL("/oauth/authorize", live.origin);
+  consent.search = new URLSearchParams({
+    response_type: "code",
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT,
+    state: "screenshot",
+    scope: "game",
+  }).toString();
+  await page.goto(consent.href);
+  await shoot(page, `consent-${size}.png`);
+
+  await page.goto(`${live.origin}/playground`);
+  await page.click("#signin");
+  await page.click("text=Continue with Development sign-in");
+  await page.fill("#login", "ada");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#token:not([hidden])");
+  await page.click("#start");
+  await page.waitForSelector("#clue:not([disabled])");
+  await page.click("#clue");
+  await page.waitForSelector("#log li:nth-child(3)");
+  await page.fill("#guess", "zebra");
+  await page.click("#send-guess");
+  await page.waitForSelector("#log li:nth-child(4)");
+  await shoot(page, `playground-${size}.png`);
+  await context.close();
+}

@@ -1,0 +1,375 @@
+/**
+ * The pages people read: the setup guide, the privacy policy, the public
+ * leaderboard and the development playground. Server-rendered, no inline
+ * script; the copy buttons and the playground run from `/assets/app.js`.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import { Layout } from "./layout.tsx";
+
+/** One value for the GPT builder, with its copy button. */
+export interface BuilderValue {
+  /** A stable name, used by tests and by the copy button. */
+  field: string;
+  label: string;
+  value: string;
+  /** Shown instead of a value that must not be printed. */
+  note?: string;
+  copy?: boolean;
+}
+
+function Value(props: BuilderValue) {
+  return (
+    <div class="value">
+      <div class="value-label">{props.label}</div>
+      <div class="value-row">
+        <code data-field={props.field}>{props.value}</code>
+        {props.copy === false ? null : (
+          <button
+            type="button"
+            class="copy"
+            data-copy={props.value}
+            aria-label={`Copy ${props.label}`}
+          >
+            Copy
+          </button>
+        )}
+      </div>
+      {props.note ? <p class="muted">{props.note}</p> : null}
+    </div>
+  );
+}
+
+/** `/`: what this is, and the exact values for the GPT builder. */
+export function SetupPage(props: {
+  publicUrl: string;
+  values: BuilderValue[];
+  warnings: string[];
+  providers: { id: string; name: string; callback: string | null }[];
+  playground: boolean;
+}) {
+  return (
+    <Layout title="Set up your GPT" wide script>
+      <header class="hero">
+        <h1>Words with Chat</h1>
+        <p>
+          Put a real, signed-in person behind a ChatGPT custom GPT. This service
+          is the OAuth 2.0 authorization server for your GPT's action: people
+          sign in with{" "}
+          {props.providers.filter((p) => p.callback).map((p) => p.name).join(
+            ", ",
+          ) || "Google, GitHub or any OpenID Connect issuer"}, and every call
+          your GPT makes arrives with a token that says who they are. A
+          word-guessing game is the worked example.
+        </p>
+      </header>
+
+      {props.warnings.length
+        ? (
+          <div class="card warn" role="status">
+            <h2>Before you go live</h2>
+            <ul>
+              {props.warnings.map((w) => <li key={w}>{w}</li>)}
+            </ul>
+          </div>
+        )
+        : null}
+
+      <section class="card">
+        <h2>1. Add the action</h2>
+        <p>
+          In the GPT builder:{" "}
+          <strong>
+            Configure → Actions → Create new action → Import from URL
+          </strong>, then paste:
+        </p>
+        {props.values.filter((v) => v.field === "openapi-url").map((v) => (
+          <Value key={v.field} {...v} />
+        ))}
+      </section>
+
+      <section class="card">
+        <h2>2. Authentication: OAuth</h2>
+        <p>
+          Choose <strong>Authentication → OAuth</strong> and fill in:
+        </p>
+        {props.values.filter((v) =>
+          v.field !== "openapi-url" &&
+          v.field !== "privacy-url"
+        ).map((v) => <Value key={v.field} {...v} />)}
+        <p class="muted">
+          After saving, the builder shows a callback URL. There is nothing to do
+          with it: ChatGPT's callback addresses are accepted as they are.
+        </p>
+      </section>
+
+      <section class="card">
+        <h2>3. Privacy and instructions</h2>
+        {props.values.filter((v) => v.field === "privacy-url").map((v) => (
+          <Value key={v.field} {...v} />
+        ))}
+        <p>
+          Paste the <a href="/gpt/instructions">GPT instructions</a>{" "}
+          into the builder's Instructions box: they tell the GPT to keep the
+          word secret and send every guess to the server.
+        </p>
+      </section>
+
+      <section class="card">
+        <h2>Sign-in providers</h2>
+        <ul class="providers">
+          {props.providers.map((p) => (
+            <li key={p.id} data-provider={p.id}>
+              <strong>{p.name}</strong>
+              {p.callback
+                ? (
+                  <>
+                    {" "}— register <code>{p.callback}</code>
+                  </>
+                )
+                : <>{" "}— local testing only</>}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <nav class="links">
+        <a href="/leaderboard">Leaderboard</a>
+        <a href="/privacy">Privacy</a>
+        <a href="/openapi.json">OpenAPI</a>
+        {props.playground ? <a href="/playground">Playground</a> : null}
+      </nav>
+    </Layout>
+  );
+}
+
+/** One row of the privacy table. */
+export interface StoredItem {
+  what: string;
+  why: string;
+  kept: string;
+}
+
+/** `/privacy`: generated from what the code stores. */
+export function PrivacyPage(props: {
+  publicUrl: string;
+  contact: { href: string; label: string } | null;
+  providers: string[];
+  items: StoredItem[];
+  never: string[];
+}) {
+  return (
+    <Layout title="Privacy policy" wide>
+      <article class="card prose">
+        <h1>Privacy policy</h1>
+        <p>
+          This is the privacy policy of the Words with Chat service at{" "}
+          <code>{props.publicUrl}</code>. It is written from what the service
+          actually stores, listed below; nothing else is kept.
+        </p>
+        <h2>Who runs it</h2>
+        {props.contact
+          ? (
+            <p>
+              Contact the operator at{" "}
+              <a href={props.contact.href} data-field="contact">
+                {props.contact.label}
+              </a>.
+            </p>
+          )
+          : (
+            <p data-field="contact">
+              The operator of this deployment has not published a contact. Ask
+              whoever shared the GPT with you.
+            </p>
+          )}
+        <h2>How you sign in</h2>
+        <p>
+          You sign in with{" "}
+          {props.providers.join(", ") || "a sign-in provider"}. We ask the
+          provider only who you are: a stable identifier for your account. We
+          never see your password.
+        </p>
+        <h2>What we store</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>What</th>
+                <th>Why</th>
+                <th>How long</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.items.map((item) => (
+                <tr key={item.what}>
+                  <td>{item.what}</td>
+                  <td>{item.why}</td>
+                  <td>{item.kept}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <h2>What we never store</h2>
+        <ul>
+          {props.never.map((n) => <li key={n}>{n}</li>)}
+        </ul>
+        <h2>Deleting your data</h2>
+        <p>
+          Ask the GPT to delete your data: it calls{" "}
+          <code>DELETE /api/me</code>, which erases your score, nickname, rounds
+          and any stored provider token, and signs you out everywhere at once.
+          Signing out alone is{" "}
+          <code>POST /api/me/signout</code>. You can also remove this app from
+          your account at your sign-in provider (for Google:{" "}
+          <a href="https://myaccount.google.com/permissions">
+            myaccount.google.com/permissions
+          </a>); your next sign-in here then stops working.
+        </p>
+        <h2>Sharing</h2>
+        <p>
+          Nothing is sold or shared. The leaderboard shows your nickname (or an
+          anonymous handle) and your score, never your name, email or account
+          identifier.
+        </p>
+      </article>
+    </Layout>
+  );
+}
+
+/** `/leaderboard`: the public top 10. */
+export function LeaderboardPage(props: {
+  top: { rank: number; name: string; score: number }[];
+}) {
+  return (
+    <Layout title="Leaderboard">
+      <div class="card">
+        <h1>Leaderboard</h1>
+        {props.top.length
+          ? (
+            <table class="board">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Player</th>
+                  <th class="num">Score</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.top.map((s) => (
+                  <tr key={`${s.rank}-${s.name}`}>
+                    <td>{s.rank}</td>
+                    <td>{s.name}</td>
+                    <td class="num">{s.score}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+          : <p class="muted">No scores yet. Be the first.</p>}
+        <p class="muted">Nicknames only; set yours by asking the GPT.</p>
+      </div>
+    </Layout>
+  );
+}
+
+function Panel(props: { title: string; children: Child; id?: string }) {
+  return (
+    <section class="card" id={props.id}>
+      <h2>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+/** `/playground` (development only): a stand-in for ChatGPT. */
+export function PlaygroundPage(props: {
+  publicUrl: string;
+  clientId: string;
+  categories: readonly string[];
+}) {
+  return (
+    <Layout title="Playground" wide script>
+      <div
+        id="playground"
+        data-issuer={props.publicUrl}
+        data-client-id={props.clientId}
+        data-redirect-uri={`${props.publicUrl}/playground`}
+      >
+        <header class="hero">
+          <h1>Playground</h1>
+          <p>
+            A stand-in for ChatGPT, for local development: it signs in through
+            the real <code>/oauth/authorize</code> and <code>/oauth/token</code>
+            {" "}
+            (as the built-in public client{" "}
+            <code>{props.clientId}</code>, with PKCE) and calls the same API
+            your GPT will.
+          </p>
+        </header>
+
+        <Panel title="Sign-in" id="session">
+          <p id="status" class="muted">Not signed in.</p>
+          <pre id="token" class="box" hidden></pre>
+          <div class="buttons inline">
+            <button type="button" class="primary" id="signin">Sign in</button>
+            <button type="button" id="refresh" disabled>Refresh token</button>
+            <button type="button" id="signout" disabled>Sign out</button>
+          </div>
+        </Panel>
+
+        <Panel title="Play" id="play">
+          <label for="category">Category</label>
+          <select id="category">
+            {props.categories.map((c) => <option key={c} value={c}>{c}
+            </option>)}
+          </select>
+          <div class="buttons inline">
+            <button type="button" class="api primary" id="start" disabled>
+              Start round
+            </button>
+            <button type="button" class="api" id="clue" disabled>
+              Next clue
+            </button>
+            <button type="button" class="api" id="giveup" disabled>
+              Give up
+            </button>
+          </div>
+          <label for="guess">Guess</label>
+          <div class="value-row">
+            <input type="text" id="guess" autocomplete="off" maxlength={64} />
+            <button type="button" class="api" id="send-guess" disabled>
+              Guess
+            </button>
+          </div>
+          <div class="buttons inline">
+            <button type="button" class="api" id="me" disabled>Who am I</button>
+            <button type="button" class="api" id="score" disabled>Score</button>
+            <button type="button" class="api" id="board" disabled>
+              Leaderboard
+            </button>
+          </div>
+          <label for="nickname">Nickname</label>
+          <div class="value-row">
+            <input
+              type="text"
+              id="nickname"
+              autocomplete="off"
+              maxlength={20}
+            />
+            <button type="button" class="api" id="set-nickname" disabled>
+              Set
+            </button>
+          </div>
+        </Panel>
+
+        <Panel title="Requests" id="requests">
+          <p class="muted">Newest first. Tokens are shortened.</p>
+          <ol id="log" class="log" reversed></ol>
+        </Panel>
+      </div>
+    </Layout>
+  );
+}
