@@ -51,7 +51,9 @@ GPT builder → Actions → Authentication → OAuth:
   Scope                   game
   Token Exchange Method   Default (POST request)
 
-Sign in without any provider account:
+Setup guide (these values, with copy buttons):  ${origin}/
+Try the whole product without a GPT:            ${origin}/playground
+Sign in from a script, no provider account:
   ${origin}/oauth/authorize?response_type=code&client_id=${env.OAUTH_CLIENT_ID}&redirect_uri=…&state=…&provider=dev&login_hint=alice
 `);
   },
