@@ -128,33 +128,23 @@ Deno.test("github: sign-in with PKCE ends in /api/me as github:<numeric id>, not
 });
 
 Deno.test("github: the user API down is temporarily_unavailable for the client, a user without a numeric id or a refused code is server_error", async () => {
-  {
-    const { t, back } = await signIn("s-down", (gh) => {
+  const cases: [string, (gh: FakeGitHub) => void, string][] = [
+    ["s-down", (gh) => {
       gh.user = { status: 503, body: { message: "unavailable" } };
-    });
-    await using _ = t;
-    const params = redirectParams(back);
-    assert.equal(params.get("error"), "temporarily_unavailable");
-    assert.equal(params.get("state"), "s-down");
-  }
-  {
-    const { t, back } = await signIn("s-odd", (gh) => {
+    }, "temporarily_unavailable"],
+    ["s-odd", (gh) => {
       gh.user = { status: 200, body: { login: "no-id" } };
-    });
-    await using _ = t;
-    const params = redirectParams(back);
-    assert.equal(params.get("error"), "server_error");
-    assert.equal(params.get("state"), "s-odd");
-    assert.equal(params.get("code"), null);
-  }
-  {
-    const { t, back } = await signIn("s-refused", (gh) => {
+    }, "server_error"],
+    ["s-refused", (gh) => {
       gh.refuseCodes = true;
-    });
+    }, "server_error"],
+  ];
+  for (const [state, configure, error] of cases) {
+    const { t, back } = await signIn(state, configure);
     await using _ = t;
     const params = redirectParams(back);
-    assert.equal(params.get("error"), "server_error");
-    assert.equal(params.get("state"), "s-refused");
+    assert.equal(params.get("error"), error, state);
+    assert.equal(params.get("state"), state);
     assert.equal(params.get("code"), null);
   }
 });
