@@ -23,7 +23,7 @@ import { gameRoutes } from "./routes/game.ts";
 import { docsRoutes, openApiDocument } from "./routes/docs.ts";
 import { pageRoutes } from "./routes/pages.tsx";
 import { Game } from "./game/game.ts";
-import { STYLESHEET } from "./views/style.ts";
+import { SCRIPT, STYLE } from "./views/assets.ts";
 import { guardKv } from "./kv.ts";
 import {
   commonMiddleware,
@@ -69,11 +69,19 @@ export function createApp(deps: Deps): Hono {
   applyGuards(app, { config, limiter });
 
   app.route("/", healthRoutes({ kv, log }));
-  app.get("/assets/style.css", (c) => {
-    c.header("Cache-Control", "public, max-age=86400");
-    c.header("Content-Type", "text/css; charset=utf-8");
-    return c.body(STYLESHEET);
-  });
+  for (const { path, type, body, version } of [STYLE, SCRIPT]) {
+    app.get(path, (c) => {
+      // Pages link to `?v=<content hash>`: that URL never changes meaning.
+      c.header(
+        "Cache-Control",
+        c.req.query("v") === version
+          ? "public, max-age=31536000, immutable"
+          : "public, max-age=300",
+      );
+      c.header("Content-Type", type);
+      return c.body(body);
+    });
+  }
   app.route(
     "/",
     authorizeRoutes({ config, tokens, server, providers, upstream, log }),

@@ -1,6 +1,6 @@
 /**
  * The pages: `/` (setup guide), `/privacy`, `/leaderboard`, `/playground`
- * (development sign-in only) and the script they share.
+ * (development sign-in only).
  *
  * @module
  */
@@ -18,7 +18,6 @@ import {
   SetupPage,
   type StoredItem,
 } from "../views/pages.tsx";
-import { APP_JS } from "../views/app_js.ts";
 import { renderPage } from "./_page.ts";
 
 /** What the pages need. */
@@ -169,12 +168,6 @@ const NEVER = [
 export function pageRoutes({ config, providers, game }: PageDeps): Hono {
   const app = new Hono();
   const providerList = [...providers.values()];
-
-  app.get("/assets/app.js", (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    c.header("Content-Type", "text/javascript; charset=utf-8");
-    return c.body(APP_JS);
-  });
 
   app.get("/", (c) =>
     renderPage(

@@ -7,6 +7,7 @@ const PATHS = [
   "/",
   "/health",
   "/assets/style.css",
+  "/assets/app.js",
   "/openapi.json",
   "/gpt/instructions",
   "/oauth/authorize",

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { SCRIPT, STYLE } from "./assets.ts";
 
 /** The page shell: one stylesheet; `script` adds our one script file. */
 export function Layout(
@@ -11,9 +12,9 @@ export function Layout(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{props.title} · Words with Chat</title>
-        <link rel="stylesheet" href="/assets/style.css" />
+        <link rel="stylesheet" href={STYLE.href} />
         <link rel="icon" href="data:," />
-        {props.script ? <script src="/assets/app.js" defer></script> : null}
+        {props.script ? <script src={SCRIPT.href} defer></script> : null}
       </head>
       <body>
         <main class={props.wide ? "wide" : undefined}>

@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { testApp } from "./_app.ts";
+import { ORIGIN } from "./_flow.ts";
+
+Deno.test("assets: pages link content-hashed URLs that may be cached for a year; other URLs for 5 minutes", async () => {
+  await using t = await testApp();
+  const html = await (await t.app.request(`${ORIGIN}/`)).text();
+  const links = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((
+    m,
+  ) => m[1]!.replaceAll("&amp;", "&"));
+  assert.deepEqual(links.map((l) => new URL(l, ORIGIN).pathname).sort(), [
+    "/assets/app.js",
+    "/assets/style.css",
+  ]);
+  for (const link of links) {
+    const res = await t.app.request(`${ORIGIN}${link}`);
+    assert.equal(res.status, 200);
+    assert.equal(
+      res.headers.get("cache-control"),
+      "public, max-age=31536000, immutable",
+    );
+    const body = await res.text();
+    assert.ok(body.length > 100);
+    const stale = await t.app.request(`${ORIGIN}${link.split("?")[0]}?v=old`);
+    assert.equal(stale.headers.get("cache-control"), "public, max-age=300");
+    assert.equal(await stale.text(), body);
+  }
+});
