@@ -167,46 +167,40 @@ const NEVER = [
 /** Builds the page routes. */
 export function pageRoutes({ config, providers, game }: PageDeps): Hono {
   const app = new Hono();
+  // The configuration is fixed for the process: work the pages out once.
   const providerList = [...providers.values()];
+  const setup = {
+    publicUrl: config.publicUrl,
+    values: builderValues(config),
+    warnings: productionWarnings(config, providers),
+    providers: providerList.map(({ id, name }) => ({
+      id,
+      name,
+      callback: id === "dev"
+        ? null
+        : `${config.publicUrl}/login/${id}/callback`,
+    })),
+    playground: config.devLogin,
+  };
+  const privacy = {
+    publicUrl: config.publicUrl,
+    contact: config.contact,
+    providers: providerList.filter((p) => p.id !== "dev").map((p) => p.name),
+    items: storedItems(),
+    never: NEVER,
+  };
 
-  app.get("/", (c) =>
-    renderPage(
-      c,
-      <SetupPage
-        publicUrl={config.publicUrl}
-        values={builderValues(config)}
-        warnings={productionWarnings(config, providers)}
-        providers={providerList.map(({ id, name }) => ({
-          id,
-          name,
-          callback: id === "dev"
-            ? null
-            : `${config.publicUrl}/login/${id}/callback`,
-        }))}
-        playground={config.devLogin}
-      />,
-      { script: true },
-    ));
+  app.get(
+    "/",
+    (c) => renderPage(c, <SetupPage {...setup} />, { script: true }),
+  );
 
-  app.get("/privacy", (c) =>
-    renderPage(
-      c,
-      <PrivacyPage
-        publicUrl={config.publicUrl}
-        contact={config.contact}
-        providers={providerList.filter((p) => p.id !== "dev").map((p) =>
-          p.name
-        )}
-        items={storedItems()}
-        never={NEVER}
-      />,
-    ));
+  app.get("/privacy", (c) => renderPage(c, <PrivacyPage {...privacy} />));
 
-  app.get("/leaderboard", async (c) => {
-    const top = await game.top();
-    c.header("Cache-Control", "no-store");
-    return renderPage(c, <LeaderboardPage top={top} />);
-  });
+  app.get(
+    "/leaderboard",
+    async (c) => renderPage(c, <LeaderboardPage top={await game.top()} />),
+  );
 
   if (config.devLogin) {
     app.get("/playground", (c) =>

@@ -5,8 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { launch, serveApp } from "../tests/_browser.ts";
-import { REDIRECT } from "../tests/_flow.ts";
-import { CLIENT_ID } from "../tests/_app.ts";
+import { authorizeUrl } from "../tests/_flow.ts";
 
 const OUT = new URL("../docs/", import.meta.url);
 const SIZES = {
@@ -40,15 +39,9 @@ for (const [size, viewport] of Object.entries(SIZES)) {
   await page.goto(`${live.origin}/`);
   await shoot(page, `setup-${size}.png`);
 
-  const consent = new URL("/oauth/authorize", live.origin);
-  consent.search = new URLSearchParams({
-    response_type: "code",
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT,
-    state: "screenshot",
-    scope: "game",
-  }).toString();
-  await page.goto(consent.href);
+  await page.goto(
+    `${live.origin}${authorizeUrl({ state: "screenshot", scope: "game" })}`,
+  );
   await shoot(page, `consent-${size}.png`);
 
   await page.goto(`${live.origin}/playground`);

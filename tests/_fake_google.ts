@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { Hono } from "hono";
+import { fetchInto } from "./_fake_fetch.ts";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 
 export type Mode = "ok" | "error500" | "hang" | "garbage";
@@ -105,22 +106,7 @@ export class FakeGoogle {
   }
 
   /** The `fetch` the service under test gets: every call lands here. */
-  readonly fetch: typeof fetch = (input, init) => {
-    const signal = init?.signal ??
-      (input instanceof Request ? input.signal : undefined);
-    const answer = Promise.resolve(
-      this.app.request(input instanceof Request ? input : String(input), init),
-    );
-    if (!signal) return answer;
-    // Like a real fetch: an aborted signal rejects the call with its reason.
-    return new Promise<Response>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      signal.addEventListener("abort", () => reject(signal.reason), {
-        once: true,
-      });
-      answer.then(resolve, reject);
-    });
-  };
+  readonly fetch: typeof fetch = fetchInto(this.app);
 
   /**
    * The person at Google's sign-in page: approves (or declines) and is sent

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { testApp } from "./_app.ts";
+import { fetchInto } from "./_fake_fetch.ts";
 import {
   api,
   authorizeUrl,
@@ -61,10 +62,7 @@ class FakeGitHub {
     });
   }
 
-  readonly fetch: typeof fetch = (input, init) =>
-    Promise.resolve(
-      this.app.request(input instanceof Request ? input : String(input), init),
-    );
+  readonly fetch: typeof fetch = fetchInto(this.app);
 
   /** The person approves at github.com; returns the callback URL. */
   approve(url: string): string {

@@ -142,14 +142,27 @@ async function appFor(issuer: Issuer): Promise<TestApp> {
   return t;
 }
 
-Deno.test({
-  name:
-    "oidc-provider on loopback as OIDC_ISSUER: a ChatGPT-style flow from authorize to an authenticated /api/me",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    await using issuer = await startIssuer();
-    await using t = await appFor(issuer);
+/** A test with a fresh issuer on loopback and the app pointed at it. */
+function issuerTest(
+  name: string,
+  fn: (issuer: Issuer, t: TestApp) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    // oidc-provider keeps timers and sockets of its own past the test.
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      await using issuer = await startIssuer();
+      await using t = await appFor(issuer);
+      await fn(issuer, t);
+    },
+  });
+}
+
+issuerTest(
+  "oidc-provider on loopback as OIDC_ISSUER: a ChatGPT-style flow from authorize to an authenticated /api/me",
+  async (issuer, t) => {
     const jar = new CookieJar();
 
     const page = await browse(t, jar, authorizeUrl({ state: "s-oidc" }));
@@ -184,16 +197,11 @@ Deno.test({
     assert.equal(me.status, 200);
     assert.equal((await me.json()).id, "acme:carol");
   },
-});
+);
 
-Deno.test({
-  name:
-    "oidc-provider on loopback: a person who cancels at the issuer returns to the client with access_denied and the state",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    await using issuer = await startIssuer();
-    await using t = await appFor(issuer);
+issuerTest(
+  "oidc-provider on loopback: a person who cancels at the issuer returns to the client with access_denied and the state",
+  async (issuer, t) => {
     const jar = new CookieJar();
     const start = await browse(
       t,
@@ -218,4 +226,4 @@ Deno.test({
     assert.equal(params.get("state"), "s-cancel");
     assert.equal(params.get("code"), null);
   },
-});
+);

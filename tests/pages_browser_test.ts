@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { Tokens } from "../auth/tokens.ts";
 import { gameKeys, type RoundState } from "../game/game.ts";
 import { WORDS } from "../game/words.ts";
-import { CLIENT_ID } from "./_app.ts";
+import { authorizeUrl } from "./_flow.ts";
 import {
   haveChromium,
   launch,
@@ -245,15 +245,11 @@ browserTest(
   async (live, browser) => {
     const page = await browser.newPage();
     const problems = watch(page, live.origin);
-    const url = new URL("/oauth/authorize", live.origin);
-    url.search = new URLSearchParams({
-      response_type: "code",
-      client_id: CLIENT_ID,
-      redirect_uri: REDIRECT,
-      state: "st-42",
-      scope: "game",
-    }).toString();
-    const res = await page.goto(url.href);
+    const res = await page.goto(
+      `${live.origin}${
+        authorizeUrl({ redirect_uri: REDIRECT, state: "st-42", scope: "game" })
+      }`,
+    );
     assert.equal(res!.headers()["referrer-policy"], "no-referrer");
     assert.match(
       res!.headers()["content-security-policy"]!,
@@ -293,18 +289,12 @@ browserTest(
     });
     const page = await context.newPage();
     const problems = watch(page, live.origin);
-    const consent = `/oauth/authorize?${new URLSearchParams({
-      response_type: "code",
-      client_id: CLIENT_ID,
-      redirect_uri: REDIRECT,
-      state: "phone",
-    })}`;
     const pages = [
       "/",
       "/privacy",
       "/leaderboard",
       "/playground",
-      consent,
+      authorizeUrl({ redirect_uri: REDIRECT, state: "phone" }),
       "/login/dev?state=phone",
       `/oauth/authorize?client_id=unknown&redirect_uri=${REDIRECT}`,
     ];

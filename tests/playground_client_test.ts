@@ -11,6 +11,7 @@ import {
   browse,
   CookieJar,
   ORIGIN,
+  postForm,
   redirectParams,
 } from "./_flow.ts";
 
@@ -18,19 +19,12 @@ const PLAYGROUND = `${ORIGIN}/playground`;
 const VERIFIER = "playground-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
 const CHALLENGE = createHash("sha256").update(VERIFIER).digest("base64url");
 
+/** A token-endpoint call from the public client: its id in the form, no secret. */
 function token(
   t: Awaited<ReturnType<typeof testApp>>,
   form: Record<string, string>,
-  headers: Record<string, string> = {},
 ): Promise<Response> {
-  return Promise.resolve(t.app.request(`${ORIGIN}/oauth/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      ...headers,
-    },
-    body: new URLSearchParams(form),
-  }));
+  return postForm(t, "/oauth/token", form, "none");
 }
 
 async function playgroundCode(
@@ -72,11 +66,10 @@ Deno.test("playground client: PKCE code flow without a secret, then refresh and 
   });
   assert.equal(refreshed.status, 200);
   const latest = (await refreshed.json()).refresh_token;
-  const revoked = await t.app.request(`${ORIGIN}/oauth/revoke`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ token: latest, client_id: "playground" }),
-  });
+  const revoked = await postForm(t, "/oauth/revoke", {
+    token: latest,
+    client_id: "playground",
+  }, "none");
   assert.equal(revoked.status, 200);
   const after = await token(t, {
     grant_type: "refresh_token",
