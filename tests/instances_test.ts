@@ -189,13 +189,15 @@ Deno.test({
       assert.equal(await status(call(a, "/api/me", fresh.access_token)), 401);
       for (const s of [b, c]) {
         let seen = 200;
-        while (seen === 200 && Date.now() - revokedAt < 8_000) {
+        while (seen === 200 && Date.now() - revokedAt < 10_000) {
           await new Promise((r) => setTimeout(r, 250));
           seen = await status(call(s, "/api/me", fresh.access_token));
         }
         assert.equal(seen, 401);
-        // 5 s cache bound plus polling and process scheduling slack.
-        assert.ok(Date.now() - revokedAt < 6_500, "within the stated bound");
+        // The 5 s cache bound (checked exactly, on an injected clock, in
+        // revocation_bound_test.ts) plus slack for polling and for processes
+        // scheduled on a busy machine.
+        assert.ok(Date.now() - revokedAt < 8_000, "within the stated bound");
       }
     } finally {
       for (const s of servers) s.kill("SIGKILL");
