@@ -108,7 +108,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Minimum length of every secret we are given. */
 export const MIN_SECRET_CHARS = 32;
-const KEYGEN = `run "deno task keygen"`;
+const KEYGEN =
+  `run "deno task keygen" (without Deno installed: "npx -y deno@2.9.6 task keygen")`;
 
 /**
  * Parses and checks the whole configuration.

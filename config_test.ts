@@ -73,7 +73,7 @@ Deno.test("config errors name the variable and the fix", () => {
     [
       { ...BASE, SEAL_KEYS: "k1:twelve-chars" },
       "SEAL_KEYS",
-      /^SEAL_KEYS: "k1" is 12 characters; each secret needs at least 32 — run "deno task keygen"$/,
+      /^SEAL_KEYS: "k1" is 12 characters; each secret needs at least 32 — run "deno task keygen" \(without Deno installed: "npx -y deno@2\.9\.6 task keygen"\)$/,
     ],
     [{ ...BASE, SEAL_KEYS: "s".repeat(40) }, "SEAL_KEYS", /kid1:secret1/],
     [{ ...BASE, SEAL_KEYS: `${KEY},${KEY}` }, "SEAL_KEYS", /appears twice/],

@@ -29,6 +29,7 @@ import {
   commonMiddleware,
   notFoundOrMethod,
   onError,
+  withRequestId,
 } from "./routes/_http.tsx";
 import { applyGameLimit, applyGuards, GAME_BUCKET } from "./routes/_limits.ts";
 import { RateLimiter } from "./routes/_guards.ts";
@@ -43,7 +44,8 @@ import { RateLimiter } from "./routes/_guards.ts";
  * ```
  */
 export function createApp(deps: Deps): Hono {
-  const { config, log } = deps;
+  const { config } = deps;
+  const log = withRequestId(deps.log);
   const keyring = deps.keyring ?? new Keyring(config.sealKeys);
   const tokens = new Tokens(keyring, deps.now);
   // Every KV failure becomes StorageUnavailable: 503, never a 500.

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Context, ErrorHandler, Hono, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -13,7 +14,25 @@ import { StorageUnavailable } from "../kv.ts";
 import { ErrorPage } from "../views/layout.tsx";
 import { renderPage } from "./_page.ts";
 
-/** Security headers, a default CSP, and one structured log line per request. */
+/** The id of the request being handled, for every line logged meanwhile. */
+const requestIds = new AsyncLocalStorage<string>();
+
+/**
+ * `log`, with the id of the request being handled (the `X-Request-Id` the
+ * client saw) added to every line written while it is handled, so a refusal's
+ * reason can be matched with its request line.
+ */
+export function withRequestId(log: Log): Log {
+  return function logWithId(level, msg, fields) {
+    const id = requestIds.getStore();
+    log(level, msg, id === undefined ? fields : { id, ...fields });
+  };
+}
+
+/**
+ * Security headers, a default CSP, and one structured log line per request.
+ * `log` should come from {@linkcode withRequestId}.
+ */
 export function commonMiddleware(log: Log): MiddlewareHandler[] {
   return [
     secureHeaders({ xFrameOptions: "DENY" }),
@@ -30,8 +49,9 @@ export function commonMiddleware(log: Log): MiddlewareHandler[] {
     async function requestLog(c, next) {
       const started = performance.now();
       const id = crypto.randomUUID();
-      c.header("X-Request-Id", id);
-      await next();
+      await requestIds.run(id, next);
+      // Set on the final response, error answers included.
+      c.res.headers.set("X-Request-Id", id);
       // routePath is the matched pattern, so no token or code in a path ends
       // up in the log; the query string is never logged.
       log("info", "request", {
@@ -123,6 +143,14 @@ function unavailable(c: Context): Response | Promise<Response> {
   }, 503);
 }
 
+/** The framework's body refusals, said so that the fix is plain. */
+const BODY_PROBLEMS: Record<string, string> = {
+  "Unsupported Media Type":
+    "Send the body as JSON, with the header Content-Type: application/json.",
+  "Malformed JSON in request body":
+    "The body is not valid JSON: send one JSON object, as /openapi.json describes for this operation.",
+};
+
 /**
  * The one error handler: OAuth errors render as RFC 6749 JSON, storage
  * outages as 503, framework errors (malformed JSON, …) as JSON 4xx, and
@@ -143,15 +171,19 @@ export function onError(log: Log): ErrorHandler {
       log("info", "request body could not be read", { route: c.req.routePath });
       c.header("Cache-Control", "no-store");
       return c.json({
-        error: "bad_request",
+        error: "invalid_request",
         message: "The request body could not be read.",
       }, 400);
     }
     if (err instanceof HTTPException) {
       if (err.res) return err.getResponse();
       c.header("Cache-Control", "no-store");
+      const plain = BODY_PROBLEMS[err.message];
       return c.json(
-        { error: "bad_request", message: err.message || "Bad request." },
+        plain ? { error: "invalid_request", message: plain, field: "body" } : {
+          error: "invalid_request",
+          message: err.message || "Bad request.",
+        },
         err.status,
       );
     }

@@ -31,9 +31,10 @@ export function apiError(
 const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
 
 /**
- * The bearer guard (RFC 6750). A missing, malformed, expired, revoked or
- * wrong-purpose token gets 401 with `WWW-Authenticate`; the body never says
- * which check failed.
+ * The bearer guard (RFC 6750). A missing or non-Bearer Authorization header
+ * gets 401 saying how to send the token; an invalid, expired, revoked or
+ * wrong-purpose token gets 401 `invalid_token`, and the body never says which
+ * check failed.
  */
 export function bearerAuth(
   server: AuthorizationServer,
@@ -44,24 +45,26 @@ export function bearerAuth(
     `Bearer realm="api", resource_metadata="${config.publicUrl}/.well-known/oauth-protected-resource"`;
   return async function bearer(c, next) {
     const header = c.req.header("authorization");
-    if (header === undefined) {
+    const match = header === undefined ? null : BEARER.exec(header);
+    if (!match) {
+      // No bearer credentials at all (RFC 6750 §3.1: no error code). Say how
+      // to send them; a present but mangled header is the likelier mistake.
+      if (header !== undefined) {
+        log("info", "bearer token refused", {
+          reason: "Authorization header is not 'Bearer <token>'",
+        });
+      }
       c.header("WWW-Authenticate", challenge);
       return apiError(
         c,
         401,
         "unauthorized",
-        "Sign in first: send Authorization: Bearer <access token>.",
+        header === undefined
+          ? "Sign in first: send Authorization: Bearer <access token>."
+          : "The Authorization header must be: Bearer <access token>.",
       );
     }
-    const match = BEARER.exec(header);
     try {
-      if (!match) {
-        throw new OAuthError(
-          "invalid_token",
-          "",
-          "malformed Authorization header",
-        );
-      }
       c.set("user", await server.authenticate(match[1]!));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;

@@ -198,15 +198,21 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     if (
       redirects.length !== 1 || !isAllowedRedirect(client, redirects[0]!)
     ) {
+      // The refused address is for the operator (it is not a secret: the
+      // browser sent it in the clear); the page does not echo it.
       log("info", "authorize: redirect_uri not allowed", {
+        client: client.id,
         count: redirects.length,
+        ...(redirects.length === 1
+          ? { redirect_uri: redirects[0]!.slice(0, 300) }
+          : {}),
       });
       return problem(
         c,
         400,
         "Unexpected return address",
         "The address this sign-in would return you to is not allowed for this application, so you were not signed in.",
-        "If you are setting up a GPT, see the redirect URI rules in this service's README.",
+        "If you are setting up a GPT: with OAUTH_REDIRECT_URIS unset, ChatGPT's callback addresses (https://chatgpt.com/aip/…/oauth/callback) are accepted; with it set, only the addresses it lists. The server log names the address that was refused.",
       );
     }
     const redirectUri = redirects[0]!;

@@ -14,12 +14,38 @@ import { checkNickname, MAX_WRONG } from "../game/rules.ts";
 import { CATEGORIES, isCategory, WORDS } from "../game/words.ts";
 import { type ApiEnv, apiError } from "./api.ts";
 
-const Problem = z.object({
+// Shapes are reused by spreading their fields, not with `.extend()` or
+// `.nullable()` on a named schema: those become `allOf` in the document,
+// which GPT actions handle poorly.
+const problemFields = {
   error: z.string().openapi({ example: "round_not_found" }),
   message: z.string().openapi({ example: "No such round; start a new one." }),
-}).openapi("Problem");
+};
+const Problem = z.object(problemFields).openapi("Problem");
 
-const RoundHandle = z.string().min(1).max(4096).openapi({
+/**
+ * Messages for a body field that say what to send: "required" when it is
+ * missing, else `wrong`. (Zod's own say "expected string, received
+ * undefined".)
+ */
+const says = (wrong: (input: unknown) => string) => ({
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? "required" : wrong(issue.input),
+});
+const CATEGORY_LIST = CATEGORIES.join(", ");
+
+const Category = z.enum(
+  CATEGORIES,
+  says((input) =>
+    typeof input === "string"
+      ? `no category "${input.slice(0, 64)}"; use one of ${CATEGORY_LIST}`
+      : `use one of ${CATEGORY_LIST}`
+  ),
+);
+
+const RoundHandle = z.string(
+  says(() => "must be the round handle (a string) that startRound returned"),
+).min(1, "must not be empty").max(4096, "is not a round handle").openapi({
   description: "The round handle returned by startRound.",
   example: "wwc_round.AQJrMS…",
 });
@@ -49,11 +75,12 @@ const GuessResult = z.object({
   }),
 }).openapi("GuessResult");
 
-const Standing = z.object({
+const standingFields = {
   rank: z.number().int(),
   name: z.string(),
   score: z.number().int(),
-}).openapi("Standing");
+};
+const Standing = z.object(standingFields).openapi("Standing");
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
@@ -62,6 +89,13 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
+/** Routes with a body also refuse one that is not JSON. */
+const notJson = {
+  415: json(
+    Problem,
+    "The body is not JSON: send Content-Type: application/json.",
+  ),
+};
 const problems = {
   400: json(Problem, "The request is invalid; the message names the field."),
   401: json(Problem, "Not signed in, or the session has ended."),
@@ -120,7 +154,7 @@ const routes = {
       ),
       ...problems,
       404: json(
-        Problem.extend({ categories: z.array(z.string()) }),
+        z.object({ ...problemFields, categories: z.array(z.string()) }),
         "Unknown category.",
       ),
     },
@@ -132,8 +166,12 @@ const routes = {
     summary:
       "Start a round: the server picks a secret word in the category and returns a round handle, the word's length and a first clue.",
     ...notConsequential,
-    request: body(z.object({ category: z.enum(CATEGORIES) })),
-    responses: { 201: json(RoundView, "The new round."), ...problems },
+    request: body(z.object({ category: Category })),
+    responses: {
+      201: json(RoundView, "The new round."),
+      ...problems,
+      ...notJson,
+    },
   }),
   getClue: createRoute({
     method: "post",
@@ -146,6 +184,7 @@ const routes = {
     responses: {
       200: json(RoundView, "The round with its next clue."),
       ...roundProblems,
+      ...notJson,
     },
   }),
   submitGuess: createRoute({
@@ -158,13 +197,20 @@ const routes = {
     request: body(
       z.object({
         round: RoundHandle,
-        guess: z.string().min(1).max(64).openapi({
+        guess: z.string(says(() => "must be text")).min(
+          1,
+          "must not be empty",
+        ).max(64, "is longer than 64 characters").openapi({
           description: "The person's guess, unchanged.",
           example: "giraffe",
         }),
       }),
     ),
-    responses: { 200: json(GuessResult, "The verdict."), ...roundProblems },
+    responses: {
+      200: json(GuessResult, "The verdict."),
+      ...roundProblems,
+      ...notJson,
+    },
   }),
   giveUp: createRoute({
     method: "post",
@@ -180,6 +226,7 @@ const routes = {
         "The word and the unchanged score.",
       ),
       ...roundProblems,
+      ...notJson,
     },
   }),
   getScore: createRoute({
@@ -202,7 +249,10 @@ const routes = {
     ...notConsequential,
     responses: {
       200: json(
-        z.object({ top: z.array(Standing), you: Standing.nullable() }),
+        z.object({
+          top: z.array(Standing),
+          you: z.object(standingFields).nullable(),
+        }),
         "The leaderboard.",
       ),
       ...problems,
@@ -236,12 +286,18 @@ const routes = {
     ...notConsequential,
     request: body(
       z.object({
-        nickname: z.string().min(1).max(64).openapi({ example: "Word Wizard" }),
+        nickname: z.string(says(() => "must be text")).min(
+          1,
+          "must not be empty",
+        ).max(64, "is longer than 64 characters").openapi({
+          example: "Word Wizard",
+        }),
       }),
     ),
     responses: {
       200: json(z.object({ nickname: z.string() }), "The nickname."),
       ...problems,
+      ...notJson,
     },
   }),
   signOut: createRoute({

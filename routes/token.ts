@@ -64,7 +64,7 @@ async function readParams(c: Context): Promise<Params> {
   }
   throw new OAuthError(
     "invalid_request",
-    "Send the parameters as application/x-www-form-urlencoded.",
+    "Send the parameters as application/x-www-form-urlencoded (a JSON object is accepted too).",
   );
 }
 

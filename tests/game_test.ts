@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { Tokens } from "../auth/tokens.ts";
-import { gameKeys, type RoundState } from "../game/game.ts";
 import { points } from "../game/rules.ts";
 import { WORDS } from "../game/words.ts";
 import { type TestApp, testApp } from "./_app.ts";
 import { api, ORIGIN, refresh, tokensFor } from "./_flow.ts";
-import { keyring } from "./_keys.ts";
+import { secret } from "./_game.ts";
 
 interface Player {
   sub: string;
@@ -42,16 +40,6 @@ async function start(t: TestApp, p: Player, category = "animals") {
   const res = await call(t, p, "POST", "/api/rounds", { category });
   assert.equal(res.status, 201, await res.clone().text());
   return await res.json();
-}
-
-/** The secret word, read the way only a test can: open the handle, read KV. */
-async function secret(t: TestApp, handle: string): Promise<string> {
-  const opened = await new Tokens(keyring, t.now).open("round", handle);
-  assert.ok(opened.ok);
-  const state = (await t.kv.get<RoundState>(
-    gameKeys.round(opened.claims.sub, opened.claims.rid),
-  )).value!;
-  return WORDS[state.category][state.word]!.word;
 }
 
 function guess(t: TestApp, p: Player, round: string, text: string) {

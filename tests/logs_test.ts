@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLIENT_SECRET, testApp } from "./_app.ts";
+import { CLIENT_ID, CLIENT_SECRET, testApp } from "./_app.ts";
 import {
   api,
   authorizeUrl,
@@ -7,6 +7,7 @@ import {
   CookieJar,
   exchange,
   postForm,
+  REDIRECT,
   redirectParams,
   refresh,
 } from "./_flow.ts";
@@ -82,4 +83,24 @@ Deno.test("logs: one structured line per request, and no token, code, cookie or 
     "refusal reasons are logged server-side",
   );
   assert.ok(reasons.some((r) => /bad_tag|bad_encoding/.test(r)));
+});
+
+Deno.test("logs: a refusal's reason carries the id of its request, the X-Request-Id the client saw", async () => {
+  await using t = await testApp();
+  const res = await postForm(t, "/oauth/token", {
+    grant_type: "authorization_code",
+    code: "not-a-code",
+    redirect_uri: REDIRECT,
+    client_id: CLIENT_ID,
+    client_secret: "wrong-secret-0123456789abcdefghijklmnop",
+  }, "none");
+  assert.equal(res.status, 401);
+  const id = res.headers.get("x-request-id");
+  assert.ok(id);
+  const lines = t.logs.filter((l) => l.fields?.id === id);
+  assert.deepEqual(lines.map((l) => l.msg), [
+    "oauth request refused",
+    "request",
+  ]);
+  assert.equal(lines[0]!.fields?.reason, "wrong client secret");
 });

@@ -463,18 +463,33 @@ Deno.test("bearer guard: missing, malformed and expired tokens get 401 with WWW-
     /^Bearer realm="api", resource_metadata=/,
   );
   assert.doesNotMatch(none.headers.get("www-authenticate")!, /error=/);
-  const bodies = new Set<string>();
+  // Not bearer credentials at all (RFC 6750 §3.1: no error code): the body
+  // says how to send them.
   for (
     const header of [
       `Basic ${tokens.access_token}`,
+      tokens.access_token,
       "Bearer",
       "Bearer a b",
-      `Bearer ${"x".repeat(5000)}`,
     ]
   ) {
     const res = await t.app.request(`${ORIGIN}/api/me`, {
       headers: { authorization: header },
     });
+    assert.equal(res.status, 401);
+    assert.doesNotMatch(res.headers.get("www-authenticate")!, /error=/);
+    assert.match((await res.json()).message, /Bearer <access token>/);
+  }
+  // A bearer token that does not open: one answer, whatever the reason.
+  const bodies = new Set<string>();
+  for (
+    const token of [
+      "x".repeat(5000),
+      tokens.refresh_token,
+      tokens.access_token.slice(0, -2),
+    ]
+  ) {
+    const res = await api(t, "/api/me", token);
     assert.equal(res.status, 401);
     assert.match(res.headers.get("www-authenticate")!, /error="invalid_token"/);
     bodies.add(await res.text());
@@ -482,6 +497,10 @@ Deno.test("bearer guard: missing, malformed and expired tokens get 401 with WWW-
   t.advance(3600);
   const expired = await api(t, "/api/me", tokens.access_token);
   assert.equal(expired.status, 401);
+  assert.match(
+    expired.headers.get("www-authenticate")!,
+    /error="invalid_token"/,
+  );
   bodies.add(await expired.text());
   assert.equal(bodies.size, 1, "every refusal looks the same on the wire");
 });
