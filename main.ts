@@ -31,7 +31,12 @@ import {
   onError,
   withRequestId,
 } from "./routes/_http.tsx";
-import { applyGameLimit, applyGuards, GAME_BUCKET } from "./routes/_limits.ts";
+import {
+  applyGameLimit,
+  applyGuards,
+  GAME_BUCKET,
+  tokenLimit,
+} from "./routes/_limits.ts";
 import { RateLimiter } from "./routes/_guards.ts";
 
 /**
@@ -88,7 +93,15 @@ export function createApp(deps: Deps): Hono {
     "/",
     authorizeRoutes({ config, tokens, server, providers, upstream, log }),
   );
-  app.route("/", tokenRoutes({ config, server, log }));
+  app.route(
+    "/",
+    tokenRoutes({
+      config,
+      server,
+      log,
+      count: tokenLimit({ config, limiter }),
+    }),
+  );
 
   const game = new Game(kv, tokens, deps.now);
   const eraseUser = async (sub: string) => {

@@ -1,12 +1,14 @@
 /**
  * Where the guards apply (DESIGN.md §6, "Operating it" in the README):
  * the IP allowlist on machine endpoints, body limits, and rate limits on
- * the endpoints that write.
+ * the endpoints that write (the token endpoints count through
+ * {@linkcode tokenLimit}, after client authentication).
  *
  * @module
  */
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import type { Config } from "../config.ts";
 import { allowlist, clientAddress, rateLimit, RateLimiter } from "./_guards.ts";
 import { isOAuthJsonPath } from "./_http.tsx";
@@ -33,19 +35,6 @@ function tooMany(c: Context, retryAfter: number): Response {
       429,
     )
     : c.json({ error: "rate_limited", message }, 429);
-}
-
-/** The client named in an HTTP Basic header, if any (the body is not read here). */
-function basicClient(c: Context): string {
-  const match = /^Basic\s+([A-Za-z0-9+/=]{1,512})$/i.exec(
-    c.req.header("authorization") ?? "",
-  );
-  if (!match) return "-";
-  try {
-    return atob(match[1]!).split(":")[0] ?? "-";
-  } catch {
-    return "-";
-  }
 }
 
 /**
@@ -89,30 +78,58 @@ export function applyGuards(app: Hono, { config, limiter }: LimitDeps): void {
   });
   for (const path of ["/api/*", "/oauth/*"]) app.use(path, limitBody);
 
-  const { token, authorize } = config.rateLimits;
+  const { authorize } = config.rateLimits;
   if (authorize > 0) {
-    app.use(
-      "/oauth/authorize",
-      rateLimit(limiter, {
-        bucket: "authorize",
-        limit: authorize,
-        windowSeconds: MINUTE,
-        id: address,
-        render: tooMany,
-      }),
+    // The sign-in leg is counted apart, at the same rate: each of its
+    // callbacks makes a call to the provider with our client credentials.
+    const signIn: [path: string, bucket: string][] = [
+      ["/oauth/authorize", "authorize"],
+      ["/login/*", "login"],
+    ];
+    for (const [path, bucket] of signIn) {
+      app.use(
+        path,
+        rateLimit(limiter, {
+          bucket,
+          limit: authorize,
+          windowSeconds: MINUTE,
+          id: address,
+          render: tooMany,
+        }),
+      );
+    }
+  }
+}
+
+/** Counts a token-endpoint request; answers the 429 when over the limit. */
+export type TokenLimit = (
+  c: Context,
+  client: string | null,
+) => Promise<void>;
+
+/**
+ * The limit of `/oauth/token` and `/oauth/revoke`, applied by those routes
+ * once client authentication has run: per authenticated client and address,
+ * and per address alone (`client` null) when authentication failed. Counting
+ * a client only after its secret checked out means nobody can spend its
+ * allowance by naming it, nor create buckets by inventing names; failed
+ * attempts (guessing a secret) are limited per address.
+ */
+export function tokenLimit({ config, limiter }: LimitDeps): TokenLimit {
+  const address = clientAddress(config.trustProxyHeader);
+  const limit = config.rateLimits.token;
+  return async function countToken(c, client) {
+    if (limit <= 0) return;
+    const decision = await limiter.hit(
+      "token",
+      `${client ?? "?"}|${address(c)}`,
+      limit,
+      MINUTE,
     );
-  }
-  if (token > 0) {
-    const limited = rateLimit(limiter, {
-      bucket: "token",
-      limit: token,
-      windowSeconds: MINUTE,
-      id: (c) => `${basicClient(c)}|${address(c)}`,
-      render: tooMany,
-    });
-    app.use("/oauth/token", limited);
-    app.use("/oauth/revoke", limited);
-  }
+    if (decision.ok) return;
+    c.header("Retry-After", String(decision.retryAfter));
+    throw new HTTPException(429, { res: tooMany(c, decision.retryAfter) });
+  };
 }
 
 /** Rate-limits game moves per user; register after the bearer guard. */

@@ -56,6 +56,13 @@ const SINGLE = [
   "login_hint",
 ] as const;
 const MAX_PARAM = 2048;
+/**
+ * The pending request travels in a sealed cookie, with the upstream state,
+ * nonce and verifier added later: this bound on its JSON (in UTF-8 bytes,
+ * where quotes and non-ASCII characters count for more) keeps the cookie well
+ * inside browsers' 4 KiB.
+ */
+const MAX_PENDING_BYTES = 2048;
 
 /** Builds the authorize and login routes. */
 export function authorizeRoutes(deps: AuthorizeDeps): Hono {
@@ -178,7 +185,10 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   const app = new Hono();
 
   app.get("/oauth/authorize", async (c) => {
-    const q = new URL(c.req.url).searchParams;
+    // Parameters sent without a value count as omitted (RFC 6749 §3.1).
+    const q = new URLSearchParams(
+      [...new URL(c.req.url).searchParams].filter(([, v]) => v !== ""),
+    );
     const clientIds = q.getAll("client_id");
     const redirects = q.getAll("redirect_uri");
     // Never redirect to a URI we cannot vouch for (open redirect): render here.
@@ -308,6 +318,17 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       state,
       ...(challenge !== null ? { code_challenge: challenge } : {}),
     };
+    if (
+      new TextEncoder().encode(JSON.stringify(pending)).length >
+        MAX_PENDING_BYTES
+    ) {
+      return clientError(
+        c,
+        back,
+        "invalid_request",
+        "The request is too large to hold during sign-in; keep state under 1,000 characters.",
+      );
+    }
     if (provider) {
       return startUpstream(
         c,

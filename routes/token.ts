@@ -12,12 +12,15 @@ import { authenticateClient } from "../auth/clients.ts";
 import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
 import { SCOPES } from "../auth/scope.ts";
 import type { AuthorizationServer } from "../auth/server.ts";
+import type { TokenLimit } from "./_limits.ts";
 
 /** What the token routes need. */
 export interface TokenDeps {
   config: Config;
   server: AuthorizationServer;
   log: Log;
+  /** The rate limit, counted once the client is known (or known to be wrong). */
+  count: TokenLimit;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -26,7 +29,8 @@ type Params = ReadonlyMap<string, string>;
 
 /**
  * Reads a form-urlencoded (or JSON) body into single-valued parameters.
- * Repeated parameters are refused (RFC 6749 §3.2).
+ * Repeated parameters are refused, and empty ones count as omitted
+ * (RFC 6749 §3.1, §3.2).
  */
 async function readParams(c: Context): Promise<Params> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim()
@@ -34,6 +38,7 @@ async function readParams(c: Context): Promise<Params> {
   const params = new Map<string, string>();
   if (type === "application/x-www-form-urlencoded") {
     for (const [k, v] of new URLSearchParams(await c.req.text())) {
+      if (v === "") continue;
       if (params.has(k)) {
         throw new OAuthError("invalid_request", `${k} is repeated.`);
       }
@@ -58,7 +63,7 @@ async function readParams(c: Context): Promise<Params> {
       if (typeof v !== "string") {
         throw new OAuthError("invalid_request", `${k} must be a string.`);
       }
-      params.set(k, v);
+      if (v !== "") params.set(k, v);
     }
     return params;
   }
@@ -69,7 +74,9 @@ async function readParams(c: Context): Promise<Params> {
 }
 
 /** Builds the token, revocation and metadata routes. */
-export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
+export function tokenRoutes(
+  { config, server, log, count }: TokenDeps,
+): Hono {
   const app = new Hono();
   const issuer = config.publicUrl;
   const authMethods = [
@@ -88,12 +95,24 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
       ),
   });
 
-  function authenticate(c: Context, params: Params): ClientConfig {
-    return authenticateClient(config.clients, {
-      authorization: c.req.header("authorization"),
-      bodyId: params.get("client_id"),
-      bodySecret: params.get("client_secret"),
-    });
+  /** Authenticates the client; the request counts against the limit either way. */
+  async function authenticate(
+    c: Context,
+    params: Params,
+  ): Promise<ClientConfig> {
+    let client: ClientConfig;
+    try {
+      client = authenticateClient(config.clients, {
+        authorization: c.req.header("authorization"),
+        bodyId: params.get("client_id"),
+        bodySecret: params.get("client_secret"),
+      });
+    } catch (err) {
+      await count(c, null);
+      throw err;
+    }
+    await count(c, client.id);
+    return client;
   }
 
   function fail(c: Context, err: unknown): Response {
@@ -109,7 +128,7 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
   app.post("/oauth/token", limit, async function token(c) {
     try {
       const params = await readParams(c);
-      const client = authenticate(c, params);
+      const client = await authenticate(c, params);
       const clientId = client.id;
       const grantType = params.get("grant_type");
       let response;
@@ -146,7 +165,7 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
   app.post("/oauth/revoke", limit, async function revoke(c) {
     try {
       const params = await readParams(c);
-      const client = authenticate(c, params);
+      const client = await authenticate(c, params);
       await server.revoke(client.id, params.get("token"));
       c.header("Cache-Control", "no-store");
       return c.body(null, 200);
@@ -154,17 +173,6 @@ export function tokenRoutes({ config, server, log }: TokenDeps): Hono {
       return fail(c, err);
     }
   });
-
-  for (const path of ["/oauth/token", "/oauth/revoke"]) {
-    app.on(["GET", "PUT", "DELETE", "PATCH"], path, function onlyPost(c) {
-      c.header("Allow", "POST");
-      c.header("Cache-Control", "no-store");
-      return c.json(
-        { error: "invalid_request", error_description: "Use POST." },
-        405,
-      );
-    });
-  }
 
   app.get("/.well-known/oauth-authorization-server", (c) => {
     c.header("Cache-Control", "public, max-age=3600");

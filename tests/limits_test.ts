@@ -60,6 +60,60 @@ Deno.test("rate limit: the token endpoint answers an OAuth-shaped 429 per client
   assert.match(body.error_description, /retry in \d+ seconds/);
 });
 
+Deno.test("rate limit: at the token endpoint a client counts only once authenticated; failed attempts count per address", async () => {
+  await using t = await testApp({ env: { TOKEN_RATE_LIMIT: "3" } });
+  const send = (authorization: string, address = "203.0.113.9") =>
+    t.app.request(`${ORIGIN}/oauth/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization,
+      },
+      body: "grant_type=refresh_token&refresh_token=x",
+    }, from(address));
+  // Someone naming our client (spelled three ways) without its secret, and
+  // inventing names: all one bucket, the address's failed attempts.
+  const names = ["gpt-test", "%67pt-test", "made-up-1", "made-up-2"];
+  const statuses = [];
+  for (const name of names) {
+    statuses.push(
+      (await send(basic(name, "not-the-secret-0123456789"))).status,
+    );
+  }
+  assert.deepEqual(statuses, [401, 401, 401, 429]);
+  // The real client, from the same address, still has its whole allowance.
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await send(basic())).status, 400, "invalid_grant, not 429");
+  }
+  assert.equal((await send(basic())).status, 429);
+  const rows = [];
+  for await (const row of t.kv.list({ prefix: ["rate", "token"] })) {
+    rows.push(row.key[2]);
+  }
+  assert.deepEqual(rows.sort(), ["?|203.0.113.9", "gpt-test|203.0.113.9"]);
+});
+
+Deno.test("rate limit: the sign-in callbacks are limited per address, apart from authorize", async () => {
+  await using t = await testApp({ env: { AUTHORIZE_RATE_LIMIT: "2" } });
+  const callback = () =>
+    t.app.request(
+      `${ORIGIN}/login/dev/callback?state=x&login=alice`,
+      {},
+      from("198.51.100.9"),
+    );
+  assert.equal((await callback()).status, 400);
+  assert.equal((await callback()).status, 400);
+  const res = await callback();
+  assert.equal(res.status, 429);
+  assert.ok(Number(res.headers.get("retry-after")) > 0);
+  const authorize = await t.app.request(
+    `${ORIGIN}${authorizeUrl()}`,
+    {},
+    from("198.51.100.9"),
+  );
+  assert.equal(authorize.status, 200, "counted apart");
+});
+
 Deno.test("rate limit: game moves are limited per user", async () => {
   await using t = await testApp({ env: { GAME_RATE_LIMIT: "2" } });
   const a = await tokensFor(t, "alice");
@@ -151,9 +205,12 @@ Deno.test("bad input: oversized bodies are 413 JSON, wrong methods 405 with Allo
   const wrong = await api(t, "/api/score", access_token, { method: "POST" });
   assert.equal(wrong.status, 405);
   assert.match(wrong.headers.get("allow")!, /GET/);
-  const revokeGet = await t.app.request(`${ORIGIN}/oauth/revoke`);
-  assert.equal(revokeGet.status, 405);
-  assert.equal((await revokeGet.json()).error, "invalid_request");
+  for (const method of ["GET", "OPTIONS", "PUT"]) {
+    const res = await t.app.request(`${ORIGIN}/oauth/revoke`, { method });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("allow"), "POST");
+    assert.equal((await res.json()).error, "invalid_request");
+  }
   const health = await t.app.request(`${ORIGIN}/health`, { method: "DELETE" });
   assert.equal(health.status, 405);
   assert.equal((await t.app.request(`${ORIGIN}/nowhere`)).status, 404);

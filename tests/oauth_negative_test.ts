@@ -148,6 +148,38 @@ Deno.test("authorize: an unknown provider is invalid_request", async () => {
   assert.equal(redirectParams(res).get("error"), "invalid_request");
 });
 
+Deno.test("authorize and token: parameters sent without a value count as omitted (RFC 6749 §3.1)", async () => {
+  await using t = await testApp();
+  // Empty PKCE and provider parameters: the consent page, as if absent.
+  const page = await t.app.request(
+    authorizeUrl() + "&code_challenge=&code_challenge_method=&provider=",
+  );
+  assert.equal(page.status, 200);
+  // An empty code_verifier on a code issued without PKCE is no verifier.
+  const code = (await signIn(t)).get("code")!;
+  const res = await postForm(
+    t,
+    "/oauth/token",
+    codeGrant(code, { code_verifier: "", client_id: "", client_secret: "" }),
+    "basic",
+  );
+  assert.equal(res.status, 200, await res.text());
+});
+
+Deno.test("authorize: a state that would not fit in the sign-in cookie is invalid_request, redirected with it", async () => {
+  await using t = await testApp();
+  // Under the per-parameter limit in characters, far over it as JSON bytes.
+  const state = '"é'.repeat(900);
+  const res = await t.app.request(authorizeUrl({ state }));
+  const params = redirectParams(res);
+  assert.equal(params.get("error"), "invalid_request");
+  assert.equal(params.get("state"), state);
+  assert.equal(res.headers.get("set-cookie"), null);
+  // A long ASCII state of the kind clients use still works end to end.
+  const fine = await signIn(t, { state: "s".repeat(1000) });
+  assert.ok(fine.get("code"));
+});
+
 Deno.test("scope: empty, missing, comma-separated and unknown scopes all grant game", async () => {
   await using t = await testApp();
   for (
