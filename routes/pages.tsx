@@ -111,57 +111,86 @@ export function productionWarnings(
   return warnings;
 }
 
-/** The privacy table, one row per thing the code stores (README "KV layout"). */
-export function storedItems(): StoredItem[] {
+/**
+ * What the service stores about a person, for `/privacy`. Each item names the
+ * KV keys it describes (`keys`: the first element of the key); a test signs
+ * in, plays, refreshes and signs out, then checks that every key in KV is
+ * described here, so the policy cannot fall behind the code.
+ *
+ * `realProviders` says whether a provider other than the development one is
+ * enabled: only those can hand us a refresh token.
+ */
+export function storedItems(realProviders: boolean): StoredItem[] {
   return [
     {
       what:
         "Your user id: the provider's name and its stable identifier for your account (for example google:1098…)",
       why: "To know it is you on every call, and to keep your score",
-      kept: "As long as your game data; erased by DELETE /api/me",
+      kept:
+        "With the items below that carry it; DELETE /api/me erases them all",
+      keys: [],
     },
     {
       what:
-        "Your sign-in session: which app you signed in to and when its token was last refreshed",
-      why: "To renew access without asking you again, and to sign you out",
-      kept: `${days(LIFETIME.refresh)} after the last use`,
-    },
-    {
-      what:
-        "Your provider's refresh token (Google), sealed with AES-256-GCM so it is unreadable at rest",
+        "Your sign-in session: which app you signed in to and when its access was last renewed; which one-time sign-in codes were used (codes carry no user id)",
       why:
-        "Only to check, now and then, that you have not removed this app at the provider",
-      kept: "Until you remove access, sign-in fails there, or DELETE /api/me",
+        "To renew access without asking you again, to sign you out, and to refuse a code used twice",
+      kept: `${days(LIFETIME.refresh)} after the last renewal; codes ${
+        minutes(LIFETIME.code)
+      }`,
+      keys: ["family", "code"],
     },
+    {
+      what:
+        "A sign-out record: your user id and when you last signed out everywhere",
+      why: "So that tokens issued before it stay refused on every server",
+      kept: `${days(LIFETIME.refresh)}, or until DELETE /api/me`,
+      keys: ["user_revoked"],
+    },
+    ...(realProviders
+      ? [{
+        what:
+          "Your provider's refresh token, when it gives one (Google and most OpenID providers do; GitHub usually does not), sealed with AES-256-GCM so it is unreadable at rest",
+        why:
+          "Only to check, now and then, that you have not removed this app at the provider",
+        kept: "Until you remove access, sign-in fails there, or DELETE /api/me",
+        keys: ["upstream"],
+      }]
+      : []),
     {
       what: "Your score, nickname (or an anonymous handle) and leaderboard row",
       why: "The game and the leaderboard",
       kept: "Until DELETE /api/me",
+      keys: ["score", "player", "leaderboard"],
     },
     {
-      what: "Rounds you play: the word, clues used, wrong guesses",
+      what:
+        "Rounds you play: the word, how many clues and wrong guesses so far (not the guesses themselves)",
       why: "So the server, not the GPT, decides whether a guess is right",
       kept: minutes(LIFETIME.round),
+      keys: ["round"],
     },
     {
       what: "Request counters per user, client and network address",
       why: "Rate limits against abuse",
       kept: "2 minutes",
+      keys: ["rate"],
     },
     {
       what:
         "Server logs: route, status and timing of each request; sign-in events with your user id",
       why: "Operating and securing the service",
       kept: "As long as the host keeps logs",
+      keys: [],
     },
   ];
 }
 
 const NEVER = [
   "Your password: you type it only at your sign-in provider.",
-  "Your email address, name or picture: we do not ask the provider for them.",
+  "Your email address, name or picture: we never store them. Google and OpenID sign-in are not asked for them; GitHub sends its public profile, from which only the numeric account id is kept.",
   "Your ChatGPT conversations: the GPT sends only the category, your guesses and your nickname.",
-  "Any token we issue: tokens are sealed and carry their own expiry; only revocation marks are kept.",
+  "Any token we issue: tokens are sealed and carry their own expiry; only revocation records are kept.",
 ];
 
 /** Builds the page routes. */
@@ -169,6 +198,7 @@ export function pageRoutes({ config, providers, game }: PageDeps): Hono {
   const app = new Hono();
   // The configuration is fixed for the process: work the pages out once.
   const providerList = [...providers.values()];
+  const realProviders = providerList.filter((p) => p.id !== "dev");
   const setup = {
     publicUrl: config.publicUrl,
     values: builderValues(config),
@@ -185,8 +215,8 @@ export function pageRoutes({ config, providers, game }: PageDeps): Hono {
   const privacy = {
     publicUrl: config.publicUrl,
     contact: config.contact,
-    providers: providerList.filter((p) => p.id !== "dev").map((p) => p.name),
-    items: storedItems(),
+    providers: realProviders.map((p) => p.name),
+    items: storedItems(realProviders.length > 0),
     never: NEVER,
   };
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { upstreamKey } from "../auth/upstream.ts";
+import { storedItems } from "../routes/pages.tsx";
 import type { Env } from "../config.ts";
 import { type TestApp, testApp } from "./_app.ts";
 import { FakeGoogle } from "./_fake_google.ts";
@@ -14,6 +15,11 @@ import {
   refresh,
   type Tokens,
 } from "./_flow.ts";
+import { secret } from "./_game.ts";
+
+const escapeHtml = (text: string) =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 
 interface Setup {
   t: TestApp;
@@ -232,6 +238,63 @@ Deno.test("google: the KV dump after a sign-in holds no upstream token in the cl
   for (const at of s.google.accessTokens) assert.ok(!dump.includes(at));
   assert.ok(!dump.includes("1//fake") && !dump.includes("ya29."));
   assert.ok(dump.includes("wwc_up."), "the sealed form is there");
+});
+
+Deno.test("privacy: every kind of KV row a whole session writes is described on /privacy", async () => {
+  await using s = await setup({ GAME_RATE_LIMIT: "100" });
+  const tokens = await tokensFor(s, "4242");
+  const fresh: Tokens = await (await refresh(s.t, tokens.refresh_token))
+    .json();
+  const json = { "content-type": "application/json" };
+  const round = await (await api(s.t, "/api/rounds", fresh.access_token, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ category: "animals" }),
+  })).json();
+  await api(s.t, "/api/rounds/guess", fresh.access_token, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ round: round.round, guess: "not it" }),
+  });
+  await api(s.t, "/api/rounds/guess", fresh.access_token, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({
+      round: round.round,
+      guess: await secret(s.t, round.round),
+    }),
+  });
+  await api(s.t, "/api/me/nickname", fresh.access_token, {
+    method: "PUT",
+    headers: json,
+    body: JSON.stringify({ nickname: "Ada" }),
+  });
+  await api(s.t, "/api/me/signout", fresh.access_token, { method: "POST" });
+
+  const written = new Set<string>();
+  for await (const e of s.t.kv.list({ prefix: [] })) {
+    written.add(String(e.key[0]));
+  }
+  const items = storedItems(true);
+  const described = new Set(items.flatMap((i) => i.keys));
+  // A session writes all of these; each must be described.
+  assert.deepEqual([...written].sort(), [
+    "code",
+    "family",
+    "leaderboard",
+    "player",
+    "rate",
+    "round",
+    "score",
+    "upstream",
+    "user_revoked",
+  ]);
+  assert.deepEqual([...written].filter((k) => !described.has(k)), []);
+  // And the page shows each item.
+  const html = await (await s.t.app.request(`${ORIGIN}/privacy`)).text();
+  for (const item of items) {
+    assert.ok(html.includes(escapeHtml(item.what)), item.what);
+  }
 });
 
 Deno.test("google: DELETE /api/me deletes the stored upstream token too", async () => {

@@ -149,9 +149,11 @@ export interface StoredItem {
   what: string;
   why: string;
   kept: string;
+  /** The KV keys (their first element) this item describes. */
+  keys: string[];
 }
 
-/** `/privacy`: generated from what the code stores. */
+/** `/privacy`: from what the code stores (see `storedItems`). */
 export function PrivacyPage(props: {
   publicUrl: string;
   contact: { href: string; label: string } | null;
@@ -226,7 +228,9 @@ export function PrivacyPage(props: {
           your account at your sign-in provider (for Google:{" "}
           <a href="https://myaccount.google.com/permissions">
             myaccount.google.com/permissions
-          </a>); your next sign-in here then stops working.
+          </a>). Where the provider gave us a refresh token, we check with it
+          when the GPT renews its access, so the GPT's access ends within about
+          an hour; otherwise sign out here as well.
         </p>
         <h2>Sharing</h2>
         <p>
