@@ -53,8 +53,11 @@ GPT builder → Actions → Authentication → OAuth:
 
 Setup guide (these values, with copy buttons):  ${origin}/
 Try the whole product without a GPT:            ${origin}/playground
-Sign in from a script, no provider account:
-  ${origin}/oauth/authorize?response_type=code&client_id=${env.OAUTH_CLIENT_ID}&redirect_uri=…&state=…&provider=dev&login_hint=alice
+Sign in from a script, no provider account: this prints the ChatGPT callback
+URL with ?code=…, ready to exchange at the Token URL (two hops, one cookie):
+  curl -s -b /tmp/wwc.jar -o /dev/null -w '%{redirect_url}\\n' "$(curl -s -c /tmp/wwc.jar -o /dev/null -w '%{redirect_url}' '${origin}/oauth/authorize?response_type=code&client_id=${env.OAUTH_CLIENT_ID}&redirect_uri=${
+      encodeURIComponent("https://chatgpt.com/aip/g-local/oauth/callback")
+    }&state=s1&provider=dev&login_hint=alice')"
 `);
   },
 });
