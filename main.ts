@@ -104,10 +104,13 @@ export function createApp(deps: Deps): Hono {
   );
 
   const game = new Game(kv, tokens, deps.now);
+  // The most sensitive data first, the user's tokens last: if a step fails
+  // (503), the token still works and the same call can simply be retried.
   const eraseUser = async (sub: string) => {
-    await store.eraseUser(sub);
     await upstream.erase(sub);
+    await game.erase(sub);
     await limiter.forget(GAME_BUCKET, sub);
+    await store.eraseUser(sub);
   };
   app.route("/", pageRoutes({ config, providers, game }));
   const api = gameRoutes({ game, server, eraseUser });

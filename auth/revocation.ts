@@ -61,6 +61,11 @@ export class RevocationStore {
   readonly #maxEntries: number;
   readonly #families = new Map<string, Cached<Family | null>>();
   readonly #users = new Map<string, Cached<number | null>>();
+  /**
+   * Moves before and after every revocation made here: a read that overlapped
+   * one (it saw the epoch move) is not cached.
+   */
+  #epoch = 0;
 
   constructor(kv: Deno.Kv, now: () => number, options: RevocationOptions = {}) {
     this.#kv = kv;
@@ -126,20 +131,24 @@ export class RevocationStore {
   async revokeFamily(sub: string, fid: string): Promise<void> {
     const key = keys.family(sub, fid);
     const entry = await this.#kv.get<Family>(key);
+    this.#epoch++;
     if (entry.value && !entry.value.revoked) {
       await this.#kv.set(key, { ...entry.value, revoked: true }, {
         expireIn: LIFETIME.refresh * 1000,
       });
     }
+    this.#epoch++;
     this.#families.delete(`${sub}\n${fid}`);
   }
 
   /** Revokes everything issued to `sub` until now: codes, refresh and access tokens. */
   async revokeUser(sub: string): Promise<void> {
     const before = this.#now();
+    this.#epoch++;
     await this.#kv.set(keys.userRevoked(sub), { before }, {
       expireIn: LIFETIME.refresh * 1000,
     });
+    this.#epoch++;
     this.#remember(this.#users, sub, before);
   }
 
@@ -148,10 +157,12 @@ export class RevocationStore {
    * record. A missing family counts as revoked, so this revokes too.
    */
   async eraseUser(sub: string): Promise<void> {
+    this.#epoch++;
     await deleteAll(this.#kv, [
       keys.userRevoked(sub),
       ...await keysUnder(this.#kv, keys.families(sub)),
     ]);
+    this.#epoch++;
     for (const key of this.#families.keys()) {
       if (key.startsWith(`${sub}\n`)) this.#families.delete(key);
     }
@@ -175,14 +186,20 @@ export class RevocationStore {
     let family = this.#fresh(this.#families, familyKey, now);
     let userBefore = this.#fresh(this.#users, sub, now);
     if (family === undefined || userBefore === undefined) {
+      const epoch = this.#epoch;
       const [f, u] = await this.#kv.getMany<[Family, { before: number }]>([
         keys.family(sub, fid),
         keys.userRevoked(sub),
       ]);
       family = f.value;
       userBefore = u.value?.before ?? null;
-      this.#remember(this.#families, familyKey, family);
-      this.#remember(this.#users, sub, userBefore);
+      // A revocation made here while this read was in flight may be newer
+      // than what it saw: answer this request, but do not cache the answer
+      // over the revocation's own entry.
+      if (epoch === this.#epoch) {
+        this.#remember(this.#families, familyKey, family);
+        this.#remember(this.#users, sub, userBefore);
+      }
     }
     // A missing family is a revoked one: deleting data revokes too.
     return family === null || family.revoked ||

@@ -3,7 +3,7 @@
  *
  * | key                               | value                                             |
  * | --------------------------------- | ------------------------------------------------- |
- * | `["upstream", provider, subject]` | `{ token: "wwc_up.…" (sealed), checked_at (ms) }` |
+ * | `["upstream", provider, subject]` | `{ token: "wwc_up.…" (sealed), checked_at (ms), checking_until? (ms) }` |
  *
  * The provider's refresh token is sealed (purpose `upstream`) before it is
  * stored; nothing else about the person is kept.
@@ -20,7 +20,12 @@ import type { UpstreamProvider } from "./providers/types.ts";
 interface Stored {
   token: string;
   checked_at: number;
+  /** While one request asks the provider, others serve on the last check. */
+  checking_until?: number;
 }
+
+/** How long past the provider timeout a check's lease lasts. */
+const LEASE_SLACK_MS = 5_000;
 
 /** Key builder: the only place this key shape is written. */
 export const upstreamKey = (provider: string, subject: string): Deno.KvKey => [
@@ -62,13 +67,23 @@ export class UpstreamTokens {
 
   /** Seals and stores a provider's refresh token, checked as of now. */
   async put(provider: string, subject: string, refreshToken: string) {
+    await this.#kv.set(
+      upstreamKey(provider, subject),
+      await this.#sealed(provider, subject, refreshToken),
+    );
+  }
+
+  async #sealed(
+    provider: string,
+    subject: string,
+    refreshToken: string,
+  ): Promise<Stored> {
     const { token } = await this.#tokens.seal("upstream", {
       sub: subject,
       provider,
       refresh_token: refreshToken,
     });
-    const value: Stored = { token, checked_at: this.#tokens.now() };
-    await this.#kv.set(upstreamKey(provider, subject), value);
+    return { token, checked_at: this.#tokens.now() };
   }
 
   /** Deletes the stored token of a user id `<prefix>:<subject>`, if any. */
@@ -87,6 +102,13 @@ export class UpstreamTokens {
    * token revokes the user here (`invalid_grant`); an unreachable provider
    * is tolerated while the last success is recent, else
    * `temporarily_unavailable`.
+   *
+   * One request at a time asks the provider: it takes a short lease on the
+   * stored entry first (ChatGPT refreshes twice at once, and instances race),
+   * so a provider that rotates refresh tokens never sees one used twice, and
+   * the others serve on the last check meanwhile. Every write afterwards is
+   * checked against the leased entry, so a newer sign-in or an erasure that
+   * happened during the call is never overwritten.
    */
   async check(sub: string): Promise<void> {
     const found = this.#locate(sub);
@@ -99,27 +121,44 @@ export class UpstreamTokens {
     const now = this.#tokens.now();
     const age = now - entry.value.checked_at;
     if (age < this.#policy.checkEvery) return;
+    if ((entry.value.checking_until ?? 0) > now) return; // another is asking
     const opened = await this.#tokens.open("upstream", entry.value.token);
     if (!opened.ok || opened.claims.sub !== subject) {
-      await this.#kv.delete(key);
+      await this.#kv.atomic().check(entry).delete(key).commit();
       this.#log("warn", "stored upstream token unreadable; deleted", {
         provider: provider.id,
         reason: opened.ok ? "subject mismatch" : opened.reason,
       });
       return;
     }
+    const leased: Stored = {
+      ...entry.value,
+      checking_until: now + this.#policy.timeout + LEASE_SLACK_MS,
+    };
+    const lease = await this.#kv.atomic().check(entry).set(key, leased)
+      .commit();
+    if (!lease.ok) return; // another request took it, or the entry changed
+    const mine = { key, versionstamp: lease.versionstamp };
+
     const result = await refresh(opened.claims.refresh_token);
     if (result.ok) {
-      if (result.refreshToken) {
-        await this.put(provider.id, subject, result.refreshToken);
-      } else {
-        await this.#kv.set(key, { ...entry.value, checked_at: now });
+      const next: Stored = result.refreshToken
+        ? await this.#sealed(provider.id, subject, result.refreshToken)
+        : { token: entry.value.token, checked_at: now };
+      const done = await this.#kv.atomic().check(mine).set(key, next)
+        .commit();
+      if (!done.ok) {
+        this.#log("info", "upstream check result dropped: entry changed", {
+          provider: provider.id,
+        });
       }
       return;
     }
     if (result.kind === "revoked") {
-      await this.#kv.delete(key);
+      // Revoke first: if deleting the stored token then fails, the user is
+      // revoked all the same (and the next check finds the token revoked).
       await this.#store.revokeUser(sub);
+      await this.#kv.atomic().check(mine).delete(key).commit();
       this.#log("info", "upstream revoked the sign-in; user revoked", {
         provider: provider.id,
         sub,
@@ -130,6 +169,8 @@ export class UpstreamTokens {
         "upstream refresh token revoked",
       );
     }
+    // Unreachable: give the lease back so the next refresh asks again.
+    await this.#kv.atomic().check(mine).set(key, entry.value).commit();
     if (age < this.#policy.grace) {
       this.#log("warn", "upstream unreachable; serving on the last check", {
         provider: provider.id,

@@ -19,7 +19,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Tokens } from "../auth/tokens.ts";
 import { LIFETIME, randomId } from "../auth/tokens.ts";
-import { deleteAll, keysUnder } from "../kv.ts";
+import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
 import { type Category, WORDS } from "./words.ts";
 import {
   anonymousHandle,
@@ -167,7 +167,15 @@ export class Game {
           .sum(gameKeys.score(sub), BigInt(points))
           .commit();
         if (!ok.ok) continue;
-        const score = await this.#followScore(sub);
+        // The points are in: a KV failure from here on must not turn this
+        // answer into an error (a retry would find the round over). The
+        // leaderboard row catches up on the player's next score.
+        let score = found.score + points;
+        try {
+          score = await this.#followScore(sub);
+        } catch (err) {
+          if (!(err instanceof StorageUnavailable)) throw err;
+        }
         return {
           correct: true,
           score,
@@ -186,7 +194,7 @@ export class Game {
       if (!ok.ok) continue;
       return {
         correct: false,
-        score: await this.score(sub),
+        score: found.score,
         attempts_left: MAX_WRONG - wrong,
         ...(lost ? { word } : {}),
       };
@@ -210,7 +218,7 @@ export class Game {
       if (ok.ok) {
         return {
           word: WORDS[state.category][state.word]!.word,
-          score: await this.score(sub),
+          score: found.score,
         };
       }
     }
@@ -296,15 +304,30 @@ export class Game {
     return player ? player.nickname ?? player.handle : null;
   }
 
-  /** Deletes every game key of `sub`: rounds, score, player and leaderboard row. */
+  /**
+   * Deletes every game key of `sub`: rounds, score, player and leaderboard
+   * row. Score, player and row go in one atomic step checked against what
+   * was read, so a guess scoring meanwhile cannot leave a row behind; rounds
+   * go first, and again if one was started meanwhile, so none can score
+   * afterwards.
+   */
   async erase(sub: string): Promise<void> {
-    const doomed: Deno.KvKey[] = [gameKeys.score(sub), gameKeys.player(sub)];
-    const player = (await this.#kv.get<Player>(gameKeys.player(sub))).value;
-    if (player?.shown) {
-      doomed.push(gameKeys.row(player.shown.score, player.shown.at, sub));
+    for (;;) {
+      await deleteAll(
+        this.#kv,
+        await keysUnder(this.#kv, gameKeys.rounds(sub)),
+      );
+      const [scoreEntry, playerEntry] = await this.#kv.getMany<
+        [Deno.KvU64, Player]
+      >([gameKeys.score(sub), gameKeys.player(sub)]);
+      const op = this.#kv.atomic().check(scoreEntry).check(playerEntry)
+        .delete(gameKeys.score(sub)).delete(gameKeys.player(sub));
+      const shown = playerEntry.value?.shown;
+      if (shown) op.delete(gameKeys.row(shown.score, shown.at, sub));
+      if (!(await op.commit()).ok) continue;
+      const started = await keysUnder(this.#kv, gameKeys.rounds(sub));
+      if (started.length === 0) return;
     }
-    doomed.push(...await keysUnder(this.#kv, gameKeys.rounds(sub)));
-    await deleteAll(this.#kv, doomed);
   }
 
   /**
@@ -317,7 +340,10 @@ export class Game {
       const [scoreEntry, playerEntry] = await this.#kv.getMany<
         [Deno.KvU64, Player]
       >([gameKeys.score(sub), gameKeys.player(sub)]);
-      const score = Number(scoreEntry.value?.value ?? 0n);
+      // No score: never scored, or erased since the points went in. Either
+      // way there is no row to show, and writing one would bring it back.
+      if (scoreEntry.versionstamp === null) return 0;
+      const score = Number(scoreEntry.value!.value);
       const player = playerEntry.value ?? newPlayer();
       if (player.shown?.score === score) return score;
       const at = this.#now();
@@ -333,20 +359,26 @@ export class Game {
     }
   }
 
+  /**
+   * The round behind `handle`, if it is `sub`'s and open, with `sub`'s score
+   * read in the same call (answers need it, and it is then known even if KV
+   * fails after the move is committed).
+   */
   async #load(
     sub: string,
     handle: string,
   ): Promise<
-    { entry: Deno.KvEntry<RoundState>; state: RoundState } | RoundProblem
+    | { entry: Deno.KvEntry<RoundState>; state: RoundState; score: number }
+    | RoundProblem
   > {
     const opened = await this.#tokens.open("round", handle);
     // Someone else's round is "not found" too: nothing to learn by probing.
     if (!opened.ok || opened.claims.sub !== sub) {
       return { problem: "not_found" };
     }
-    const entry = await this.#kv.get<RoundState>(
-      gameKeys.round(sub, opened.claims.rid),
-    );
+    const [entry, scoreEntry] = await this.#kv.getMany<
+      [RoundState, Deno.KvU64]
+    >([gameKeys.round(sub, opened.claims.rid), gameKeys.score(sub)]);
     const state = entry.value;
     if (
       entry.versionstamp === null || !state ||
@@ -361,7 +393,11 @@ export class Game {
         word: WORDS[state.category][state.word]!.word,
       };
     }
-    return { entry: entry as Deno.KvEntry<RoundState>, state };
+    return {
+      entry: entry as Deno.KvEntry<RoundState>,
+      state,
+      score: Number(scoreEntry.value?.value ?? 0n),
+    };
   }
 
   #remaining(state: RoundState): number {

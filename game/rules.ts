@@ -17,11 +17,14 @@ export const WRONG_COST = 15;
 export const MIN_POINTS = 10;
 
 /**
- * Folds a guess or word for comparison: Unicode-normalised, accents
- * stripped, lower case, surrounding space trimmed ("  Éléphant " → "elephant").
+ * Folds a guess or word for comparison: compatibility-normalised (fullwidth
+ * letters, ligatures), accents and invisible format characters (zero-width
+ * spaces, joiners) stripped, lower case, runs of space made one and
+ * surrounding space trimmed ("  Éléphant " → "elephant").
  */
 export function fold(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
+  return text.normalize("NFKD").replace(/[\p{M}\p{Cf}]/gu, "").toLowerCase()
+    .replace(/\s+/gu, " ").trim();
 }
 
 /** Whether `guess` names `word`, ignoring case, accents and surrounding space. */

@@ -352,7 +352,7 @@ function roundProblem(c: Context, p: RoundProblem) {
 export interface GameDeps {
   game: Game;
   server: AuthorizationServer;
-  /** Erases everything of `sub` outside the game (tokens, upstream sign-in). */
+  /** Erases everything of `sub`: game data, upstream sign-in, then tokens. */
   eraseUser: (sub: string) => Promise<void>;
 }
 
@@ -460,9 +460,7 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
   });
 
   app.openapi(routes.deleteMe, async (c) => {
-    const { sub } = c.get("user");
-    await game.erase(sub);
-    await eraseUser(sub);
+    await eraseUser(c.get("user").sub);
     return c.json({ deleted: true as const }, 200);
   });
 

@@ -23,6 +23,12 @@ export class FakeGoogle {
   /** Every access token issued, to check none is stored by the service. */
   readonly accessTokens: string[] = [];
   readonly revoked = new Set<string>();
+  /** Rotate refresh tokens: each refresh returns a new one; the old one dies. */
+  rotate = false;
+  /** Refresh-grant calls received. */
+  refreshCalls = 0;
+  /** Runs when a refresh-grant call arrives, before it is answered. */
+  onRefresh: () => Promise<void> | void = () => {};
   readonly #consented = new Set<string>();
   readonly #codes = new Map<string, {
     sub: string;
@@ -80,6 +86,8 @@ export class FakeGoogle {
         return c.json(body);
       }
       if (form.get("grant_type") === "refresh_token") {
+        this.refreshCalls++;
+        await this.onRefresh();
         const rt = form.get("refresh_token") ?? "";
         const sub = this.refreshTokens.get(rt);
         if (!sub || this.revoked.has(rt)) {
@@ -88,12 +96,19 @@ export class FakeGoogle {
             error_description: "Token has been expired or revoked.",
           }, 400);
         }
-        return c.json({
+        const body: Record<string, unknown> = {
           access_token: this.#accessToken(),
           expires_in: 3599,
           token_type: "Bearer",
           scope: "openid",
-        });
+        };
+        if (this.rotate) {
+          this.revoked.add(rt);
+          const next = `1//fake-refresh-${randomUUID()}`;
+          this.refreshTokens.set(next, sub);
+          body.refresh_token = next;
+        }
+        return c.json(body);
       }
       return c.json({ error: "unsupported_grant_type" }, 400);
     });

@@ -14,6 +14,11 @@ export interface FaultyKv {
   kv: Deno.Kv;
   /** Operation kinds that currently fail. */
   failing: Set<KvOperation>;
+  /**
+   * Operation kinds that start failing once the next atomic commit has
+   * succeeded: KV going away just after a change was made.
+   */
+  afterCommit: Set<KvOperation>;
   close(): void;
 }
 
@@ -22,6 +27,7 @@ const injected = () => new Error("injected KV fault: database unreachable");
 export async function faultyKv(): Promise<FaultyKv> {
   const real = await Deno.openKv(":memory:");
   const failing = new Set<KvOperation>();
+  const afterCommit = new Set<KvOperation>();
   const kv = new Proxy(real, {
     get(target, prop) {
       if (prop === "atomic") {
@@ -30,10 +36,15 @@ export async function faultyKv(): Promise<FaultyKv> {
           return new Proxy(op, {
             get(o, p, receiver) {
               if (p === "commit") {
-                return () =>
-                  failing.has("commit")
-                    ? Promise.reject(injected())
-                    : o.commit();
+                return async () => {
+                  if (failing.has("commit")) throw injected();
+                  const result = await o.commit();
+                  if (result.ok) {
+                    for (const op of afterCommit) failing.add(op);
+                    afterCommit.clear();
+                  }
+                  return result;
+                };
               }
               const value = Reflect.get(o, p, receiver);
               return typeof value === "function"
@@ -72,7 +83,7 @@ export async function faultyKv(): Promise<FaultyKv> {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { kv, failing, close: () => real.close() };
+  return { kv, failing, afterCommit, close: () => real.close() };
 }
 
 /** Every operation kind. */

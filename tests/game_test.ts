@@ -380,6 +380,32 @@ Deno.test("game: DELETE /api/me leaves no key of that user in KV and revokes the
   assert.equal(board.top.length, 1, "the other player is untouched");
 });
 
+Deno.test("game: DELETE /api/me racing the player's own correct guesses leaves no score, player or leaderboard row behind", async () => {
+  await using t = await testApp();
+  const other = await player(t, "bob");
+  await win(t, other, 1);
+  for (let trial = 0; trial < 20; trial++) {
+    const p = await player(t, `racer${trial}`);
+    await win(t, p, 1); // a row to move
+    const rounds = await Promise.all([start(t, p), start(t, p)]);
+    const words = await Promise.all(rounds.map((r) => secret(t, r.round)));
+    await Promise.all([
+      guess(t, p, rounds[0].round, words[0]!),
+      call(t, p, "DELETE", "/api/me"),
+      guess(t, p, rounds[1].round, words[1]!),
+    ]);
+    const left: unknown[] = [];
+    for await (const { key } of t.kv.list({ prefix: [] })) {
+      if (key[0] !== "rate" && key.includes(p.sub)) left.push(key);
+    }
+    assert.deepEqual(left, [], `trial ${trial}`);
+  }
+  const board = await (await call(t, other, "GET", "/api/leaderboard")).json();
+  assert.deepEqual(board.top.map((s: { name: string }) => s.name), [
+    board.you.name,
+  ]);
+});
+
 Deno.test("game: every /api route requires a bearer token", async () => {
   await using t = await testApp();
   for (

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Tokens as TokenCodec } from "../auth/tokens.ts";
 import { upstreamKey } from "../auth/upstream.ts";
 import { storedItems } from "../routes/pages.tsx";
 import type { Env } from "../config.ts";
@@ -16,6 +17,8 @@ import {
   type Tokens,
 } from "./_flow.ts";
 import { secret } from "./_game.ts";
+import { keyring } from "./_keys.ts";
+import { faultyKv } from "./_faulty_kv.ts";
 
 const escapeHtml = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
@@ -27,10 +30,11 @@ interface Setup {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-async function setup(env: Env = {}): Promise<Setup> {
+async function setup(env: Env = {}, kv?: Deno.Kv): Promise<Setup> {
   let clock = () => 0;
   const google = await new FakeGoogle(() => clock()).ready();
   const t = await testApp({
+    ...(kv ? { kv } : {}),
     fetch: google.fetch,
     env: {
       GOOGLE_CLIENT_ID: google.clientId,
@@ -226,6 +230,96 @@ Deno.test("google: upstream down at refresh: served while the last check is rece
   s.google.mode = "ok";
   const back = await refresh(s.t, tokens.refresh_token);
   assert.equal(back.status, 200, "works again once Google answers");
+});
+
+/** The provider refresh token stored for `subject`, opened. */
+async function storedUpstream(s: Setup, subject: string) {
+  const entry = await s.t.kv.get<{ token: string }>(
+    upstreamKey("google", subject),
+  );
+  if (!entry.value) return null;
+  const opened = await new TokenCodec(keyring, s.t.now).open(
+    "upstream",
+    entry.value.token,
+  );
+  assert.ok(opened.ok);
+  return opened.claims.refresh_token;
+}
+
+Deno.test("google: two refreshes at once ask Google once; with rotating refresh tokens both succeed and the newest is kept", async () => {
+  await using s = await setup();
+  const tokens = await tokensFor(s, "31");
+  s.google.rotate = true;
+  // Google takes a moment, as it does: both requests are in flight at once.
+  s.google.onRefresh = () => new Promise((r) => setTimeout(r, 50));
+  s.t.advance(16 * 60);
+  const answers = await Promise.all([
+    refresh(s.t, tokens.refresh_token),
+    refresh(s.t, tokens.refresh_token),
+  ]);
+  assert.deepEqual(answers.map((r) => r.status), [200, 200]);
+  assert.equal(s.google.refreshCalls, 1, "one call; a second would reuse it");
+  const live = [...s.google.refreshTokens.keys()].filter((rt) =>
+    !s.google.revoked.has(rt)
+  );
+  assert.deepEqual([await storedUpstream(s, "31")], live);
+  const fresh: Tokens[] = await Promise.all(answers.map((r) => r.json()));
+  for (const t of fresh) {
+    assert.equal((await api(s.t, "/api/me", t.access_token)).status, 200);
+  }
+  // The next check, past the interval, uses the kept token and works.
+  s.t.advance(16 * 60);
+  const later = await refresh(s.t, fresh[0]!.refresh_token);
+  assert.equal(later.status, 200);
+  assert.equal(s.google.refreshCalls, 2);
+});
+
+Deno.test("google: DELETE /api/me while a check at Google is in flight: the token is not written back", async () => {
+  await using s = await setup();
+  const tokens = await tokensFor(s, "32");
+  s.google.rotate = true;
+  let arrived!: () => void;
+  const atGoogle = new Promise<void>((r) => arrived = r);
+  let release!: () => void;
+  s.google.onRefresh = () => {
+    arrived();
+    return new Promise<void>((r) => release = r);
+  };
+  s.t.advance(16 * 60);
+  const pending = refresh(s.t, tokens.refresh_token);
+  await atGoogle;
+  const erased = await api(s.t, "/api/me", tokens.access_token, {
+    method: "DELETE",
+  });
+  assert.equal(erased.status, 200);
+  release();
+  const res = await pending;
+  assert.equal(res.status, 400, "the family is gone");
+  assert.equal((await res.json()).error, "invalid_grant");
+  assert.equal(await storedUpstream(s, "32"), null, "not written back");
+});
+
+Deno.test("google: a KV fault while following Google's revocation still revokes the user", async () => {
+  const f = await faultyKv();
+  await using s = await setup({}, f.kv);
+  const tokens = await tokensFor(s, "33");
+  for (const rt of s.google.refreshTokens.keys()) s.google.revoked.add(rt);
+  // Writes start failing once Google has answered: whatever of the
+  // follow-up does not get written, the revocation must.
+  s.google.onRefresh = () => {
+    f.failing.add("commit");
+    f.failing.add("delete");
+  };
+  s.t.advance(16 * 60);
+  const res = await refresh(s.t, tokens.refresh_token);
+  assert.ok(res.status === 400 || res.status === 503, `status ${res.status}`);
+  f.failing.clear();
+  s.google.onRefresh = () => {};
+  assert.equal((await api(s.t, "/api/me", tokens.access_token)).status, 401);
+  s.t.advance(16 * 60);
+  const later = await refresh(s.t, tokens.refresh_token);
+  assert.equal(later.status, 400, "still refused, checks or no checks");
+  assert.equal((await later.json()).error, "invalid_grant");
 });
 
 Deno.test("google: the KV dump after a sign-in holds no upstream token in the clear", async () => {

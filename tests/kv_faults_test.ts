@@ -14,6 +14,7 @@ import {
   signIn,
   tokensFor,
 } from "./_flow.ts";
+import { secret } from "./_game.ts";
 
 function assertNoTrace(text: string) {
   assert.doesNotMatch(text, /injected KV fault|at .*\.ts:\d+|Error:/);
@@ -77,6 +78,67 @@ Deno.test("KV down: API calls answer 503 JSON with Retry-After, and a failed gue
     "the failed guess was not counted",
   );
   assert.ok(t.logs.some((l) => l.msg === "storage unavailable"));
+  f.close();
+});
+
+Deno.test("KV down just after a guess is committed: the answer still tells the truth, so no retry is needed", async () => {
+  const f = await faultyKv();
+  // No rate limit: its counter would be the first commit of each request.
+  await using t = await testApp({ kv: f.kv, env: { GAME_RATE_LIMIT: "0" } });
+  const { access_token } = await tokensFor(t);
+  const move = (path: string, body: unknown) =>
+    api(t, path, access_token, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const { round } = await (await move("/api/rounds", { category: "colors" }))
+    .json();
+  f.afterCommit.add("get").add("getMany").add("set");
+  const wrong = await move("/api/rounds/guess", { round, guess: "nope" });
+  assert.equal(wrong.status, 200);
+  assert.deepEqual(await wrong.json(), {
+    correct: false,
+    score: 0,
+    attempts_left: 4,
+  });
+  f.failing.clear();
+  const word = await secret(t, round);
+  f.afterCommit.add("get").add("getMany").add("set");
+  const right = await move("/api/rounds/guess", { round, guess: word });
+  assert.equal(right.status, 200);
+  const verdict = await right.json();
+  assert.equal(verdict.correct, true);
+  assert.equal(verdict.score, verdict.points);
+  f.failing.clear();
+  const score = await (await api(t, "/api/score", access_token)).json();
+  assert.equal(score.score, verdict.points, "counted once");
+  f.close();
+});
+
+Deno.test("KV down during DELETE /api/me: 503, and the same call with the same token finishes the job", async () => {
+  const f = await faultyKv();
+  await using t = await testApp({ kv: f.kv });
+  const { access_token } = await tokensFor(t);
+  await api(t, "/api/me/nickname", access_token, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ nickname: "Halfway" }),
+  });
+  for (const op of ["delete", "commit"] as const) {
+    f.failing.add(op);
+    const res = await api(t, "/api/me", access_token, { method: "DELETE" });
+    assert.equal(res.status, 503, op);
+    f.failing.clear();
+  }
+  const done = await api(t, "/api/me", access_token, { method: "DELETE" });
+  assert.equal(done.status, 200);
+  const left = [];
+  for await (const e of t.kv.list({ prefix: [] })) {
+    if (JSON.stringify(e.key).includes("dev:alice")) left.push(e.key);
+  }
+  assert.deepEqual(left, []);
+  assert.equal((await api(t, "/api/me", access_token)).status, 401);
   f.close();
 });
 

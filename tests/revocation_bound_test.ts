@@ -53,3 +53,46 @@ Deno.test("a cached access token still expires on time", async () => {
   assert.equal(res.status, 401);
   assert.match(res.headers.get("www-authenticate")!, /invalid_token/);
 });
+
+Deno.test("the instance that revoked refuses at once, even when a read that began before the revocation finishes after it", async () => {
+  const real = await Deno.openKv(":memory:");
+  let hold: Promise<void> | null = null;
+  let reading!: () => void;
+  const started = new Promise<void>((r) => reading = r);
+  // A KV whose next getMany (the cold bearer check) is held until told.
+  const kv = new Proxy(real, {
+    get(target, prop) {
+      if (prop === "getMany" && hold) {
+        const gate = hold;
+        hold = null;
+        return async (...args: Parameters<Deno.Kv["getMany"]>) => {
+          const result = await target.getMany(...args);
+          reading();
+          await gate;
+          return result;
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  await using t = await testApp({ kv });
+  const tokens = await tokensFor(t);
+  t.advance(6); // past the cache bound: the next check reads KV
+  let release!: () => void;
+  hold = new Promise<void>((r) => release = r);
+  const early = api(t, "/api/me", tokens.access_token);
+  await started; // it has read "not revoked", and is held
+  assert.equal(
+    (await api(t, "/api/me/signout", tokens.access_token, { method: "POST" }))
+      .status,
+    200,
+  );
+  release();
+  assert.equal((await early).status, 200, "it began before the sign-out");
+  assert.equal(
+    (await api(t, "/api/me", tokens.access_token)).status,
+    401,
+    "at once where it happened",
+  );
+});
