@@ -453,7 +453,9 @@ function parseOidc(get: Get): OidcCredentials | null {
       "not set; set the client secret your issuer gave you",
     );
   }
-  const label = name ?? issuer.hostname;
+  // An IPv6 host is "[::1]": its brackets and colons cannot prefix a user id.
+  const label = name ??
+    (issuer.hostname.startsWith("[") ? "localhost" : issuer.hostname);
   if (!/^[A-Za-z0-9.-]{1,64}$/.test(label)) {
     throw new ConfigError(
       "OIDC_NAME",

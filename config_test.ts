@@ -155,3 +155,15 @@ Deno.test("config errors never echo a secret", () => {
   const err2 = problem({ ...BASE, OAUTH_CLIENT_SECRET: secret });
   assert.ok(!err2.message.includes(secret), err2.message);
 });
+
+Deno.test("an OpenID issuer's host names its users, and an IPv6 loopback issuer needs no OIDC_NAME", () => {
+  const named = (issuer: string) =>
+    loadConfig({
+      ...BASE,
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: "i",
+      OIDC_CLIENT_SECRET: "s",
+    }).oidc?.name;
+  assert.equal(named("https://login.acme.example"), "login.acme.example");
+  assert.equal(named("http://[::1]:8080"), "localhost");
+});

@@ -14,6 +14,7 @@ import {
   CookieJar,
   exchange,
   redirectParams,
+  refresh,
 } from "./_flow.ts";
 
 const CLIENT_ID = "Iv1.github-client";
@@ -27,12 +28,25 @@ class FakeGitHub {
   };
   /** Refuse every code, the way GitHub does: 200 with an error field. */
   refuseCodes = false;
+  /** A GitHub App with expiring user tokens: sign-in returns a refresh token. */
+  expiring = false;
+  /** Refresh tokens the person has since revoked (by removing the app). */
+  readonly revoked = new Set<string>();
+  readonly #refresh = new Set<string>();
   readonly #codes = new Map<string, string>();
   readonly #tokens = new Set<string>();
 
   constructor() {
     this.app.post("/login/oauth/access_token", async (c) => {
       const form = new URLSearchParams(await c.req.text());
+      if (form.get("grant_type") === "refresh_token") {
+        const rt = form.get("refresh_token") ?? "";
+        if (!this.#refresh.has(rt) || this.revoked.has(rt)) {
+          return c.json({ error: "bad_refresh_token" }); // 200, as GitHub does
+        }
+        this.revoked.add(rt);
+        return c.json(this.#issue());
+      }
       const challenge = this.#codes.get(form.get("code") ?? "");
       this.#codes.delete(form.get("code") ?? "");
       const verifier = createHash("sha256")
@@ -46,9 +60,7 @@ class FakeGitHub {
         // GitHub answers errors with 200 and an error field.
         return c.json({ error: "bad_verification_code" });
       }
-      const token = `gho_${randomUUID().replaceAll("-", "")}`;
-      this.#tokens.add(token);
-      return c.json({ access_token: token, token_type: "bearer", scope: "" });
+      return c.json(this.#issue());
     });
     this.app.get("/user", (c) => {
       const bearer = c.req.header("authorization")?.replace(/^Bearer /, "");
@@ -63,6 +75,29 @@ class FakeGitHub {
   }
 
   readonly fetch: typeof fetch = fetchInto(this.app);
+
+  #issue(): Record<string, unknown> {
+    const token = `gho_${randomUUID().replaceAll("-", "")}`;
+    this.#tokens.add(token);
+    if (!this.expiring) {
+      return { access_token: token, token_type: "bearer", scope: "" };
+    }
+    const refresh = `ghr_${randomUUID().replaceAll("-", "")}`;
+    this.#refresh.add(refresh);
+    return {
+      access_token: token,
+      token_type: "bearer",
+      scope: "",
+      expires_in: 28800,
+      refresh_token: refresh,
+      refresh_token_expires_in: 15897600,
+    };
+  }
+
+  /** The person removes the app at github.com. */
+  revokeAll(): void {
+    for (const rt of this.#refresh) this.revoked.add(rt);
+  }
 
   /** The person approves at github.com; returns the callback URL. */
   approve(url: string): string {
@@ -79,7 +114,14 @@ class FakeGitHub {
 }
 
 async function signIn(state: string, configure?: (gh: FakeGitHub) => void) {
-  const github = new FakeGitHub();
+  return await signInWith(new FakeGitHub(), state, configure);
+}
+
+async function signInWith(
+  github: FakeGitHub,
+  state: string,
+  configure?: (gh: FakeGitHub) => void,
+) {
   configure?.(github);
   const t = await testApp({
     fetch: github.fetch,
@@ -145,4 +187,40 @@ Deno.test("github: the user API down is temporarily_unavailable for the client, 
     assert.equal(params.get("state"), state);
     assert.equal(params.get("code"), null);
   }
+});
+
+Deno.test("github: a GitHub App's refresh token is kept sealed, and removing the app at GitHub ends the session at the next check", async () => {
+  const github = new FakeGitHub();
+  const { t, back } = await signInWith(github, "s-app", (gh) => {
+    gh.expiring = true;
+  });
+  await using _ = t;
+  const tokens = await exchange(t, redirectParams(back).get("code")!);
+  t.advance(16 * 60);
+  const fresh = await refresh(t, tokens.refresh_token);
+  assert.equal(fresh.status, 200, "checked at GitHub, still fine");
+  const next = await fresh.json();
+  github.revokeAll();
+  t.advance(16 * 60);
+  const res = await refresh(t, next.refresh_token);
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, "invalid_grant");
+  assert.equal((await api(t, "/api/me", next.access_token)).status, 401);
+  assert.ok(
+    t.logs.some((l) => l.msg === "upstream revoked the sign-in; user revoked"),
+  );
+});
+
+Deno.test("github: a refused code is logged with GitHub's own error code", async () => {
+  const { t, back } = await signIn("s-log", (gh) => {
+    gh.refuseCodes = true;
+  });
+  await using _ = t;
+  assert.equal(redirectParams(back).get("error"), "server_error");
+  assert.ok(
+    t.logs.some((l) =>
+      String(l.fields?.reason).includes("error=bad_verification_code")
+    ),
+    JSON.stringify(t.logs.map((l) => l.fields?.reason)),
+  );
 });

@@ -227,3 +227,29 @@ issuerTest(
     assert.equal(params.get("code"), null);
   },
 );
+
+issuerTest(
+  "oidc-provider on loopback: an error answer carrying another issuer's iss is not believed (RFC 9207)",
+  async (_issuer, t) => {
+    const jar = new CookieJar();
+    const start = await browse(
+      t,
+      jar,
+      authorizeUrl({ provider: "oidc", state: "s-mixup" }),
+    );
+    const upstreamState = new URL(start.headers.get("location")!)
+      .searchParams.get("state")!;
+    const forged = new URL("https://words.example.com/login/oidc/callback");
+    forged.searchParams.set("error", "access_denied");
+    forged.searchParams.set("state", upstreamState);
+    forged.searchParams.set("iss", "https://evil.example");
+    const back = await browse(t, jar, forged.pathname + forged.search);
+    const params = redirectParams(back);
+    assert.equal(params.get("error"), "server_error", "not a decline");
+    assert.equal(params.get("state"), "s-mixup");
+    assert.ok(
+      t.logs.some((l) => String(l.fields?.reason).includes("iss")),
+      JSON.stringify(t.logs.map((l) => l.fields?.reason)),
+    );
+  },
+);

@@ -113,29 +113,33 @@ export function oauthProvider(
     },
 
     async finish({ params, callbackUrl, login }): Promise<ProviderResult> {
-      const error = params.get("error");
-      if (error) {
-        return error === "access_denied"
-          ? fail(
-            "access_denied",
-            `You declined to sign in with ${spec.name}.`,
-            "person declined at the provider",
-          )
-          : fail(
-            "server_error",
-            `${spec.name} could not sign you in.`,
-            `provider answered error=${error.slice(0, 40)}`,
-          );
-      }
       try {
         const as = await server();
         const c = client();
-        const checked = oauth.validateAuthResponse(
-          as,
-          c,
-          params,
-          login.upstream_state ?? oauth.skipStateCheck,
-        );
+        // Error answers are checked too (state, and `iss` where the provider
+        // sends it: RFC 9207 §2.4) before they are believed.
+        let checked: URLSearchParams;
+        try {
+          checked = oauth.validateAuthResponse(
+            as,
+            c,
+            params,
+            login.upstream_state ?? oauth.skipStateCheck,
+          );
+        } catch (err) {
+          if (!(err instanceof oauth.AuthorizationResponseError)) throw err;
+          return err.error === "access_denied"
+            ? fail(
+              "access_denied",
+              `You declined to sign in with ${spec.name}.`,
+              "person declined at the provider",
+            )
+            : fail(
+              "server_error",
+              `${spec.name} could not sign you in.`,
+              `provider answered error=${err.error.slice(0, 40)}`,
+            );
+        }
         const response = await oauth.authorizationCodeGrantRequest(
           as,
           c,
@@ -145,6 +149,14 @@ export function oauthProvider(
           login.verifier ?? oauth.nopkce,
           options,
         );
+        const said = await errorCode(response);
+        if (said !== undefined) {
+          return fail(
+            "server_error",
+            `${spec.name} could not sign you in.`,
+            `provider answered error=${said}`,
+          );
+        }
         const tokens = await oauth.processAuthorizationCodeResponse(
           as,
           c,
@@ -179,17 +191,20 @@ export function oauthProvider(
       try {
         const as = await server();
         const c = client();
-        const tokens = await oauth.processRefreshTokenResponse(
+        const response = await oauth.refreshTokenGrantRequest(
           as,
           c,
-          await oauth.refreshTokenGrantRequest(
-            as,
-            c,
-            auth,
-            refreshToken,
-            options,
-          ),
+          auth,
+          refreshToken,
+          options,
         );
+        // GitHub answers errors with 200 and its own codes: read the code
+        // whatever the status, before the response is judged.
+        const said = await errorCode(response);
+        if (said !== undefined && REVOKED.has(said)) {
+          return { ok: false, kind: "revoked", reason: `provider: ${said}` };
+        }
+        const tokens = await oauth.processRefreshTokenResponse(as, c, response);
         return {
           ok: true,
           ...(tokens.refresh_token
@@ -197,20 +212,29 @@ export function oauthProvider(
             : {}),
         };
       } catch (err) {
-        if (
-          err instanceof oauth.ResponseBodyError &&
-          err.error === "invalid_grant"
-        ) {
-          return {
-            ok: false,
-            kind: "revoked",
-            reason: "provider: invalid_grant",
-          };
-        }
         return { ok: false, kind: "unavailable", reason: describe(err) };
       }
     },
   };
+}
+
+/** Provider error codes that mean the refresh token is no longer valid. */
+const REVOKED = new Set([
+  "invalid_grant",
+  // GitHub Apps with expiring user tokens, after the person revoked the app.
+  "bad_refresh_token",
+]);
+
+/** The `error` field of a token-endpoint answer, whatever its status. */
+async function errorCode(response: Response): Promise<string | undefined> {
+  try {
+    const body = await response.clone().json();
+    return typeof body?.error === "string"
+      ? body.error.slice(0, 40)
+      : undefined;
+  } catch {
+    return undefined; // not JSON: oauth4webapi will say what is wrong
+  }
 }
 
 function fail(
