@@ -124,12 +124,21 @@ export class UpstreamTokens {
     if ((entry.value.checking_until ?? 0) > now) return; // another is asking
     const opened = await this.#tokens.open("upstream", entry.value.token);
     if (!opened.ok || opened.claims.sub !== subject) {
+      // Its key was removed from SEAL_KEYS (or it is damaged): the provider
+      // can no longer be asked, so the person signs in again, which stores
+      // a fresh token. Serving on without checks would stop following the
+      // provider's revocation for good.
+      await this.#store.revokeUser(sub);
       await this.#kv.atomic().check(entry).delete(key).commit();
-      this.#log("warn", "stored upstream token unreadable; deleted", {
+      this.#log("warn", "stored upstream token unreadable; user revoked", {
         provider: provider.id,
         reason: opened.ok ? "subject mismatch" : opened.reason,
       });
-      return;
+      throw new OAuthError(
+        "invalid_grant",
+        "The grant is invalid, expired or revoked.",
+        "stored upstream token unreadable",
+      );
     }
     const leased: Stored = {
       ...entry.value,
@@ -142,9 +151,14 @@ export class UpstreamTokens {
 
     const result = await refresh(opened.claims.refresh_token);
     if (result.ok) {
-      const next: Stored = result.refreshToken
-        ? await this.#sealed(provider.id, subject, result.refreshToken)
-        : { token: entry.value.token, checked_at: now };
+      // Sealed again each time, with the current first key: after a key
+      // rotation, active people's stored tokens move to the new key long
+      // before the old one is removed.
+      const next = await this.#sealed(
+        provider.id,
+        subject,
+        result.refreshToken ?? opened.claims.refresh_token,
+      );
       const done = await this.#kv.atomic().check(mine).set(key, next)
         .commit();
       if (!done.ok) {

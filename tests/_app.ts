@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import { createApp } from "../main.ts";
 import { type Config, type Env, loadConfig } from "../config.ts";
 import type { Deps, LogLevel } from "../deps.ts";
+import type { Keyring } from "../auth/seal.ts";
 import { keyring } from "./_keys.ts";
 
 export const CLIENT_ID = "gpt-test";
@@ -43,7 +44,13 @@ export interface TestApp {
 
 /** Builds the app over a fresh `:memory:` KV. Use with `await using`. */
 export async function testApp(
-  options: { env?: Env; fetch?: typeof fetch; kv?: Deno.Kv } = {},
+  options: {
+    env?: Env;
+    fetch?: typeof fetch;
+    kv?: Deno.Kv;
+    /** Another keyring (key rotation tests); default: `k1` only. */
+    keyring?: Keyring;
+  } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(options.env));
   const kv = options.kv ?? await Deno.openKv(":memory:");
@@ -56,7 +63,7 @@ export async function testApp(
     fetch: options.fetch ??
       (() => Promise.reject(new Error("no upstream in this test"))),
     log: (level, msg, fields) => logs.push({ level, msg, fields }),
-    keyring,
+    keyring: options.keyring ?? keyring,
   };
   return {
     app: createApp(deps),

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { Tokens as TokenCodec } from "../auth/tokens.ts";
 import { upstreamKey } from "../auth/upstream.ts";
 import { storedItems } from "../routes/pages.tsx";
 import type { Env } from "../config.ts";
-import { type TestApp, testApp } from "./_app.ts";
+import { T0, type TestApp, testApp } from "./_app.ts";
 import { FakeGoogle } from "./_fake_google.ts";
 import {
   api,
@@ -17,7 +18,8 @@ import {
   type Tokens,
 } from "./_flow.ts";
 import { secret } from "./_game.ts";
-import { keyring } from "./_keys.ts";
+import { keyring, SECRET_1, SECRET_2 } from "./_keys.ts";
+import { Keyring } from "../auth/seal.ts";
 import { faultyKv } from "./_faulty_kv.ts";
 
 const escapeHtml = (text: string) =>
@@ -30,11 +32,15 @@ interface Setup {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-async function setup(env: Env = {}, kv?: Deno.Kv): Promise<Setup> {
+async function setup(
+  env: Env = {},
+  extra: { kv?: Deno.Kv; keyring?: Keyring; google?: FakeGoogle } = {},
+): Promise<Setup> {
   let clock = () => 0;
-  const google = await new FakeGoogle(() => clock()).ready();
+  const google = extra.google ?? await new FakeGoogle(() => clock()).ready();
   const t = await testApp({
-    ...(kv ? { kv } : {}),
+    ...(extra.kv ? { kv: extra.kv } : {}),
+    ...(extra.keyring ? { keyring: extra.keyring } : {}),
     fetch: google.fetch,
     env: {
       GOOGLE_CLIENT_ID: google.clientId,
@@ -301,7 +307,7 @@ Deno.test("google: DELETE /api/me while a check at Google is in flight: the toke
 
 Deno.test("google: a KV fault while following Google's revocation still revokes the user", async () => {
   const f = await faultyKv();
-  await using s = await setup({}, f.kv);
+  await using s = await setup({}, { kv: f.kv });
   const tokens = await tokensFor(s, "33");
   for (const rt of s.google.refreshTokens.keys()) s.google.revoked.add(rt);
   // Writes start failing once Google has answered: whatever of the
@@ -320,6 +326,85 @@ Deno.test("google: a KV fault while following Google's revocation still revokes 
   const later = await refresh(s.t, tokens.refresh_token);
   assert.equal(later.status, 400, "still refused, checks or no checks");
   assert.equal((await later.json()).error, "invalid_grant");
+});
+
+Deno.test("google: after a seal-key rotation the checks re-seal the stored token, so removing the old key keeps Google's revocation followed", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const google = await new FakeGoogle(() => T0).ready();
+  const k1 = { kid: "k1", secret: SECRET_1 };
+  const k2 = { kid: "k2", secret: SECRET_2 };
+  // Three deployments over one KV: k1; then k2 first with k1 still opening;
+  // then k2 alone.
+  await using before = await setup({}, { kv, google });
+  await using during = await setup({}, {
+    kv,
+    google,
+    keyring: new Keyring([k2, k1]),
+  });
+  await using after = await setup({}, {
+    kv,
+    google,
+    keyring: new Keyring([k2]),
+  });
+  const kid = async () => {
+    const entry = await kv.get<{ token: string }>(upstreamKey("google", "34"));
+    // version | kid length | kid | …, base64url after the prefix.
+    const bytes = Buffer.from(entry.value!.token.split(".")[1]!, "base64url");
+    return bytes.subarray(2, 2 + bytes[1]!).toString();
+  };
+  const tokens = await tokensFor(before, "34");
+  const sealedWithK1 = await kid();
+  during.t.advance(16 * 60);
+  const rotated = await refresh(during.t, tokens.refresh_token);
+  assert.equal(rotated.status, 200);
+  assert.equal(sealedWithK1, "k1");
+  assert.equal(await kid(), "k2", "re-sealed with k2 at the check");
+  const next: Tokens = await rotated.json();
+  // k1 is gone. Google's revocation is still followed.
+  for (const rt of google.refreshTokens.keys()) google.revoked.add(rt);
+  after.t.advance(32 * 60 + 1);
+  const res = await refresh(after.t, next.refresh_token);
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, "invalid_grant");
+  assert.ok(
+    after.t.logs.some((l) =>
+      l.msg === "upstream revoked the sign-in; user revoked"
+    ),
+  );
+  kv.close();
+});
+
+Deno.test("google: a stored token whose key was removed cannot be checked, so the person signs in again", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const google = await new FakeGoogle(() => T0).ready();
+  const k2 = { kid: "k2", secret: SECRET_2 };
+  await using before = await setup({}, { kv, google });
+  await using after = await setup({}, {
+    kv,
+    google,
+    keyring: new Keyring([k2, { kid: "k1", secret: SECRET_1 }]),
+  });
+  await using gone = await setup({}, {
+    kv,
+    google,
+    keyring: new Keyring([k2]),
+  });
+  const tokens = await tokensFor(before, "35");
+  // A refresh token from the k2 era, but the stored Google token never
+  // re-sealed (no check was due), then k1 removed.
+  const k2era: Tokens = await (await refresh(after.t, tokens.refresh_token))
+    .json();
+  gone.t.advance(16 * 60);
+  const res = await refresh(gone.t, k2era.refresh_token);
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, "invalid_grant");
+  assert.ok(
+    gone.t.logs.some((l) =>
+      l.msg === "stored upstream token unreadable; user revoked"
+    ),
+  );
+  assert.equal(await storedUpstream(before, "35"), null);
+  kv.close();
 });
 
 Deno.test("google: the KV dump after a sign-in holds no upstream token in the clear", async () => {
