@@ -28,6 +28,11 @@ export interface ClientConfig {
   name: string;
   /** `null` for a public client, which must use PKCE S256 instead. */
   secret: string | null;
+  /**
+   * The secret being replaced (`OAUTH_CLIENT_SECRET_PREVIOUS`), accepted too
+   * while the GPT builder still holds it; `null` when not rotating.
+   */
+  previousSecret?: string | null;
   /** Exact redirect URIs, or `null` for the ChatGPT callback shapes. */
   redirectUris: readonly string[] | null;
 }
@@ -98,6 +103,11 @@ export interface RateLimits {
 /** A configuration problem; `message` is one line fit for a terminal. */
 export class ConfigError extends Error {
   override name = "ConfigError";
+  /**
+   * Every problem found, this one first: start-up reports them all at once,
+   * so a deploy with several variables missing needs one fix, not several.
+   */
+  all: ConfigError[] = [this];
   constructor(readonly variable: string, problem: string) {
     super(`${variable}: ${problem}`);
   }
@@ -124,21 +134,44 @@ export function loadConfig(env: Env): Config {
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
-  const port = parsePort(get("PORT"));
+  const problems: ConfigError[] = [];
+  /** Parses one value; a problem is kept for the report and `fallback` used. */
+  const check = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(err);
+      return fallback;
+    }
+  };
+  const port = check(() => parsePort(get("PORT")), 8000);
   const onDeploy = Boolean(get("DENO_DEPLOYMENT_ID") ?? get("DENO_DEPLOY"));
-  const devLogin = parseFlag("DEV_LOGIN", get("DEV_LOGIN"));
+  const devLogin = check(() => parseFlag("DEV_LOGIN", get("DEV_LOGIN")), false);
   if (devLogin && onDeploy) {
-    throw new ConfigError(
-      "DEV_LOGIN",
-      "the development sign-in lets anyone sign in as anyone and is refused on Deno Deploy — remove DEV_LOGIN",
+    problems.push(
+      new ConfigError(
+        "DEV_LOGIN",
+        "the development sign-in lets anyone sign in as anyone and is refused on Deno Deploy — remove DEV_LOGIN",
+      ),
     );
   }
-  const publicUrl = parsePublicUrl(get("PUBLIC_URL"), port);
-  const client = parseClient(get);
+  const publicUrl = check(
+    () => parsePublicUrl(get("PUBLIC_URL"), port, onDeploy),
+    `http://localhost:${port}`,
+  );
+  const client = check(() => parseClient(get, (err) => problems.push(err)), {
+    id: "",
+    name: "",
+    secret: "",
+    redirectUris: null,
+  });
   if (devLogin && client.id === PLAYGROUND_CLIENT_ID) {
-    throw new ConfigError(
-      "OAUTH_CLIENT_ID",
-      `"${PLAYGROUND_CLIENT_ID}" is the development playground's own client; choose another`,
+    problems.push(
+      new ConfigError(
+        "OAUTH_CLIENT_ID",
+        `"${PLAYGROUND_CLIENT_ID}" is the development playground's own client; choose another`,
+      ),
     );
   }
   const clients = devLogin
@@ -149,32 +182,50 @@ export function loadConfig(env: Env): Config {
       redirectUris: [`${publicUrl}/playground`],
     }]
     : [client];
-  return {
+  const config: Config = {
     port,
     publicUrl,
-    sealKeys: parseSealKeys(get("SEAL_KEYS")),
+    sealKeys: check(() => parseSealKeys(get("SEAL_KEYS")), []),
     client,
     clients,
-    contact: parseContact(get("OPERATOR_CONTACT")),
-    google: parseProvider(get, "GOOGLE"),
-    github: parseProvider(get, "GITHUB"),
-    oidc: parseOidc(get),
+    contact: check(() => parseContact(get("OPERATOR_CONTACT")), null),
+    google: check(() => parseProvider(get, "GOOGLE"), null),
+    github: check(() => parseProvider(get, "GITHUB"), null),
+    oidc: check(() => parseOidc(get), null),
     devLogin,
     kvPath: get("KV_PATH"),
     onDeploy,
     rateLimits: {
-      token: parseLimit(get, "TOKEN_RATE_LIMIT", 60),
-      authorize: parseLimit(get, "AUTHORIZE_RATE_LIMIT", 30),
-      game: parseLimit(get, "GAME_RATE_LIMIT", 120),
+      token: check(() => parseLimit(get, "TOKEN_RATE_LIMIT", 60), 0),
+      authorize: check(() => parseLimit(get, "AUTHORIZE_RATE_LIMIT", 30), 0),
+      game: check(() => parseLimit(get, "GAME_RATE_LIMIT", 120), 0),
     },
-    ipAllowlist: parseIpAllowlist(get("IP_ALLOWLIST")),
-    trustProxyHeader: parseHeaderName(get("TRUST_PROXY_HEADER")),
+    ipAllowlist: check(() => parseIpAllowlist(get("IP_ALLOWLIST")), null),
+    trustProxyHeader: check(
+      () => parseHeaderName(get("TRUST_PROXY_HEADER")),
+      null,
+    ),
     upstream: {
-      checkEvery: parseDuration(get, "UPSTREAM_CHECK_MINUTES", 15, 60_000),
-      grace: parseDuration(get, "UPSTREAM_GRACE_HOURS", 24, 3_600_000),
-      timeout: parseDuration(get, "UPSTREAM_TIMEOUT_SECONDS", 10, 1000),
+      checkEvery: check(
+        () => parseDuration(get, "UPSTREAM_CHECK_MINUTES", 15, 60_000),
+        0,
+      ),
+      grace: check(
+        () => parseDuration(get, "UPSTREAM_GRACE_HOURS", 24, 3_600_000),
+        0,
+      ),
+      timeout: check(
+        () => parseDuration(get, "UPSTREAM_TIMEOUT_SECONDS", 10, 1000),
+        0,
+      ),
     },
   };
+  if (problems.length > 0) {
+    const [first] = problems as [ConfigError];
+    first.all = problems;
+    throw first;
+  }
+  return config;
 }
 
 function parseContact(value: string | undefined): Contact | null {
@@ -270,9 +321,27 @@ export function isLoopbackHost(hostname: string): boolean {
     hostname === "[::1]";
 }
 
-function parsePublicUrl(value: string | undefined, port: number): string {
-  if (value === undefined) return `http://localhost:${port}`;
+function parsePublicUrl(
+  value: string | undefined,
+  port: number,
+  onDeploy: boolean,
+): string {
+  if (value === undefined) {
+    if (onDeploy) {
+      throw new ConfigError(
+        "PUBLIC_URL",
+        "not set; on Deno Deploy set it to the https address people reach, e.g. https://words.example.com (it is the OAuth issuer and the API's address)",
+      );
+    }
+    return `http://localhost:${port}`;
+  }
   const url = URL.parse(value);
+  if (onDeploy && url?.protocol === "http:") {
+    throw new ConfigError(
+      "PUBLIC_URL",
+      `"${value}" is http; on Deno Deploy it must be the https address people reach`,
+    );
+  }
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw new ConfigError(
       "PUBLIC_URL",
@@ -332,18 +401,24 @@ export function parseSealKeys(value: string | undefined): KeySpec[] {
 
 type Get = (name: string) => string | undefined;
 
-function parseClient(get: Get): ClientConfig {
-  const id = get("OAUTH_CLIENT_ID");
-  if (id === undefined) {
-    throw new ConfigError(
-      "OAUTH_CLIENT_ID",
-      `not set; choose the client ID you will paste into the GPT builder (${KEYGEN} suggests one)`,
+function parseClient(
+  get: Get,
+  report: (err: ConfigError) => void,
+): ClientConfig {
+  const id = get("OAUTH_CLIENT_ID") ?? "";
+  if (id === "") {
+    report(
+      new ConfigError(
+        "OAUTH_CLIENT_ID",
+        `not set; choose the client ID you will paste into the GPT builder — ${KEYGEN} suggests one`,
+      ),
     );
-  }
-  if (!/^[\x21-\x7e]{1,128}$/.test(id) || id.includes(":")) {
-    throw new ConfigError(
-      "OAUTH_CLIENT_ID",
-      "use 1–128 visible ASCII characters without spaces or colons",
+  } else if (!/^[\x21-\x7e]{1,128}$/.test(id) || id.includes(":")) {
+    report(
+      new ConfigError(
+        "OAUTH_CLIENT_ID",
+        "use 1–128 visible ASCII characters without spaces or colons",
+      ),
     );
   }
   const secret = get("OAUTH_CLIENT_SECRET");
@@ -357,6 +432,19 @@ function parseClient(get: Get): ClientConfig {
     throw new ConfigError(
       "OAUTH_CLIENT_SECRET",
       `is ${secret.length} characters; it needs at least ${MIN_SECRET_CHARS} — ${KEYGEN}`,
+    );
+  }
+  const previousSecret = get("OAUTH_CLIENT_SECRET_PREVIOUS") ?? null;
+  if (previousSecret !== null && previousSecret.length < MIN_SECRET_CHARS) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_SECRET_PREVIOUS",
+      `is ${previousSecret.length} characters; it must be the old OAUTH_CLIENT_SECRET (at least ${MIN_SECRET_CHARS})`,
+    );
+  }
+  if (previousSecret === secret) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_SECRET_PREVIOUS",
+      "equals OAUTH_CLIENT_SECRET; set the new secret in OAUTH_CLIENT_SECRET and the old one here",
     );
   }
   const list = get("OAUTH_REDIRECT_URIS");
@@ -383,7 +471,7 @@ function parseClient(get: Get): ClientConfig {
       "use at most 60 characters without control characters",
     );
   }
-  return { id, name, secret, redirectUris };
+  return { id, name, secret, previousSecret, redirectUris };
 }
 
 function parseProvider(

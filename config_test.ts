@@ -132,6 +132,16 @@ Deno.test("config errors name the variable and the fix", () => {
       "OIDC_NAME",
       /collide/,
     ],
+    [
+      { ...BASE, OAUTH_CLIENT_SECRET_PREVIOUS: "short" },
+      "OAUTH_CLIENT_SECRET_PREVIOUS",
+      /the old OAUTH_CLIENT_SECRET/,
+    ],
+    [
+      { ...BASE, OAUTH_CLIENT_SECRET_PREVIOUS: BASE.OAUTH_CLIENT_SECRET },
+      "OAUTH_CLIENT_SECRET_PREVIOUS",
+      /equals OAUTH_CLIENT_SECRET/,
+    ],
     [{ ...BASE, DEV_LOGIN: "yes" }, "DEV_LOGIN", /1 \(on\) or 0/],
     [
       { ...BASE, DEV_LOGIN: "1", DENO_DEPLOYMENT_ID: "abc" },
@@ -166,4 +176,32 @@ Deno.test("an OpenID issuer's host names its users, and an IPv6 loopback issuer 
     }).oidc?.name;
   assert.equal(named("https://login.acme.example"), "login.acme.example");
   assert.equal(named("http://[::1]:8080"), "localhost");
+});
+
+Deno.test("on Deno Deploy PUBLIC_URL is required and must be https", () => {
+  const deploy = { ...BASE, DENO_DEPLOYMENT_ID: "abc" };
+  assert.match(problem(deploy).message, /^PUBLIC_URL: not set; on Deno Deploy/);
+  assert.match(
+    problem({ ...deploy, PUBLIC_URL: "http://words.example.com" }).message,
+    /^PUBLIC_URL: .* is http; on Deno Deploy it must be/,
+  );
+  assert.equal(
+    loadConfig({ ...deploy, PUBLIC_URL: "https://words.example.com" })
+      .publicUrl,
+    "https://words.example.com",
+  );
+});
+
+Deno.test("config errors are collected: the first is thrown, carrying every one", () => {
+  const err = problem({
+    SEAL_KEYS: "k1:short",
+    OAUTH_CLIENT_ID: "gpt",
+    GAME_RATE_LIMIT: "lots",
+  });
+  assert.deepEqual(err.all.map((e) => e.variable), [
+    "OAUTH_CLIENT_SECRET",
+    "SEAL_KEYS",
+    "GAME_RATE_LIMIT",
+  ]);
+  assert.equal(err.all[0], err);
 });

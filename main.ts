@@ -21,7 +21,7 @@ import { tokenRoutes } from "./routes/token.ts";
 import { bearerAuth } from "./routes/api.ts";
 import { gameRoutes } from "./routes/game.ts";
 import { docsRoutes, openApiDocument } from "./routes/docs.ts";
-import { pageRoutes } from "./routes/pages.tsx";
+import { pageRoutes, productionWarnings } from "./routes/pages.tsx";
 import { Game } from "./game/game.ts";
 import { SCRIPT, STYLE } from "./views/assets.ts";
 import { guardKv } from "./kv.ts";
@@ -149,11 +149,34 @@ export async function start(
     config = loadConfig(await withAllowlistFile(env));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    // deno-lint-ignore no-console
-    console.error(`configuration error: ${err.message}`);
+    for (const problem of err.all) {
+      // deno-lint-ignore no-console
+      console.error(`configuration error: ${problem.message}`);
+    }
     Deno.exit(1);
   }
-  const kv = await Deno.openKv(config.kvPath);
+  // Local development on localhost expects these; anywhere else they matter.
+  if (!config.devLogin || config.publicUrl.startsWith("https://")) {
+    for (const warning of productionWarnings(config)) {
+      log("warn", "configuration", { warning });
+    }
+  }
+  let kv: Deno.Kv;
+  try {
+    kv = await Deno.openKv(config.kvPath);
+  } catch (err) {
+    // deno-lint-ignore no-console
+    console.error(
+      `configuration error: KV_PATH: ${
+        config.kvPath
+          ? `"${config.kvPath}" cannot be opened`
+          : "KV cannot be opened"
+      } (${
+        err instanceof Error ? err.message : String(err)
+      }); use a writable file path, or unset it for the default`,
+    );
+    Deno.exit(1);
+  }
   const keyring = new Keyring(config.sealKeys);
   await keyring.ready();
   const app = createApp({

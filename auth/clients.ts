@@ -73,16 +73,22 @@ export function findClient(
   return found;
 }
 
+/** A client that authenticated, and whether it used the secret being replaced. */
+export interface Authenticated {
+  client: ClientConfig;
+  previousSecret: boolean;
+}
+
 /**
  * Authenticates the client by `client_secret` in the body or HTTP Basic;
  * both are accepted, and both at once must agree. A public client sends its
- * `client_id` alone (RFC 6749 §3.2.1). Returns the client or throws
- * `invalid_client`.
+ * `client_id` alone (RFC 6749 §3.2.1). During a secret rotation the previous
+ * secret is accepted too. Returns the client or throws `invalid_client`.
  */
 export function authenticateClient(
   clients: readonly ClientConfig[],
   presented: PresentedCredentials,
-): ClientConfig {
+): Authenticated {
   let id = presented.bodyId;
   let secret = presented.bodySecret;
   if (presented.authorization !== undefined) {
@@ -123,7 +129,7 @@ export function authenticateClient(
         "a public client sent a secret",
       );
     }
-    return client;
+    return { client, previousSecret: false };
   }
   if (secret === undefined) {
     throw new OAuthError(
@@ -132,14 +138,17 @@ export function authenticateClient(
       "no client secret",
     );
   }
-  // Compare even for an unknown id so timing does not reveal which failed.
-  const secretOk = constantTimeEqual(secret, client?.secret ?? "");
-  if (!client || !secretOk) {
+  // Compare against both, even for an unknown id, so timing does not
+  // reveal which failed.
+  const current = constantTimeEqual(secret, client?.secret ?? "");
+  const previous = constantTimeEqual(secret, client?.previousSecret ?? "") &&
+    Boolean(client?.previousSecret);
+  if (!client || !(current || previous)) {
     throw new OAuthError(
       "invalid_client",
       "Client authentication failed.",
       client ? "wrong client secret" : "unknown client_id",
     );
   }
-  return client;
+  return { client, previousSecret: !current };
 }

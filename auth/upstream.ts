@@ -185,6 +185,12 @@ export class UpstreamTokens {
     }
     // Unreachable: give the lease back so the next refresh asks again.
     await this.#kv.atomic().check(mine).set(key, entry.value).commit();
+    if (result.kind === "misconfigured") {
+      this.#log("error", "upstream refused our client credentials", {
+        provider: provider.id,
+        reason: result.reason,
+      });
+    }
     if (age < this.#policy.grace) {
       this.#log("warn", "upstream unreachable; serving on the last check", {
         provider: provider.id,

@@ -447,7 +447,8 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     }
     clearPending(c);
     if (!result.ok) {
-      log("info", "upstream sign-in failed", {
+      // Our credentials refused at the provider: every sign-in will fail.
+      log(result.misconfigured ? "error" : "info", "upstream sign-in failed", {
         provider: id,
         error: result.error,
         reason: result.reason,

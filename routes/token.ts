@@ -102,11 +102,19 @@ export function tokenRoutes(
   ): Promise<ClientConfig> {
     let client: ClientConfig;
     try {
-      client = authenticateClient(config.clients, {
+      const authenticated = authenticateClient(config.clients, {
         authorization: c.req.header("authorization"),
         bodyId: params.get("client_id"),
         bodySecret: params.get("client_secret"),
       });
+      client = authenticated.client;
+      if (authenticated.previousSecret) {
+        log("warn", "client used OAUTH_CLIENT_SECRET_PREVIOUS", {
+          client: client.id,
+          hint:
+            "paste the new secret into the GPT builder, then unset OAUTH_CLIENT_SECRET_PREVIOUS",
+        });
+      }
     } catch (err) {
       await count(c, null);
       throw err;
@@ -117,7 +125,10 @@ export function tokenRoutes(
 
   function fail(c: Context, err: unknown): Response {
     if (!(err instanceof OAuthError)) throw err;
-    log("info", "oauth request refused", {
+    // A wrong secret for our own client is how a misconfigured GPT shows
+    // itself: worth an operator's attention, unlike random probes.
+    const level = err.reason === "wrong client secret" ? "warn" : "info";
+    log(level, "oauth request refused", {
       route: c.req.routePath,
       error: err.code,
       reason: err.reason,

@@ -16,7 +16,8 @@ export interface ServerProcess {
   kill(signal?: Deno.Signal): void;
 }
 
-function freePort(): number {
+/** A port nobody listens on right now. */
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();

@@ -407,6 +407,39 @@ Deno.test("google: a stored token whose key was removed cannot be checked, so th
   kv.close();
 });
 
+Deno.test("google: Google refusing our own client credentials is an error in the log that names the variables, at sign-in and at refresh", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const google = await new FakeGoogle(() => T0).ready();
+  await using good = await setup({}, { kv, google });
+  await using stale = await setup({ GOOGLE_CLIENT_SECRET: "rotated-away" }, {
+    kv,
+    google,
+  });
+  const { res } = await signInWithGoogle(stale, { sub: "36" });
+  assert.equal(redirectParams(res).get("error"), "server_error");
+  const hint = (t: TestApp) =>
+    t.logs.find((l) =>
+      l.level === "error" &&
+      String(l.fields?.reason).includes("check GOOGLE_CLIENT_ID")
+    );
+  assert.ok(hint(stale.t), "at sign-in");
+  const tokens = await tokensFor(good, "36");
+  stale.t.advance(16 * 60);
+  const refreshed = await refresh(stale.t, tokens.refresh_token);
+  assert.equal(refreshed.status, 200, "the person did nothing wrong");
+  assert.equal(
+    hint(stale.t)?.msg,
+    "upstream sign-in failed",
+  );
+  assert.ok(
+    stale.t.logs.some((l) =>
+      l.level === "error" && l.msg === "upstream refused our client credentials"
+    ),
+    "at refresh",
+  );
+  kv.close();
+});
+
 Deno.test("google: the KV dump after a sign-in holds no upstream token in the clear", async () => {
   await using s = await setup();
   const tokens = await tokensFor(s, "2024");

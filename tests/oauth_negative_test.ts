@@ -413,6 +413,56 @@ Deno.test("client auth: mismatched Basic and body credentials are invalid_client
   assert.equal(ok.status, 200, "the same credentials in both places are fine");
 });
 
+Deno.test("client secret rotation: during the switch both secrets work, the old one is logged, and a wrong one is a warning", async () => {
+  const NEW = "new-client-secret-0123456789abcdefghijklm";
+  await using t = await testApp({
+    env: {
+      OAUTH_CLIENT_SECRET: NEW,
+      OAUTH_CLIENT_SECRET_PREVIOUS: CLIENT_SECRET,
+    },
+  });
+  // The GPT builder still holds the old secret (postForm sends it).
+  const old = await postForm(
+    t,
+    "/oauth/token",
+    codeGrant((await signIn(t)).get("code")!),
+  );
+  assert.equal(old.status, 200);
+  assert.ok(
+    t.logs.some((l) =>
+      l.level === "warn" && l.msg === "client used OAUTH_CLIENT_SECRET_PREVIOUS"
+    ),
+  );
+  const form = (secret: string, code: string) =>
+    t.app.request(`${ORIGIN}/oauth/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: basic(CLIENT_ID, secret),
+      },
+      body: new URLSearchParams(codeGrant(code)),
+    });
+  assert.equal((await form(NEW, (await signIn(t)).get("code")!)).status, 200);
+  const wrong = await form(
+    "neither-secret-0123456789abcdefghijklmnop",
+    (await signIn(t)).get("code")!,
+  );
+  await assertOAuthError(wrong, "invalid_client", 401);
+  assert.ok(
+    t.logs.some((l) =>
+      l.level === "warn" && l.fields?.reason === "wrong client secret"
+    ),
+  );
+  // Without the variable, the old secret is refused.
+  await using after = await testApp({ env: { OAUTH_CLIENT_SECRET: NEW } });
+  const refused = await postForm(
+    after,
+    "/oauth/token",
+    codeGrant((await signIn(after)).get("code")!),
+  );
+  await assertOAuthError(refused, "invalid_client", 401);
+});
+
 Deno.test("token endpoint: bad content type, bad JSON, repeated and missing parameters are invalid_request", async () => {
   await using t = await testApp();
   const post = (type: string, body: string) =>

@@ -151,11 +151,17 @@ export function oauthProvider(
         );
         const said = await errorCode(response);
         if (said !== undefined) {
-          return fail(
-            "server_error",
-            `${spec.name} could not sign you in.`,
-            `provider answered error=${said}`,
-          );
+          const misconfigured = CLIENT_REFUSED.has(said);
+          return {
+            ...fail(
+              "server_error",
+              `${spec.name} could not sign you in.`,
+              misconfigured
+                ? refusedUs(said, spec.id)
+                : `provider answered error=${said}`,
+            ),
+            ...(misconfigured ? { misconfigured } : {}),
+          };
         }
         const tokens = await oauth.processAuthorizationCodeResponse(
           as,
@@ -204,6 +210,13 @@ export function oauthProvider(
         if (said !== undefined && REVOKED.has(said)) {
           return { ok: false, kind: "revoked", reason: `provider: ${said}` };
         }
+        if (said !== undefined && CLIENT_REFUSED.has(said)) {
+          return {
+            ok: false,
+            kind: "misconfigured",
+            reason: refusedUs(said, spec.id),
+          };
+        }
         const tokens = await oauth.processRefreshTokenResponse(as, c, response);
         return {
           ok: true,
@@ -224,6 +237,16 @@ const REVOKED = new Set([
   // GitHub Apps with expiring user tokens, after the person revoked the app.
   "bad_refresh_token",
 ]);
+
+/** Provider error codes that mean our own client credentials were refused. */
+const CLIENT_REFUSED = new Set(["invalid_client", "unauthorized_client"]);
+
+/** Where these are set, from the spec's id: `GOOGLE_CLIENT_ID` and so on. */
+function refusedUs(said: string, id?: string): string {
+  return `provider refused our client credentials (${said})${
+    id ? `: check ${id.toUpperCase()}_CLIENT_ID and _CLIENT_SECRET` : ""
+  }`;
+}
 
 /** The `error` field of a token-endpoint answer, whatever its status. */
 async function errorCode(response: Response): Promise<string | undefined> {

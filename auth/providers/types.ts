@@ -46,12 +46,22 @@ export type ProviderResult =
     message: string;
     /** What the server log gets (never a credential). */
     reason: string;
+    /** The provider refused our own client credentials: an operator's problem. */
+    misconfigured?: boolean;
   };
 
 /** The outcome of checking a stored refresh token at its provider. */
 export type UpstreamRefresh =
   | { ok: true; refreshToken?: string }
-  | { ok: false; kind: "revoked" | "unavailable"; reason: string };
+  | {
+    ok: false;
+    /**
+     * `misconfigured`: the provider refused our client credentials. Served
+     * like an outage (the person did nothing wrong), logged as an error.
+     */
+    kind: "revoked" | "unavailable" | "misconfigured";
+    reason: string;
+  };
 
 /** An upstream identity provider. */
 export interface UpstreamProvider {
