@@ -80,6 +80,11 @@ async function tokensFor(s: Setup, sub: string): Promise<Tokens> {
   return await exchange(s.t, redirectParams(res).get("code")!);
 }
 
+/** Whether `t` logged a line `msg` (at `level`, if given). */
+function logged(t: TestApp, msg: string, level?: string): boolean {
+  return t.logs.some((l) => l.msg === msg && (!level || l.level === level));
+}
+
 async function kvDump(kv: Deno.Kv): Promise<string> {
   const rows = [];
   for await (const e of kv.list({ prefix: [] })) rows.push([e.key, e.value]);
@@ -218,21 +223,13 @@ Deno.test("google: upstream down at refresh: served while the last check is rece
   const during = await refresh(s.t, tokens.refresh_token);
   assert.equal(during.status, 200, "a recent success carries us through");
   tokens = await during.json();
-  assert.ok(
-    s.t.logs.some((l) =>
-      l.msg === "upstream unreachable; serving on the last check"
-    ),
-  );
+  assert.ok(logged(s.t, "upstream unreachable; serving on the last check"));
   s.google.mode = "hang";
   s.t.advance(25 * 3600);
   const late = await refresh(s.t, tokens.refresh_token);
   assert.equal(late.status, 503);
   assert.equal((await late.json()).error, "temporarily_unavailable");
-  assert.ok(
-    s.t.logs.some((l) =>
-      l.msg === "upstream unreachable past the grace period"
-    ),
-  );
+  assert.ok(logged(s.t, "upstream unreachable past the grace period"));
   s.google.mode = "ok";
   const back = await refresh(s.t, tokens.refresh_token);
   assert.equal(back.status, 200, "works again once Google answers");
@@ -366,11 +363,7 @@ Deno.test("google: after a seal-key rotation the checks re-seal the stored token
   const res = await refresh(after.t, next.refresh_token);
   assert.equal(res.status, 400);
   assert.equal((await res.json()).error, "invalid_grant");
-  assert.ok(
-    after.t.logs.some((l) =>
-      l.msg === "upstream revoked the sign-in; user revoked"
-    ),
-  );
+  assert.ok(logged(after.t, "upstream revoked the sign-in; user revoked"));
   kv.close();
 });
 
@@ -398,11 +391,7 @@ Deno.test("google: a stored token whose key was removed cannot be checked, so th
   const res = await refresh(gone.t, k2era.refresh_token);
   assert.equal(res.status, 400);
   assert.equal((await res.json()).error, "invalid_grant");
-  assert.ok(
-    gone.t.logs.some((l) =>
-      l.msg === "stored upstream token unreadable; user revoked"
-    ),
-  );
+  assert.ok(logged(gone.t, "stored upstream token unreadable; user revoked"));
   assert.equal(await storedUpstream(before, "35"), null);
   kv.close();
 });
@@ -432,9 +421,7 @@ Deno.test("google: Google refusing our own client credentials is an error in the
     "upstream sign-in failed",
   );
   assert.ok(
-    stale.t.logs.some((l) =>
-      l.level === "error" && l.msg === "upstream refused our client credentials"
-    ),
+    logged(stale.t, "upstream refused our client credentials", "error"),
     "at refresh",
   );
   kv.close();
