@@ -114,22 +114,37 @@ export interface RateLimitOptions {
   render: (c: Context, retryAfter: number) => Response;
 }
 
+/**
+ * Counts one request against a limit: `null` when it may go on, else the
+ * refusal (with `Retry-After` set). The middleware below and the token
+ * endpoint (which counts only once the client is known) both use it.
+ */
+export async function refuseOverLimit(
+  limiter: RateLimiter,
+  c: Context,
+  options: Omit<RateLimitOptions, "id"> & { id: string },
+): Promise<Response | null> {
+  const decision = await limiter.hit(
+    options.bucket,
+    options.id,
+    options.limit,
+    options.windowSeconds,
+  );
+  if (decision.ok) return null;
+  c.header("Retry-After", String(decision.retryAfter));
+  return options.render(c, decision.retryAfter);
+}
+
 /** Middleware that applies one rate limit. */
 export function rateLimit(
   limiter: RateLimiter,
   options: RateLimitOptions,
 ): MiddlewareHandler {
   return async function limited(c, next) {
-    const decision = await limiter.hit(
-      options.bucket,
-      options.id(c),
-      options.limit,
-      options.windowSeconds,
-    );
-    if (!decision.ok) {
-      c.header("Retry-After", String(decision.retryAfter));
-      return options.render(c, decision.retryAfter);
-    }
-    return await next();
+    const refused = await refuseOverLimit(limiter, c, {
+      ...options,
+      id: options.id(c),
+    });
+    return refused ?? await next();
   };
 }

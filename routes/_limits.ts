@@ -10,7 +10,13 @@ import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Config } from "../config.ts";
-import { allowlist, clientAddress, rateLimit, RateLimiter } from "./_guards.ts";
+import {
+  allowlist,
+  clientAddress,
+  rateLimit,
+  RateLimiter,
+  refuseOverLimit,
+} from "./_guards.ts";
 import { isOAuthJsonPath } from "./_http.tsx";
 import type { AccessClaims } from "../auth/tokens.ts";
 
@@ -120,15 +126,14 @@ export function tokenLimit({ config, limiter }: LimitDeps): TokenLimit {
   const limit = config.rateLimits.token;
   return async function countToken(c, client) {
     if (limit <= 0) return;
-    const decision = await limiter.hit(
-      "token",
-      `${client ?? "?"}|${address(c)}`,
+    const refused = await refuseOverLimit(limiter, c, {
+      bucket: "token",
+      id: `${client ?? "?"}|${address(c)}`,
       limit,
-      MINUTE,
-    );
-    if (decision.ok) return;
-    c.header("Retry-After", String(decision.retryAfter));
-    throw new HTTPException(429, { res: tooMany(c, decision.retryAfter) });
+      windowSeconds: MINUTE,
+      render: tooMany,
+    });
+    if (refused) throw new HTTPException(429, { res: refused });
   };
 }
 
