@@ -8,7 +8,7 @@
 import type { Log } from "../deps.ts";
 import { OAuthError } from "./errors.ts";
 import { verifyS256 } from "./pkce.ts";
-import { type Family, RevocationStore } from "./revocation.ts";
+import { type Family, type Issuance, RevocationStore } from "./revocation.ts";
 import {
   type AccessClaims,
   LIFETIME,
@@ -45,7 +45,12 @@ const INVALID_GRANT = "The grant is invalid, expired or revoked.";
  */
 export interface UpstreamCheck {
   check(sub: string): Promise<void>;
+  /** Where the user's upstream entry lives, when their provider has one. */
+  keyOf(sub: string): Deno.KvKey | undefined;
 }
+
+/** Lost races (rotations, revocations) tolerated before `temporarily_unavailable`. */
+const MAX_ATTEMPTS = 5;
 
 /**
  * Most verified access tokens an instance remembers. ChatGPT presents the
@@ -119,10 +124,6 @@ export class AuthorizationServer {
       // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
       throw invalidGrant("code_verifier sent but no code_challenge was given");
     }
-    const revokedAt = await this.store.userRevokedAt(code.sub);
-    if (revokedAt !== null && code.iat <= revokedAt) {
-      throw invalidGrant("user revoked after the code was issued");
-    }
     const family: Family = {
       sub: code.sub,
       client_id: clientId,
@@ -130,19 +131,43 @@ export class AuthorizationServer {
       rotated_at: this.#tokens.now(),
       revoked: false,
     };
-    if (!(await this.store.redeemCode(code.jti, code.fid, family))) {
-      // RFC 6749 §4.1.2: a replayed code revokes what it issued.
-      await this.store.revokeFamily(code.sub, code.fid);
-      this.#log("warn", "authorization code replayed; family revoked", {
-        sub: code.sub,
-        fid: code.fid,
-      });
-      throw invalidGrant("code already used");
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.store.issuance(code.sub, code.fid);
+      if (read.revokedBefore !== null && code.iat <= read.revokedBefore) {
+        throw invalidGrant("user revoked after the code was issued");
+      }
+      const redeemed = await this.store.redeemCode(
+        code.jti,
+        code.fid,
+        family,
+        read,
+      );
+      if (redeemed === "ok") {
+        return await this.#issue(code.sub, clientId, code.scope, code.fid, 0);
+      }
+      if (redeemed === "used") {
+        // RFC 6749 §4.1.2: a replayed code revokes what it issued.
+        await this.store.revokeFamily(code.sub, code.fid);
+        this.#log("warn", "authorization code replayed; family revoked", {
+          sub: code.sub,
+          fid: code.fid,
+        });
+        throw invalidGrant("code already used");
+      }
+      // "changed": the user's revocation record moved meanwhile; decide again.
     }
-    return await this.#issue(code.sub, clientId, code.scope, code.fid, 0);
+    throw tooManyRaces();
   }
 
-  /** The `refresh_token` grant with rotation (RFC 9700 §4.14.2). */
+  /**
+   * The `refresh_token` grant with rotation (RFC 9700 §4.14.2).
+   *
+   * Linearizable with revocation: the commit that issues tokens checks that
+   * the family, the user's revocation record and the stored upstream entry
+   * are what was read, so a sign-out, an RFC 7009 revocation or an upstream
+   * refusal either lands first (the commit fails, the next read refuses) or
+   * after (it revokes the family these tokens belong to).
+   */
   async refresh(
     clientId: string,
     refreshToken: string | undefined,
@@ -156,22 +181,18 @@ export class AuthorizationServer {
     if (rt.client_id !== clientId) {
       throw invalidGrant("refresh token was issued to another client");
     }
-    const revokedAt = await this.store.userRevokedAt(rt.sub);
-    if (revokedAt !== null && rt.iat <= revokedAt) {
-      throw invalidGrant("user revoked");
-    }
+    const early = await this.store.issuance(rt.sub, rt.fid);
+    refuseRevoked(early, rt.iat);
     await this.#upstream?.check(rt.sub);
-    // A few attempts: each lost race means another refresh rotated first.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const entry = await this.store.family(rt.sub, rt.fid);
-      const family = entry.value;
-      if (entry.versionstamp === null || !family || family.revoked) {
-        throw invalidGrant("refresh family revoked or unknown");
-      }
+    const upstreamKey = this.#upstream?.keyOf(rt.sub);
+    // Each lost race means another refresh rotated, or a revocation landed.
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.store.issuance(rt.sub, rt.fid, upstreamKey);
+      const family = refuseRevoked(read, rt.iat);
       const now = this.#tokens.now();
       if (rt.gen === family.gen) {
         const next = { ...family, gen: family.gen + 1, rotated_at: now };
-        if (await this.store.rotate(entry, next)) {
+        if (await this.store.commitIssue(read, next)) {
           return await this.#issue(
             rt.sub,
             clientId,
@@ -187,13 +208,16 @@ export class AuthorizationServer {
       ) {
         // A concurrent retry of the refresh that just rotated: give it a
         // valid token of the current generation rather than signing out.
-        return await this.#issue(
-          rt.sub,
-          clientId,
-          rt.scope,
-          rt.fid,
-          family.gen,
-        );
+        if (await this.store.commitIssue(read)) {
+          return await this.#issue(
+            rt.sub,
+            clientId,
+            rt.scope,
+            rt.fid,
+            family.gen,
+          );
+        }
+        continue;
       }
       await this.store.revokeFamily(rt.sub, rt.fid);
       this.#log("warn", "refresh token reuse; family revoked", {
@@ -204,11 +228,7 @@ export class AuthorizationServer {
       });
       throw invalidGrant("refresh token reused after rotation");
     }
-    throw new OAuthError(
-      "temporarily_unavailable",
-      "Too many concurrent refreshes; try again.",
-      "refresh rotation kept losing races",
-    );
+    throw tooManyRaces();
   }
 
   /**
@@ -302,6 +322,26 @@ export class AuthorizationServer {
       scope,
     };
   }
+}
+
+/** Refuses a refresh token whose family or user was revoked; returns the family. */
+function refuseRevoked(read: Issuance, iat: number): Family {
+  if (read.revokedBefore !== null && iat <= read.revokedBefore) {
+    throw invalidGrant("user revoked");
+  }
+  const family = read.family.value;
+  if (read.family.versionstamp === null || !family || family.revoked) {
+    throw invalidGrant("refresh family revoked or unknown");
+  }
+  return family;
+}
+
+function tooManyRaces(): OAuthError {
+  return new OAuthError(
+    "temporarily_unavailable",
+    "Too many concurrent requests for this sign-in; try again.",
+    "token issue kept losing races",
+  );
 }
 
 function invalidGrant(reason: string): OAuthError {

@@ -86,6 +86,16 @@ export class UpstreamTokens {
     return { token, checked_at: this.#tokens.now() };
   }
 
+  /**
+   * Where the stored token of user id `<prefix>:<subject>` lives, when their
+   * provider refreshes: issuing tokens checks it did not change meanwhile.
+   */
+  keyOf(sub: string): Deno.KvKey | undefined {
+    const found = this.#locate(sub);
+    if (!found?.provider.refresh) return undefined;
+    return upstreamKey(found.provider.id, found.subject);
+  }
+
   /** Deletes the stored token of a user id `<prefix>:<subject>`, if any. */
   async erase(sub: string): Promise<void> {
     const colon = sub.indexOf(":");

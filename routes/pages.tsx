@@ -124,7 +124,7 @@ export function storedItems(realProviders: boolean): StoredItem[] {
         "Your user id: the provider's name and its stable identifier for your account (for example google:1098…)",
       why: "To know it is you on every call, and to keep your score",
       kept:
-        "With the items below that carry it; DELETE /api/me erases them all",
+        "With the items below that carry it; DELETE /api/me erases them all, except the sign-out record",
       keys: [],
     },
     {
@@ -139,9 +139,12 @@ export function storedItems(realProviders: boolean): StoredItem[] {
     },
     {
       what:
-        "A sign-out record: your user id and when you last signed out everywhere",
-      why: "So that tokens issued before it stay refused on every server",
-      kept: `${days(LIFETIME.refresh)}, or until DELETE /api/me`,
+        "A sign-out record: your user id and when you last signed out everywhere or erased your data",
+      why:
+        "So that tokens and sign-in codes issued before it stay refused on every server, even after an erasure",
+      kept: `${
+        days(LIFETIME.refresh)
+      } after the last sign-out or erasure (the longest any token issued before it could otherwise live)`,
       keys: ["user_revoked"],
     },
     ...(realProviders

@@ -50,16 +50,27 @@ export async function testApp(
     kv?: Deno.Kv;
     /** Another keyring (key rotation tests); default: `k1` only. */
     keyring?: Keyring;
+    /**
+     * The clock moves 1 ms on every read, so no two events share a
+     * millisecond (races over "issued before the revocation").
+     */
+    ticking?: boolean;
+    /** Share this other app's clock (several instances, one time). */
+    clockOf?: TestApp;
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(options.env));
   const kv = options.kv ?? await Deno.openKv(":memory:");
   let now = T0;
+  const read = options.clockOf?.now ??
+    (options.ticking ? () => ++now : () => now);
+  const advance = options.clockOf?.advance ??
+    ((seconds: number) => void (now += seconds * 1000));
   const logs: LogLine[] = [];
   const deps: Deps = {
     config,
     kv,
-    now: () => now,
+    now: read,
     fetch: options.fetch ??
       (() => Promise.reject(new Error("no upstream in this test"))),
     log: (level, msg, fields) => logs.push({ level, msg, fields }),
@@ -70,11 +81,39 @@ export async function testApp(
     kv,
     config,
     logs,
-    advance: (seconds) => void (now += seconds * 1000),
-    now: () => now,
+    advance,
+    now: read,
     [Symbol.asyncDispose]() {
       if (!options.kv) kv.close();
       return Promise.resolve();
     },
   };
 }
+
+/**
+ * The keys of every KV row whose key or value mentions `needle` (a user id,
+ * a nickname).
+ */
+export async function rowsMentioning(
+  kv: Deno.Kv,
+  needle: string,
+): Promise<Deno.KvKey[]> {
+  const found: Deno.KvKey[] = [];
+  for await (const { key, value } of kv.list({ prefix: [] })) {
+    const text = JSON.stringify(
+      [key, value],
+      (_, v) => typeof v === "bigint" ? String(v) : v,
+    );
+    if (text.includes(needle)) found.push(key);
+  }
+  return found;
+}
+
+/**
+ * What an erasure leaves of `sub`: the sign-out record alone, kept as a
+ * tombstone so nothing issued before the erasure works again.
+ */
+export const tombstoneOf = (sub: string): Deno.KvKey[] => [[
+  "user_revoked",
+  sub,
+]];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { points } from "../game/rules.ts";
 import { WORDS } from "../game/words.ts";
-import { type TestApp, testApp } from "./_app.ts";
+import { rowsMentioning, type TestApp, testApp, tombstoneOf } from "./_app.ts";
 import { api, ORIGIN, refresh, tokensFor } from "./_flow.ts";
 import { secret } from "./_game.ts";
 
@@ -365,15 +365,12 @@ Deno.test("game: DELETE /api/me leaves no key of that user in KV and revokes the
   t.advance(1);
   const res = await call(t, p, "DELETE", "/api/me");
   assert.deepEqual(await res.json(), { deleted: true });
-  const left: string[] = [];
-  for await (const { key, value } of t.kv.list({ prefix: [] })) {
-    const text = JSON.stringify(
-      [key, value],
-      (_, v) => typeof v === "bigint" ? String(v) : v,
-    );
-    if (text.includes(p.sub) || text.includes("Gone Soon")) left.push(text);
-  }
-  assert.deepEqual(left, []);
+  assert.deepEqual(await rowsMentioning(t.kv, p.sub), tombstoneOf(p.sub));
+  assert.deepEqual(await rowsMentioning(t.kv, "Gone Soon"), []);
+  const [tombstone] = tombstoneOf(p.sub);
+  assert.deepEqual(Object.keys((await t.kv.get(tombstone!)).value!), [
+    "before",
+  ]);
   assert.equal((await call(t, p, "GET", "/api/me")).status, 401);
   assert.equal((await refresh(t, p.refresh)).status, 400);
   const board = await (await call(t, other, "GET", "/api/leaderboard")).json();
@@ -394,11 +391,10 @@ Deno.test("game: DELETE /api/me racing the player's own correct guesses leaves n
       call(t, p, "DELETE", "/api/me"),
       guess(t, p, rounds[1].round, words[1]!),
     ]);
-    const left: unknown[] = [];
-    for await (const { key } of t.kv.list({ prefix: [] })) {
-      if (key[0] !== "rate" && key.includes(p.sub)) left.push(key);
-    }
-    assert.deepEqual(left, [], `trial ${trial}`);
+    const left = (await rowsMentioning(t.kv, p.sub)).filter((key) =>
+      key[0] !== "rate"
+    );
+    assert.deepEqual(left, tombstoneOf(p.sub), `trial ${trial}`);
   }
   const board = await (await call(t, other, "GET", "/api/leaderboard")).json();
   assert.deepEqual(board.top.map((s: { name: string }) => s.name), [
