@@ -8,11 +8,18 @@
  * | `["score", sub]`                       | `Deno.KvU64` total, only ever `sum`med         |
  * | `["player", sub]`                      | {@linkcode Player}: handle, nickname, indexed  |
  * | `["leaderboard", -score, at, sub]`     | `{ name }`: the index the top 10 is listed from |
+ * | `["nickname", key]`                    | `sub`: who holds a nickname's skeleton key     |
  *
  * A correct guess marks its round solved and adds its points in one atomic
  * operation guarded by the round's versionstamp: it scores exactly once, and
  * concurrent scores never lose an increment (`sum` is commutative). The
  * leaderboard row follows the score right after.
+ *
+ * A nickname is held under its look-alike keys (see `nickname.ts`): setting
+ * one checks, in the atomic operation that writes the player, that each key
+ * is free or already the player's, takes them and frees the previous
+ * nickname's keys, so two players can never hold look-alike nicknames, even
+ * when they ask at the same moment on different instances.
  *
  * @module
  */
@@ -21,6 +28,7 @@ import type { Tokens } from "../auth/tokens.ts";
 import { LIFETIME, randomId } from "../auth/tokens.ts";
 import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
 import { type Category, WORDS } from "./words.ts";
+import type { Nickname } from "./nickname.ts";
 import {
   anonymousHandle,
   matches,
@@ -45,6 +53,8 @@ export interface RoundState {
 export interface Player {
   handle: string;
   nickname: string | null;
+  /** The `["nickname", key]` rows this player holds (absent: none). */
+  nicknameKeys?: string[];
   /** The leaderboard row currently written for this player. */
   shown: { score: number; at: number } | null;
 }
@@ -62,6 +72,7 @@ export const gameKeys = {
     sub,
   ],
   board: ["leaderboard"] as Deno.KvKey,
+  nickname: (key: string): Deno.KvKey => ["nickname", key],
 };
 
 /** Why a round operation could not happen. */
@@ -282,19 +293,42 @@ export class Game {
     return { top, you };
   }
 
-  /** Sets the name the leaderboard shows for `sub`. */
-  async setNickname(sub: string, nickname: string): Promise<void> {
+  /**
+   * Sets the name the leaderboard shows for `sub`, unless another player
+   * holds a nickname that looks the same (`taken`).
+   */
+  async setNickname(
+    sub: string,
+    { nickname, keys }: Nickname,
+  ): Promise<{ ok: true } | { ok: false; problem: "taken" }> {
     for (;;) {
-      const entry = await this.#kv.get<Player>(gameKeys.player(sub));
+      const [entry, ...held] = await this.#kv.getMany<[Player, ...string[]]>([
+        gameKeys.player(sub),
+        ...keys.map(gameKeys.nickname),
+      ]);
+      if (held.some((h) => h.value !== null && h.value !== sub)) {
+        return { ok: false, problem: "taken" };
+      }
       const player = entry.value ?? newPlayer();
-      const op = this.#kv.atomic().check(entry)
-        .set(gameKeys.player(sub), { ...player, nickname });
+      // Checking each key's versionstamp (null: still free) makes taking it
+      // atomic with the player's row: of two players racing for look-alike
+      // names, exactly one commits.
+      const op = this.#kv.atomic().check(entry, ...held)
+        .set(gameKeys.player(sub), {
+          ...player,
+          nickname,
+          nicknameKeys: [...keys],
+        });
+      for (const key of keys) op.set(gameKeys.nickname(key), sub);
+      for (const key of player.nicknameKeys ?? []) {
+        if (!keys.includes(key)) op.delete(gameKeys.nickname(key));
+      }
       if (player.shown) {
         op.set(gameKeys.row(player.shown.score, player.shown.at, sub), {
           name: nickname,
         });
       }
-      if ((await op.commit()).ok) return;
+      if ((await op.commit()).ok) return { ok: true };
     }
   }
 
@@ -305,9 +339,9 @@ export class Game {
   }
 
   /**
-   * Deletes every game key of `sub`: rounds, score, player and leaderboard
-   * row. Score, player and row go in one atomic step checked against what
-   * was read, so a guess scoring meanwhile cannot leave a row behind; rounds
+   * Deletes every game key of `sub`: rounds, score, player, leaderboard row
+   * and the nickname's keys. Score, player, row and keys go in one atomic
+   * step checked against what was read, so a guess scoring meanwhile cannot leave a row behind; rounds
    * go first, and again if one was started meanwhile, so none can score
    * afterwards.
    */
@@ -324,6 +358,9 @@ export class Game {
         .delete(gameKeys.score(sub)).delete(gameKeys.player(sub));
       const shown = playerEntry.value?.shown;
       if (shown) op.delete(gameKeys.row(shown.score, shown.at, sub));
+      for (const key of playerEntry.value?.nicknameKeys ?? []) {
+        op.delete(gameKeys.nickname(key));
+      }
       if (!(await op.commit()).ok) continue;
       const started = await keysUnder(this.#kv, gameKeys.rounds(sub));
       if (started.length === 0) return;

@@ -1,6 +1,6 @@
 /**
  * The rules of the game as pure functions: matching guesses, points,
- * nicknames. No Hono, no KV.
+ * anonymous handles (nicknames are in `nickname.ts`). No Hono, no KV.
  *
  * @module
  */
@@ -38,41 +38,6 @@ export function points(clues: number, wrong: number): number {
     MIN_POINTS,
     BASE_POINTS - CLUE_COST * Math.max(0, clues - 1) - WRONG_COST * wrong,
   );
-}
-
-/** A nickname check: the cleaned name, or why it was refused. */
-export type NicknameCheck =
-  | { ok: true; nickname: string }
-  | { ok: false; message: string };
-
-const NICKNAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]| (?! ))*$/u;
-
-/**
- * Validates a leaderboard nickname: 3–20 letters, digits, single spaces,
- * `_`, `.` or `-`, starting with a letter or digit. No `@` (no e-mail
- * addresses on a public board), and the anonymous `Player-` prefix is
- * reserved.
- */
-export function checkNickname(input: string): NicknameCheck {
-  const nickname = input.normalize("NFC").trim();
-  const length = [...nickname].length;
-  if (length < 3 || length > 20) {
-    return { ok: false, message: "A nickname has 3 to 20 characters." };
-  }
-  if (!NICKNAME.test(nickname) || nickname.endsWith(" ")) {
-    return {
-      ok: false,
-      message:
-        "Use letters, digits, single spaces, '_', '.' or '-', starting with a letter or digit.",
-    };
-  }
-  if (/^player-/i.test(nickname)) {
-    return {
-      ok: false,
-      message: "Nicknames starting with 'Player-' are reserved.",
-    };
-  }
-  return { ok: true, nickname };
 }
 
 /** An anonymous leaderboard handle, random so it says nothing about the person. */

@@ -10,7 +10,8 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AuthorizationServer } from "../auth/server.ts";
 import { type Game, type RoundProblem } from "../game/game.ts";
-import { checkNickname, MAX_WRONG } from "../game/rules.ts";
+import { checkNickname } from "../game/nickname.ts";
+import { MAX_WRONG } from "../game/rules.ts";
 import { CATEGORIES, isCategory, WORDS } from "../game/words.ts";
 import { type ApiEnv, apiError } from "./api.ts";
 
@@ -282,7 +283,7 @@ const routes = {
     path: "/api/me/nickname",
     operationId: "setNickname",
     summary:
-      "Set the nickname shown on the leaderboard: 3–20 letters, digits, spaces, '_', '.' or '-'.",
+      "Set the nickname shown on the leaderboard: 3–20 letters of one script, digits 0-9, single spaces, '_', '.' or '-'. A nickname that looks like another player's (case, look-alike letters) is taken: 409.",
     ...notConsequential,
     request: body(
       z.object({
@@ -297,6 +298,10 @@ const routes = {
     responses: {
       200: json(z.object({ nickname: z.string() }), "The nickname."),
       ...problems,
+      409: json(
+        Problem,
+        "Another player holds this nickname or one that looks the same; choose another.",
+      ),
       ...notJson,
     },
   }),
@@ -450,7 +455,16 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
         field: "nickname",
       }, 400);
     }
-    await game.setNickname(c.get("user").sub, checked.nickname);
+    const set = await game.setNickname(c.get("user").sub, checked);
+    if (!set.ok) {
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        error: "nickname_taken",
+        message:
+          `nickname: "${checked.nickname}" is taken: another player's nickname looks the same. Choose another.`,
+        field: "nickname",
+      }, 409);
+    }
     return c.json({ nickname: checked.nickname }, 200);
   });
 

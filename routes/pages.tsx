@@ -158,10 +158,13 @@ export function storedItems(realProviders: boolean): StoredItem[] {
       }]
       : []),
     {
-      what: "Your score, nickname (or an anonymous handle) and leaderboard row",
-      why: "The game and the leaderboard",
-      kept: "Until DELETE /api/me",
-      keys: ["score", "player", "leaderboard"],
+      what:
+        "Your score, nickname (or an anonymous handle) and leaderboard row, and your nickname's look-alike form (lower case, look-alike letters replaced) with your user id",
+      why:
+        "The game and the leaderboard; the look-alike form keeps anyone else from taking a nickname that looks like yours",
+      kept:
+        "Until DELETE /api/me; the look-alike form until you change your nickname",
+      keys: ["score", "player", "leaderboard", "nickname"],
     },
     {
       what:

@@ -121,6 +121,16 @@ Deno.test("openapi contract: every answer of a whole session, errors included, m
   await at("get", "/api/score", "/api/score");
   await at("put", "/api/me/nickname", "/api/me/nickname", { nickname: "Ada" });
   await at("put", "/api/me/nickname", "/api/me/nickname", { nickname: "<b>" });
+  const { access_token: carol } = await tokensFor(t, "carol");
+  await check(
+    "put",
+    "/api/me/nickname",
+    await api(t, "/api/me/nickname", carol, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ nickname: "ADA" }),
+    }),
+  );
   const after = await at("get", "/api/leaderboard", "/api/leaderboard");
   assert.equal(after.you.name, "Ada");
   await check("get", "/api/score", await api(t, "/api/score", undefined));
@@ -149,6 +159,7 @@ Deno.test("openapi contract: every answer of a whole session, errors included, m
     "listCategories 200",
     "setNickname 200",
     "setNickname 400",
+    "setNickname 409",
     "signOut 200",
     "startRound 201",
     "startRound 400",

