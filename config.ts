@@ -7,6 +7,7 @@
  */
 import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
 import { parseAllowlist } from "./ip.ts";
+import { MIN_SECRET_BITS, secretBits } from "./auth/strength.ts";
 
 /** An upstream OAuth client registered with a provider. */
 export interface ProviderCredentials {
@@ -120,6 +121,16 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const MIN_SECRET_CHARS = 32;
 const KEYGEN =
   `run "deno task keygen" (without Deno installed: "npx -y deno@2.9.6 task keygen")`;
+
+/** Why a secret is refused as guessable, or `null` (see auth/strength.ts). */
+function predictable(secret: string): string | null {
+  const bits = secretBits(secret);
+  return bits >= MIN_SECRET_BITS
+    ? null
+    : `too predictable: about ${
+      Math.floor(bits)
+    } of the ${MIN_SECRET_BITS} bits needed (repeats and runs such as aaaa, abab, 1234, qwer count for little)`;
+}
 
 /**
  * Parses and checks the whole configuration.
@@ -388,6 +399,10 @@ export function parseSealKeys(value: string | undefined): KeySpec[] {
         `"${kid}" is ${secret.length} characters; each secret needs at least ${MIN_SECRET_CHARS} — ${KEYGEN}`,
       );
     }
+    const weak = predictable(secret);
+    if (weak) {
+      throw new ConfigError("SEAL_KEYS", `"${kid}" is ${weak} — ${KEYGEN}`);
+    }
     if (keys.some((k) => k.kid === kid)) {
       throw new ConfigError(
         "SEAL_KEYS",
@@ -434,11 +449,22 @@ function parseClient(
       `is ${secret.length} characters; it needs at least ${MIN_SECRET_CHARS} — ${KEYGEN}`,
     );
   }
+  const weak = predictable(secret);
+  if (weak) {
+    throw new ConfigError("OAUTH_CLIENT_SECRET", `is ${weak} — ${KEYGEN}`);
+  }
   const previousSecret = get("OAUTH_CLIENT_SECRET_PREVIOUS") ?? null;
   if (previousSecret !== null && previousSecret.length < MIN_SECRET_CHARS) {
     throw new ConfigError(
       "OAUTH_CLIENT_SECRET_PREVIOUS",
       `is ${previousSecret.length} characters; it must be the old OAUTH_CLIENT_SECRET (at least ${MIN_SECRET_CHARS})`,
+    );
+  }
+  const weakPrevious = previousSecret && predictable(previousSecret);
+  if (weakPrevious) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_SECRET_PREVIOUS",
+      `is ${weakPrevious}; a guessable secret is not kept even while rotating: unset it and use only the new OAUTH_CLIENT_SECRET — ${KEYGEN}`,
     );
   }
   if (previousSecret === secret) {

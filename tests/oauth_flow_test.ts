@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testApp } from "./_app.ts";
+import { CLIENT_SECRET, testApp } from "./_app.ts";
 import {
   api,
   authorizeUrl,
@@ -112,7 +112,7 @@ Deno.test("the token endpoint accepts a JSON body too", async () => {
       code: params.get("code"),
       redirect_uri: REDIRECT,
       client_id: "gpt-test",
-      client_secret: "client-secret-0123456789abcdefghijklmnop",
+      client_secret: CLIENT_SECRET,
     }),
   });
   assert.equal(res.status, 200);

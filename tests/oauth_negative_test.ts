@@ -290,7 +290,7 @@ Deno.test("token: a code issued to another client is refused", async () => {
     kv: a.kv,
     env: {
       OAUTH_CLIENT_ID: "other-gpt",
-      OAUTH_CLIENT_SECRET: "other-secret-0123456789abcdefghijklmnop",
+      OAUTH_CLIENT_SECRET: "m0AT7cZPgQf0uEW3BkNN_vqpNW-GuyiCb76FioMkZ5Y",
     },
   });
   const code = (await signIn(a)).get("code")!;
@@ -300,7 +300,7 @@ Deno.test("token: a code issued to another client is refused", async () => {
     body: new URLSearchParams({
       ...codeGrant(code),
       client_id: "other-gpt",
-      client_secret: "other-secret-0123456789abcdefghijklmnop",
+      client_secret: "m0AT7cZPgQf0uEW3BkNN_vqpNW-GuyiCb76FioMkZ5Y",
     }),
   });
   await assertOAuthError(res, "invalid_grant");
@@ -414,7 +414,7 @@ Deno.test("client auth: mismatched Basic and body credentials are invalid_client
 });
 
 Deno.test("client secret rotation: during the switch both secrets work, the old one is logged, and a wrong one is a warning", async () => {
-  const NEW = "new-client-secret-0123456789abcdefghijklm";
+  const NEW = "pmm7ZQ43w5ZnbP-DCmEztlLZ-QRJLa4gmgWDPC7w3OU";
   await using t = await testApp({
     env: {
       OAUTH_CLIENT_SECRET: NEW,
