@@ -516,6 +516,46 @@ Deno.test("token endpoint: bad content type, bad JSON, repeated and missing para
   assert.equal(get.headers.get("allow"), "POST");
 });
 
+Deno.test("token endpoint: a key repeated in a JSON body is invalid_request, as a repeated form parameter is, however the key is spelled", async () => {
+  await using t = await testApp();
+  const post = (path: string, body: string) =>
+    t.app.request(`${ORIGIN}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: basic() },
+      body,
+    });
+  const code = (await signIn(t)).get("code")!;
+  const grant = `"grant_type":"authorization_code","redirect_uri":${
+    JSON.stringify(REDIRECT)
+  }`;
+  for (
+    const body of [
+      `{${grant},"code":"wwc_ac.forged","code":"${code}"}`,
+      `{${grant},"code":"wwc_ac.forged","\u0063ode":"${code}"}`,
+      `{${grant},"code":"${code}","\u0063\u006f\u0064\u0065":"${code}"}`,
+    ]
+  ) {
+    const res = await post("/oauth/token", body);
+    await assertOAuthError(res.clone(), "invalid_request");
+    assert.match((await res.json()).error_description, /code is repeated/);
+  }
+  // Nothing was redeemed; an empty member counts as omitted, as in a form.
+  const ok = await post(
+    "/oauth/token",
+    `{${grant},"code":"","code":"${code}"}`,
+  );
+  assert.equal(ok.status, 200, await ok.clone().text());
+  const tokens: Tokens = await ok.json();
+
+  // The revocation endpoint reads its body the same way.
+  const revoke = await post(
+    "/oauth/revoke",
+    `{"token":"x","\u0074oken":${JSON.stringify(tokens.refresh_token)}}`,
+  );
+  await assertOAuthError(revoke, "invalid_request");
+  assert.equal((await refresh(t, tokens.refresh_token)).status, 200);
+});
+
 // --- purposes ----------------------------------------------------------------
 
 Deno.test("a refresh token is not an access token, and an access token is not a refresh token", async () => {
