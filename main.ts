@@ -37,7 +37,7 @@ import {
   GAME_BUCKET,
   tokenLimit,
 } from "./routes/_limits.ts";
-import { RateLimiter } from "./routes/_guards.ts";
+import { clientAddress, RateLimiter } from "./routes/_guards.ts";
 
 /**
  * Builds the whole application from its dependencies.
@@ -73,7 +73,8 @@ export function createApp(deps: Deps): Hono {
   const app = new Hono();
   for (const middleware of commonMiddleware(log)) app.use(middleware);
   const limiter = new RateLimiter(kv, deps.now);
-  applyGuards(app, { config, limiter });
+  const address = clientAddress(config.trustProxyHeader, log);
+  applyGuards(app, { config, limiter, address });
 
   app.route("/", healthRoutes({ kv, log }));
   for (const { path, type, body, version } of [STYLE, SCRIPT]) {
@@ -99,7 +100,7 @@ export function createApp(deps: Deps): Hono {
       config,
       server,
       log,
-      count: tokenLimit({ config, limiter }),
+      count: tokenLimit({ config, limiter, address }),
     }),
   );
 
