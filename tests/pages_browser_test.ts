@@ -241,7 +241,7 @@ browserTest(
 );
 
 browserTest(
-  "consent names the client and lists the providers; cancel returns access_denied with the state",
+  "consent names the client and lists the providers; cancel (a POST carrying our origin) returns access_denied with the state",
   async (live, browser) => {
     const page = await browser.newPage();
     const problems = watch(page, live.origin);
@@ -250,13 +250,16 @@ browserTest(
         authorizeUrl({ redirect_uri: REDIRECT, state: "st-42", scope: "game" })
       }`,
     );
-    assert.equal(res!.headers()["referrer-policy"], "no-referrer");
+    // Same-origin: the Cancel form then carries our Origin, which the
+    // server checks; other sites still get no referrer.
+    assert.equal(res!.headers()["referrer-policy"], "same-origin");
     assert.match(
       res!.headers()["content-security-policy"]!,
       /frame-ancestors 'none'/,
     );
     assert.ok((await page.textContent("h1"))!.includes("ChatGPT"));
-    const buttons = await page.locator(".buttons a").allTextContents();
+    const buttons = await page.locator(".buttons a, .buttons button")
+      .allTextContents();
     assert.deepEqual(buttons.map((b) => b.trim()), [
       "Continue with Google",
       "Continue with Development sign-in",
@@ -268,7 +271,14 @@ browserTest(
       landed = route.request().url();
       return route.fulfill({ status: 200, body: "ChatGPT" });
     });
+    // Cancel is a form POST; what the server saw is checked through the result.
+    const sent = page.waitForRequest((r) =>
+      r.url() === `${live.origin}/oauth/authorize/cancel`
+    );
     await page.click("text=Cancel");
+    const request = await sent;
+    assert.equal(request.method(), "POST");
+    assert.equal(await request.headerValue("origin"), live.origin);
     await page.waitForURL((u) => u.hostname === "chatgpt.com");
     const back = new URL(landed);
     assert.equal(back.origin + back.pathname, REDIRECT);
