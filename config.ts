@@ -6,7 +6,7 @@
  * @module
  */
 import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
-import { parseAllowlist } from "./ip.ts";
+import { isCidr, parseAllowlist } from "./ip.ts";
 import { MIN_SECRET_BITS, secretBits } from "./auth/strength.ts";
 
 /** An upstream OAuth client registered with a provider. */
@@ -50,6 +50,8 @@ export const PLAYGROUND_CLIENT_ID = "playground";
 /** The parsed configuration. */
 export interface Config {
   port: number;
+  /** The address to listen on (`LISTEN_HOST`), default every interface. */
+  hostname: string;
   /** External origin without a trailing slash, e.g. `https://words.example.com`. */
   publicUrl: string;
   sealKeys: readonly KeySpec[];
@@ -157,6 +159,19 @@ export function loadConfig(env: Env): Config {
     }
   };
   const port = check(() => parsePort(get("PORT")), 8000);
+  const hostname = get("LISTEN_HOST") ?? "0.0.0.0";
+  if (
+    hostname !== "localhost" && !(isCidr(hostname) && !hostname.includes("/"))
+  ) {
+    problems.push(
+      new ConfigError(
+        "LISTEN_HOST",
+        `"${
+          hostname.slice(0, 40)
+        }" must be an IP address to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
+      ),
+    );
+  }
   const onDeploy = Boolean(get("DENO_DEPLOYMENT_ID") ?? get("DENO_DEPLOY"));
   const devLogin = check(() => parseFlag("DEV_LOGIN", get("DEV_LOGIN")), false);
   if (devLogin && onDeploy) {
@@ -195,6 +210,7 @@ export function loadConfig(env: Env): Config {
     : [client];
   const config: Config = {
     port,
+    hostname,
     publicUrl,
     sealKeys: check(() => parseSealKeys(get("SEAL_KEYS")), []),
     client,

@@ -256,3 +256,16 @@ Deno.test("guessable secrets are refused, naming the variable and deno task keyg
     "6f1c0e9a4b7d2358e0aa91c4d76b3f12",
   );
 });
+
+Deno.test("LISTEN_HOST: every interface by default, or one IP address", () => {
+  assert.equal(loadConfig(BASE).hostname, "0.0.0.0");
+  for (const host of ["127.0.0.1", "::1", "::", "192.0.2.7", "localhost"]) {
+    assert.equal(loadConfig({ ...BASE, LISTEN_HOST: host }).hostname, host);
+  }
+  for (const host of ["127.0.0.1:80", "10.0.0.0/8", "example.com", "[::1]"]) {
+    assert.match(
+      problem({ ...BASE, LISTEN_HOST: host }).message,
+      /^LISTEN_HOST: .* must be an IP address to listen on, e\.g\. 127\.0\.0\.1/,
+    );
+  }
+});

@@ -37,7 +37,7 @@ import {
   GAME_BUCKET,
   tokenLimit,
 } from "./routes/_limits.ts";
-import { clientAddress, RateLimiter } from "./routes/_guards.ts";
+import { clientAddress, fromLoopback, RateLimiter } from "./routes/_guards.ts";
 
 /**
  * Builds the whole application from its dependencies.
@@ -113,7 +113,17 @@ export function createApp(deps: Deps): Hono {
     await limiter.forget(GAME_BUCKET, sub);
     await store.eraseUser(sub);
   };
-  app.route("/", pageRoutes({ config, providers, game }));
+  app.route(
+    "/",
+    pageRoutes({
+      config,
+      providers,
+      game,
+      localSecret: deps.devGeneratedSecret
+        ? fromLoopback(config.trustProxyHeader)
+        : null,
+    }),
+  );
   const api = gameRoutes({ game, server, eraseUser });
   app.route("/", docsRoutes(config, openApiDocument(api, config)));
   app.use("/api/*", bearerAuth(server, config, log));
@@ -129,6 +139,8 @@ export function createApp(deps: Deps): Hono {
 export interface StartOptions {
   /** Printed once the server listens (the dev script prints its setup here). */
   onListen?: (origin: string) => void;
+  /** See {@linkcode Deps.devGeneratedSecret}; only scripts/dev.ts sets it. */
+  devGeneratedSecret?: boolean;
 }
 
 /**
@@ -187,9 +199,11 @@ export async function start(
     fetch: globalThis.fetch.bind(globalThis),
     log,
     keyring,
+    devGeneratedSecret: options.devGeneratedSecret,
   });
   const server = Deno.serve({
     port: config.port,
+    hostname: config.hostname,
     onListen({ hostname, port }) {
       log("info", "listening", {
         address: `${hostname}:${port}`,

@@ -10,7 +10,7 @@ import { ipRestriction } from "hono/ip-restriction";
 
 import type { Log } from "../deps.ts";
 import { deleteAll, keysUnder } from "../kv.ts";
-import { parseIp } from "../ip.ts";
+import { isLoopbackIp, parseIp } from "../ip.ts";
 
 export { isCidr, parseAllowlist } from "../ip.ts";
 
@@ -65,6 +65,24 @@ export function headerAddress(c: Context, header: string): string | null {
   const value = c.req.header(header);
   if (value === undefined) return null;
   return parseIp(value.slice(value.lastIndexOf(",") + 1));
+}
+
+/**
+ * Whether a request surely comes from this machine: the client's address,
+ * found as {@linkcode clientAddress} finds it, is loopback (127.0.0.0/8,
+ * ::1). With a trusted header only the header counts: when it is missing or
+ * not an address, the connection (the proxy itself, often on loopback) says
+ * nothing about the client, so the answer is no.
+ */
+export function fromLoopback(
+  trustedHeader: string | null,
+): (c: Context) => boolean {
+  if (!trustedHeader) return (c) => isLoopbackIp(connectionAddress(c));
+  const header = trustedHeader.toLowerCase();
+  return function loopbackBehindProxy(c) {
+    const address = headerAddress(c, header);
+    return address !== null && isLoopbackIp(address);
+  };
 }
 
 /** The connection's remote address, canonical when it is an IP address. */

@@ -51,6 +51,8 @@ export async function testApp(
     kv?: Deno.Kv;
     /** Another keyring (key rotation tests); default: `k1` only. */
     keyring?: Keyring;
+    /** As `deno task dev` says when it generated the client secret. */
+    devGeneratedSecret?: boolean;
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(options.env));
@@ -65,6 +67,7 @@ export async function testApp(
       (() => Promise.reject(new Error("no upstream in this test"))),
     log: (level, msg, fields) => logs.push({ level, msg, fields }),
     keyring: options.keyring ?? keyring,
+    devGeneratedSecret: options.devGeneratedSecret,
   };
   return {
     app: createApp(deps),

@@ -24,7 +24,11 @@ export function freePort(): number {
   return port;
 }
 
-async function collect(stream: ReadableStream<Uint8Array>, lines: string[]) {
+/** Appends the lines of `stream` to `lines` as they come. */
+export async function collect(
+  stream: ReadableStream<Uint8Array>,
+  lines: string[],
+): Promise<void> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {

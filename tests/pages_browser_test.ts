@@ -71,6 +71,7 @@ function browserTest(
   name: string,
   fn: (live: LiveApp, browser: Browser) => Promise<void>,
   env: Record<string, string> = ENV,
+  options: { devGeneratedSecret?: boolean } = {},
 ): void {
   Deno.test({
     name: `browser: ${name}`,
@@ -79,7 +80,7 @@ function browserTest(
     sanitizeOps: false,
     sanitizeResources: false,
     async fn() {
-      await using live = await serveApp(env);
+      await using live = await serveApp(env, options);
       await using browser = await launch();
       await fn(live, browser);
     },
@@ -199,7 +200,7 @@ browserTest(
       await value("token-exchange-method"),
       "Default (POST request)",
     );
-    // Development mode: the secret is shown so the whole setup is local.
+    // A secret deno task dev generated is shown, to this machine only.
     assert.equal(await value("client-secret"), live.config.client.secret);
     assert.ok(
       await page.locator('[data-provider="google"]').textContent().then((t) =>
@@ -221,6 +222,8 @@ browserTest(
     );
     assert.deepEqual(problems, []);
   },
+  ENV,
+  { devGeneratedSecret: true },
 );
 
 browserTest(
