@@ -6,7 +6,8 @@
  * @module
  */
 import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
-import { parseAllowlist } from "./ip.ts";
+import { isCidr, parseAllowlist } from "./ip.ts";
+import { MIN_SECRET_BITS, secretBits } from "./auth/strength.ts";
 
 /** An upstream OAuth client registered with a provider. */
 export interface ProviderCredentials {
@@ -49,6 +50,8 @@ export const PLAYGROUND_CLIENT_ID = "playground";
 /** The parsed configuration. */
 export interface Config {
   port: number;
+  /** The address to listen on (`LISTEN_HOST`), default every interface. */
+  hostname: string;
   /** External origin without a trailing slash, e.g. `https://words.example.com`. */
   publicUrl: string;
   sealKeys: readonly KeySpec[];
@@ -121,6 +124,16 @@ export const MIN_SECRET_CHARS = 32;
 const KEYGEN =
   `run "deno task keygen" (without Deno installed: "npx -y deno@2.9.6 task keygen")`;
 
+/** Why a secret is refused as guessable, or `null` (see auth/strength.ts). */
+function predictable(secret: string): string | null {
+  const bits = secretBits(secret);
+  return bits >= MIN_SECRET_BITS
+    ? null
+    : `too predictable: about ${
+      Math.floor(bits)
+    } of the ${MIN_SECRET_BITS} bits needed (repeats and runs such as aaaa, abab, 1234, qwer count for little)`;
+}
+
 /**
  * Parses and checks the whole configuration.
  *
@@ -146,6 +159,19 @@ export function loadConfig(env: Env): Config {
     }
   };
   const port = check(() => parsePort(get("PORT")), 8000);
+  const hostname = get("LISTEN_HOST") ?? "0.0.0.0";
+  if (
+    hostname !== "localhost" && !(isCidr(hostname) && !hostname.includes("/"))
+  ) {
+    problems.push(
+      new ConfigError(
+        "LISTEN_HOST",
+        `"${
+          hostname.slice(0, 40)
+        }" must be an IP address to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
+      ),
+    );
+  }
   const onDeploy = Boolean(get("DENO_DEPLOYMENT_ID") ?? get("DENO_DEPLOY"));
   const devLogin = check(() => parseFlag("DEV_LOGIN", get("DEV_LOGIN")), false);
   if (devLogin && onDeploy) {
@@ -184,6 +210,7 @@ export function loadConfig(env: Env): Config {
     : [client];
   const config: Config = {
     port,
+    hostname,
     publicUrl,
     sealKeys: check(() => parseSealKeys(get("SEAL_KEYS")), []),
     client,
@@ -388,6 +415,10 @@ export function parseSealKeys(value: string | undefined): KeySpec[] {
         `"${kid}" is ${secret.length} characters; each secret needs at least ${MIN_SECRET_CHARS} — ${KEYGEN}`,
       );
     }
+    const weak = predictable(secret);
+    if (weak) {
+      throw new ConfigError("SEAL_KEYS", `"${kid}" is ${weak} — ${KEYGEN}`);
+    }
     if (keys.some((k) => k.kid === kid)) {
       throw new ConfigError(
         "SEAL_KEYS",
@@ -434,11 +465,22 @@ function parseClient(
       `is ${secret.length} characters; it needs at least ${MIN_SECRET_CHARS} — ${KEYGEN}`,
     );
   }
+  const weak = predictable(secret);
+  if (weak) {
+    throw new ConfigError("OAUTH_CLIENT_SECRET", `is ${weak} — ${KEYGEN}`);
+  }
   const previousSecret = get("OAUTH_CLIENT_SECRET_PREVIOUS") ?? null;
   if (previousSecret !== null && previousSecret.length < MIN_SECRET_CHARS) {
     throw new ConfigError(
       "OAUTH_CLIENT_SECRET_PREVIOUS",
       `is ${previousSecret.length} characters; it must be the old OAUTH_CLIENT_SECRET (at least ${MIN_SECRET_CHARS})`,
+    );
+  }
+  const weakPrevious = previousSecret && predictable(previousSecret);
+  if (weakPrevious) {
+    throw new ConfigError(
+      "OAUTH_CLIENT_SECRET_PREVIOUS",
+      `is ${weakPrevious}; a guessable secret is not kept even while rotating: unset it and use only the new OAUTH_CLIENT_SECRET — ${KEYGEN}`,
     );
   }
   if (previousSecret === secret) {

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { ConfigError, type Env, loadConfig } from "./config.ts";
 
-const KEY = "k1:" + "s".repeat(32);
+// Secrets as `deno task keygen` prints them: weak ones are refused.
+const SEAL_SECRET = "evjzL0kXnMFnjcOB1DC2WKLNmd8r3abdypGsUp6N4Y4";
+const SEAL_SECRET_2 = "qCpEab65KoBlewpLbJaCo2NCEqKLQ-U9smFVkcgrKbg";
+const KEY = `k1:${SEAL_SECRET}`;
 const BASE: Env = {
   SEAL_KEYS: KEY,
   OAUTH_CLIENT_ID: "gpt",
-  OAUTH_CLIENT_SECRET: "c".repeat(32),
+  OAUTH_CLIENT_SECRET: "fuN3n-QmH0EkBSkAPix8iA1iT8e9VrTb9sq-YATSuRA",
 };
 
 function problem(env: Env): ConfigError {
@@ -22,7 +25,7 @@ Deno.test("loadConfig() applies the documented defaults", () => {
   const config = loadConfig(BASE);
   assert.equal(config.port, 8000);
   assert.equal(config.publicUrl, "http://localhost:8000");
-  assert.deepEqual(config.sealKeys, [{ kid: "k1", secret: "s".repeat(32) }]);
+  assert.deepEqual(config.sealKeys, [{ kid: "k1", secret: SEAL_SECRET }]);
   assert.equal(config.client.redirectUris, null);
   assert.equal(config.devLogin, false);
   assert.equal(config.kvPath, undefined);
@@ -36,7 +39,7 @@ Deno.test("loadConfig() parses every variable", () => {
     ...BASE,
     PORT: "9000",
     PUBLIC_URL: "https://words.example.com/",
-    SEAL_KEYS: `k2:${"t".repeat(40)}, ${KEY}`,
+    SEAL_KEYS: `k2:${SEAL_SECRET_2}, ${KEY}`,
     OAUTH_REDIRECT_URIS:
       "https://chatgpt.com/aip/g-1/oauth/callback, http://localhost:3000/cb",
     GOOGLE_CLIENT_ID: "g-id",
@@ -75,10 +78,10 @@ Deno.test("config errors name the variable and the fix", () => {
       "SEAL_KEYS",
       /^SEAL_KEYS: "k1" is 12 characters; each secret needs at least 32 — run "deno task keygen" \(without Deno installed: "npx -y deno@2\.9\.6 task keygen"\)$/,
     ],
-    [{ ...BASE, SEAL_KEYS: "s".repeat(40) }, "SEAL_KEYS", /kid1:secret1/],
+    [{ ...BASE, SEAL_KEYS: SEAL_SECRET }, "SEAL_KEYS", /kid1:secret1/],
     [{ ...BASE, SEAL_KEYS: `${KEY},${KEY}` }, "SEAL_KEYS", /appears twice/],
     [
-      { ...BASE, SEAL_KEYS: `bad kid:${"s".repeat(32)}` },
+      { ...BASE, SEAL_KEYS: `bad kid:${SEAL_SECRET}` },
       "SEAL_KEYS",
       /key id/,
     ],
@@ -204,4 +207,65 @@ Deno.test("config errors are collected: the first is thrown, carrying every one"
     "GAME_RATE_LIMIT",
   ]);
   assert.equal(err.all[0], err);
+});
+
+Deno.test("guessable secrets are refused, naming the variable and deno task keygen", () => {
+  const keygen =
+    / — run "deno task keygen" \(without Deno installed: "npx -y deno@2\.9\.6 task keygen"\)/;
+  const cases: [Env, string, RegExp][] = [
+    [
+      { ...BASE, SEAL_KEYS: `k1:${"a".repeat(32)}` },
+      "SEAL_KEYS",
+      /^SEAL_KEYS: "k1" is too predictable: about 9 of the 128 bits needed \(repeats and runs such as aaaa, abab, 1234, qwer count for little\) — run "deno task keygen"/,
+    ],
+    [
+      { ...BASE, SEAL_KEYS: `${KEY},k0:${"password1234".repeat(3)}` },
+      "SEAL_KEYS",
+      /^SEAL_KEYS: "k0" is too predictable/,
+    ],
+    [
+      { ...BASE, OAUTH_CLIENT_SECRET: "a".repeat(32) },
+      "OAUTH_CLIENT_SECRET",
+      /^OAUTH_CLIENT_SECRET: is too predictable: about 9 of the 128 bits/,
+    ],
+    [
+      { ...BASE, OAUTH_CLIENT_SECRET: "qwertyuiopasdfghjklzxcvbnm123456" },
+      "OAUTH_CLIENT_SECRET",
+      /too predictable/,
+    ],
+    [
+      { ...BASE, OAUTH_CLIENT_SECRET_PREVIOUS: "ab".repeat(16) },
+      "OAUTH_CLIENT_SECRET_PREVIOUS",
+      /^OAUTH_CLIENT_SECRET_PREVIOUS: is too predictable.*not kept even while rotating/,
+    ],
+  ];
+  for (const [env, variable, message] of cases) {
+    const err = problem(env);
+    assert.equal(err.variable, variable, err.message);
+    assert.match(err.message, message);
+    assert.match(err.message, keygen);
+    assert.ok(!err.message.includes("\n"), "one line");
+  }
+  // What keygen and openssl print passes.
+  assert.equal(
+    loadConfig({
+      ...BASE,
+      OAUTH_CLIENT_SECRET: "6f1c0e9a4b7d2358e0aa91c4d76b3f12",
+      SEAL_KEYS: "k1:yK3m0Qv2pX9rL8sT4wZ7nB1cD6fG5hJ0kM2qR4tU9vA=",
+    }).client.secret,
+    "6f1c0e9a4b7d2358e0aa91c4d76b3f12",
+  );
+});
+
+Deno.test("LISTEN_HOST: every interface by default, or one IP address", () => {
+  assert.equal(loadConfig(BASE).hostname, "0.0.0.0");
+  for (const host of ["127.0.0.1", "::1", "::", "192.0.2.7", "localhost"]) {
+    assert.equal(loadConfig({ ...BASE, LISTEN_HOST: host }).hostname, host);
+  }
+  for (const host of ["127.0.0.1:80", "10.0.0.0/8", "example.com", "[::1]"]) {
+    assert.match(
+      problem({ ...BASE, LISTEN_HOST: host }).message,
+      /^LISTEN_HOST: .* must be an IP address to listen on, e\.g\. 127\.0\.0\.1/,
+    );
+  }
 });

@@ -34,6 +34,13 @@ export interface Deps {
    * tests pass one in so the PBKDF2 cost is paid once per run.
    */
   keyring?: Keyring;
+  /**
+   * Set only by `deno task dev` (scripts/dev.ts), when the GPT client's
+   * secret is one it generated for this machine: the setup guide then shows
+   * it, to requests from loopback only. Not configurable from the
+   * environment, so `deno task start` never shows a secret.
+   */
+  devGeneratedSecret?: boolean;
 }
 
 /** A log that writes JSON lines to standard output / error. */

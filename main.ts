@@ -37,7 +37,7 @@ import {
   GAME_BUCKET,
   tokenLimit,
 } from "./routes/_limits.ts";
-import { RateLimiter } from "./routes/_guards.ts";
+import { clientAddress, fromLoopback, RateLimiter } from "./routes/_guards.ts";
 
 /**
  * Builds the whole application from its dependencies.
@@ -73,7 +73,8 @@ export function createApp(deps: Deps): Hono {
   const app = new Hono();
   for (const middleware of commonMiddleware(log)) app.use(middleware);
   const limiter = new RateLimiter(kv, deps.now);
-  applyGuards(app, { config, limiter });
+  const address = clientAddress(config.trustProxyHeader, log);
+  applyGuards(app, { config, limiter, address });
 
   app.route("/", healthRoutes({ kv, log }));
   for (const { path, type, body, version } of [STYLE, SCRIPT]) {
@@ -99,7 +100,7 @@ export function createApp(deps: Deps): Hono {
       config,
       server,
       log,
-      count: tokenLimit({ config, limiter }),
+      count: tokenLimit({ config, limiter, address }),
     }),
   );
 
@@ -112,7 +113,17 @@ export function createApp(deps: Deps): Hono {
     await limiter.forget(GAME_BUCKET, sub);
     await store.eraseUser(sub);
   };
-  app.route("/", pageRoutes({ config, providers, game }));
+  app.route(
+    "/",
+    pageRoutes({
+      config,
+      providers,
+      game,
+      localSecret: deps.devGeneratedSecret
+        ? fromLoopback(config.trustProxyHeader)
+        : null,
+    }),
+  );
   const api = gameRoutes({ game, server, eraseUser });
   app.route("/", docsRoutes(config, openApiDocument(api, config)));
   app.use("/api/*", bearerAuth(server, config, log));
@@ -128,6 +139,8 @@ export function createApp(deps: Deps): Hono {
 export interface StartOptions {
   /** Printed once the server listens (the dev script prints its setup here). */
   onListen?: (origin: string) => void;
+  /** See {@linkcode Deps.devGeneratedSecret}; only scripts/dev.ts sets it. */
+  devGeneratedSecret?: boolean;
 }
 
 /**
@@ -186,9 +199,11 @@ export async function start(
     fetch: globalThis.fetch.bind(globalThis),
     log,
     keyring,
+    devGeneratedSecret: options.devGeneratedSecret,
   });
   const server = Deno.serve({
     port: config.port,
+    hostname: config.hostname,
     onListen({ hostname, port }) {
       log("info", "listening", {
         address: `${hostname}:${port}`,

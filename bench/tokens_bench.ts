@@ -8,7 +8,7 @@ import { jwtVerify, SignJWT } from "jose";
 import { Keyring } from "../auth/seal.ts";
 import { Tokens } from "../auth/tokens.ts";
 
-const SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+const SECRET = "L8opiZ4tiiQju-R0F-ZdAcf8YcaQy-rqUKo9lZPMij8";
 const keyring = new Keyring([{ kid: "k1", secret: SECRET }]);
 await keyring.ready();
 const tokens = new Tokens(keyring, Date.now);

@@ -8,43 +8,98 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import { ipRestriction } from "hono/ip-restriction";
 
+import type { Log } from "../deps.ts";
 import { deleteAll, keysUnder } from "../kv.ts";
+import { isLoopbackIp, parseIp } from "../ip.ts";
 
 export { isCidr, parseAllowlist } from "../ip.ts";
+
+/** Finds the client's address for a request. */
+export type AddressOf = (c: Context) => string;
 
 /**
  * How to find the client's address: from the connection, or — only when the
  * operator says a proxy sets it — from one request header. For
  * `X-Forwarded-For` the last entry is used, the one our proxy appended; the
- * ones before it are whatever the client claimed.
+ * ones before it are whatever the client claimed. The header's value counts
+ * only when it is an IP address (see {@linkcode parseIp}): it becomes a KV
+ * key (rate-limit windows), so anything else falls back to the connection's
+ * address, and `log` says so once per instance.
+ *
+ * Build one per app, so that "once" holds.
  */
 export function clientAddress(
   trustedHeader: string | null,
-): (c: Context) => string {
-  if (trustedHeader) {
-    const header = trustedHeader.toLowerCase();
-    return function fromHeader(c) {
-      const value = c.req.header(header) ?? "";
-      const last = value.split(",").at(-1)!.trim();
-      return last || connectionAddress(c);
-    };
-  }
-  return connectionAddress;
+  log?: Log,
+): AddressOf {
+  if (!trustedHeader) return connectionAddress;
+  const header = trustedHeader.toLowerCase();
+  let warned = false;
+  return function fromHeader(c) {
+    const found = headerAddress(c, header);
+    if (found !== null) return found;
+    if (!warned) {
+      warned = true;
+      log?.(
+        "warn",
+        "trusted proxy header holds no IP address; using the connection's address",
+        {
+          header,
+          reason: c.req.header(header) === undefined
+            ? "missing"
+            : "not an IP address",
+          hint:
+            "check that the proxy sets TRUST_PROXY_HEADER on every request; logged once",
+        },
+      );
+    }
+    return connectionAddress(c);
+  };
 }
 
-function connectionAddress(c: Context): string {
+/**
+ * The address a trusted proxy header gives (its last entry, canonical), or
+ * `null` when the header is missing or that entry is not an IP address.
+ */
+export function headerAddress(c: Context, header: string): string | null {
+  const value = c.req.header(header);
+  if (value === undefined) return null;
+  return parseIp(value.slice(value.lastIndexOf(",") + 1));
+}
+
+/**
+ * Whether a request surely comes from this machine: the client's address,
+ * found as {@linkcode clientAddress} finds it, is loopback (127.0.0.0/8,
+ * ::1). With a trusted header only the header counts: when it is missing or
+ * not an address, the connection (the proxy itself, often on loopback) says
+ * nothing about the client, so the answer is no.
+ */
+export function fromLoopback(
+  trustedHeader: string | null,
+): (c: Context) => boolean {
+  if (!trustedHeader) return (c) => isLoopbackIp(connectionAddress(c));
+  const header = trustedHeader.toLowerCase();
+  return function loopbackBehindProxy(c) {
+    const address = headerAddress(c, header);
+    return address !== null && isLoopbackIp(address);
+  };
+}
+
+/** The connection's remote address, canonical when it is an IP address. */
+export function connectionAddress(c: Context): string {
+  let address: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    address = getConnInfo(c).remote.address;
   } catch {
     // app.request() in tests and some adapters carry no connection info.
-    return "unknown";
   }
+  return address === undefined ? "unknown" : parseIp(address) ?? address;
 }
 
 /** Refuses requests from outside `ranges` with a 403 JSON body. */
 export function allowlist(
   ranges: readonly string[],
-  address: (c: Context) => string,
+  address: AddressOf,
   render: (c: Context) => Response,
 ): MiddlewareHandler {
   return ipRestriction(

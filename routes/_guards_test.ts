@@ -8,6 +8,8 @@ import {
   rateLimit,
   RateLimiter,
 } from "./_guards.ts";
+import { isLoopbackIp, parseIp } from "../ip.ts";
+import type { LogLevel } from "../deps.ts";
 
 Deno.test("parseAllowlist() reads CIDR lists and OpenAI's published prefixes format", () => {
   assert.deepEqual(parseAllowlist("10.0.0.0/8, 192.168.1.7 2001:db8::/32"), {
@@ -104,6 +106,75 @@ Deno.test("clientAddress() ignores forwarded headers unless told to trust one, t
     await (await app.request("/proxied", init, env)).text(),
     "203.0.113.9",
   );
+});
+
+Deno.test("parseIp() gives one canonical form per address and null for anything else", () => {
+  const cases: [string, string | null][] = [
+    ["203.0.113.9", "203.0.113.9"],
+    [" 203.0.113.9 ", "203.0.113.9"],
+    ["203.0.113.9:4711", "203.0.113.9"],
+    ["2001:DB8:0:0:0:0:0:1", "2001:db8::1"],
+    ["2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"],
+    ["[2001:db8::1]", "2001:db8::1"],
+    ["[2001:DB8::1]:443", "2001:db8::1"],
+    ["::ffff:203.0.113.9", "203.0.113.9"],
+    ["::FFFF:cb00:7109", "203.0.113.9"],
+    ["::1", "::1"],
+    ["x".repeat(3000), null],
+    ["203.0.113.9" + " ".repeat(100) + "1", null],
+    ["unknown", null],
+    ["", null],
+    ["1.2.3", null],
+    ["1.2.3.4.5", null],
+    ["256.1.1.1", null],
+    ["01.2.3.4", null],
+    ["fe80::1%eth0", null],
+    ["::ffff:1.2.3.4:80", null],
+    ["[::1]:80x", null],
+    ["203.0.113.9, 198.51.100.1", null],
+  ];
+  for (const [value, expected] of cases) {
+    assert.equal(parseIp(value), expected, JSON.stringify(value.slice(0, 40)));
+  }
+  assert.ok(isLoopbackIp("127.0.0.1") && isLoopbackIp("127.8.9.10"));
+  assert.ok(isLoopbackIp(parseIp("::ffff:127.0.0.1")!));
+  assert.ok(isLoopbackIp(parseIp("0:0:0:0:0:0:0:1")!));
+  assert.ok(!isLoopbackIp("128.0.0.1") && !isLoopbackIp("::2"));
+});
+
+Deno.test("clientAddress() takes a trusted header only when it holds an IP address, else the connection's address, said once", async () => {
+  const logged: [LogLevel, string, Record<string, unknown>?][] = [];
+  const address = clientAddress(
+    "X-Forwarded-For",
+    (level, msg, fields) => logged.push([level, msg, fields]),
+  );
+  const app = new Hono();
+  app.get("/", (c) => c.text(address(c)));
+  const seen = async (forwarded?: string) => {
+    const headers: Record<string, string> = forwarded === undefined
+      ? {}
+      : { "x-forwarded-for": forwarded };
+    return await (await app.request("/", { headers }, {
+      remoteAddr: { transport: "tcp", hostname: "::ffff:10.0.0.1", port: 1 },
+    })).text();
+  };
+  assert.equal(await seen("6.6.6.6, [2001:DB8::7]:5000"), "2001:db8::7");
+  assert.equal(await seen("6.6.6.6, 203.0.113.9:4711"), "203.0.113.9");
+  for (
+    const bad of [
+      "1.2.3.4, " + "x".repeat(3000),
+      "unknown",
+      "a, b",
+      "",
+      undefined,
+    ]
+  ) {
+    assert.equal(await seen(bad), "10.0.0.1", String(bad).slice(0, 20));
+  }
+  assert.equal(logged.length, 1, "logged once, not per request");
+  assert.equal(logged[0]![0], "warn");
+  assert.equal(logged[0]![2]?.header, "x-forwarded-for");
+  assert.ok(!JSON.stringify(logged).includes("xxx"), "the value is not logged");
 });
 
 Deno.test("RateLimiter counts per window and answers Retry-After until the window ends", async () => {

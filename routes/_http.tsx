@@ -35,7 +35,8 @@ export function withRequestId(log: Log): Log {
  */
 export function commonMiddleware(log: Log): MiddlewareHandler[] {
   return [
-    secureHeaders({ xFrameOptions: "DENY" }),
+    // A route may set one of these itself (a page's Referrer-Policy).
+    secureHeaders({ xFrameOptions: "DENY", overwrite: false }),
     async function defaultPolicy(c, next) {
       await next();
       // Pages set their own policy; everything else may load nothing at all.

@@ -11,8 +11,8 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Config } from "../config.ts";
 import {
+  type AddressOf,
   allowlist,
-  clientAddress,
   rateLimit,
   RateLimiter,
   refuseOverLimit,
@@ -23,6 +23,12 @@ import type { AccessClaims } from "../auth/tokens.ts";
 interface LimitDeps {
   config: Config;
   limiter: RateLimiter;
+}
+
+/** What the per-address limits need besides. */
+interface GuardDeps extends LimitDeps {
+  /** The app's one client-address finder (`clientAddress()`). */
+  address: AddressOf;
 }
 
 /** The rate-limit bucket of game moves; its windows are keyed by user. */
@@ -47,8 +53,10 @@ function tooMany(c: Context, retryAfter: number): Response {
  * Applies the allowlist, body limits and the per-address rate limits. Must
  * run before the routes they protect are registered.
  */
-export function applyGuards(app: Hono, { config, limiter }: LimitDeps): void {
-  const address = clientAddress(config.trustProxyHeader);
+export function applyGuards(
+  app: Hono,
+  { config, limiter, address }: GuardDeps,
+): void {
   if (config.ipAllowlist) {
     // Never on /oauth/authorize: a person's browser calls it.
     const guard = allowlist(config.ipAllowlist, address, (c) => {
@@ -121,8 +129,9 @@ export type TokenLimit = (
  * allowance by naming it, nor create buckets by inventing names; failed
  * attempts (guessing a secret) are limited per address.
  */
-export function tokenLimit({ config, limiter }: LimitDeps): TokenLimit {
-  const address = clientAddress(config.trustProxyHeader);
+export function tokenLimit(
+  { config, limiter, address }: GuardDeps,
+): TokenLimit {
   const limit = config.rateLimits.token;
   return async function countToken(c, client) {
     if (limit <= 0) return;

@@ -12,8 +12,10 @@ export function renderPage(
   c: Context,
   page: HtmlEscapedString | Promise<HtmlEscapedString>,
   options: {
-    status?: 200 | 400 | 403 | 404 | 502 | 503;
+    status?: 200 | 400 | 403 | 404 | 405 | 502 | 503;
     formAction?: string[];
+    /** The page's referrer policy; it must match the page's `<meta>`. */
+    referrer?: ReferrerPolicy;
     /** The page loads `/assets/app.js` (and may call our own API). */
     script?: boolean;
   } = {},
@@ -27,5 +29,6 @@ export function renderPage(
     `default-src 'none'; ${script}style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
   );
   c.header("Cache-Control", "no-store");
+  if (options.referrer) c.header("Referrer-Policy", options.referrer);
   return c.html(page, options.status ?? 200);
 }

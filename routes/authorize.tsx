@@ -351,10 +351,32 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
           name,
         }))}
       />,
+      {
+        // Cancel redirects to the client: form-action covers redirects.
+        formAction: [new URL(redirectUri).origin],
+        referrer: "same-origin",
+      },
     );
   });
 
-  app.get("/oauth/authorize/cancel", async (c) => {
+  // Cancelling is a POST from the consent page: a GET could be triggered by
+  // any site (a link, an image) and end a person's pending sign-in.
+  app.post("/oauth/authorize/cancel", async (c) => {
+    const origin = c.req.header("origin");
+    if (origin !== undefined && origin !== config.publicUrl) {
+      log("info", "cancel from another origin refused", {
+        origin: origin.slice(0, 100),
+      });
+      return renderPage(
+        c,
+        <ErrorPage
+          title="Not cancelled"
+          message="This request came from another site, so your sign-in was left as it was."
+          next="To cancel, use the Cancel button on the sign-in page itself."
+        />,
+        { status: 403 },
+      );
+    }
     const login = await readPending(c);
     if (!login) return expired(c);
     clearPending(c);
@@ -363,6 +385,19 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       login,
       "access_denied",
       "The person cancelled the sign-in.",
+    );
+  });
+
+  app.get("/oauth/authorize/cancel", (c) => {
+    c.header("Allow", "POST");
+    return renderPage(
+      c,
+      <ErrorPage
+        title="Nothing was cancelled"
+        message="A sign-in is cancelled with the Cancel button on the sign-in page, not by opening this address."
+        next="Go back to the sign-in page, or to ChatGPT."
+      />,
+      { status: 405 },
     );
   });
 

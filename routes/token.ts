@@ -13,6 +13,7 @@ import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
 import { SCOPES } from "../auth/scope.ts";
 import type { AuthorizationServer } from "../auth/server.ts";
 import type { TokenLimit } from "./_limits.ts";
+import { jsonMembers } from "./_json_members.ts";
 
 /** What the token routes need. */
 export interface TokenDeps {
@@ -29,8 +30,8 @@ type Params = ReadonlyMap<string, string>;
 
 /**
  * Reads a form-urlencoded (or JSON) body into single-valued parameters.
- * Repeated parameters are refused, and empty ones count as omitted
- * (RFC 6749 §3.1, §3.2).
+ * Repeated parameters are refused, in JSON as in a form, and empty ones
+ * count as omitted (RFC 6749 §3.1, §3.2).
  */
 async function readParams(c: Context): Promise<Params> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim()
@@ -47,23 +48,30 @@ async function readParams(c: Context): Promise<Params> {
     return params;
   }
   if (type === "application/json") {
-    let body: unknown;
+    const text = await c.req.text();
     try {
-      body = JSON.parse(await c.req.text());
+      JSON.parse(text);
     } catch {
       throw new OAuthError("invalid_request", "The JSON body is malformed.");
     }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    // Members as written: JSON.parse would keep the last of a repeated key.
+    const members = jsonMembers(text);
+    if (members === null) {
       throw new OAuthError(
         "invalid_request",
         "The body must be a JSON object.",
       );
     }
-    for (const [k, v] of Object.entries(body)) {
-      if (typeof v !== "string") {
-        throw new OAuthError("invalid_request", `${k} must be a string.`);
+    for (const { key, raw } of members) {
+      const value: unknown = JSON.parse(raw);
+      if (typeof value !== "string") {
+        throw new OAuthError("invalid_request", `${key} must be a string.`);
       }
-      if (v !== "") params.set(k, v);
+      if (value === "") continue;
+      if (params.has(key)) {
+        throw new OAuthError("invalid_request", `${key} is repeated.`);
+      }
+      params.set(key, value);
     }
     return params;
   }

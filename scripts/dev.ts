@@ -3,8 +3,10 @@
  *
  * The first run creates local secrets in `.local/dev.json` (ignored by git)
  * and reuses them afterwards, so tokens survive restarts. The development
- * sign-in is on and KV lives in `.local/dev.kv`. Any variable set in the
- * environment wins over these defaults.
+ * sign-in is on, KV lives in `.local/dev.kv`, and the server listens on
+ * 127.0.0.1 only: anyone who reaches it can sign in as anyone. Any variable
+ * set in the environment wins over these defaults (`LISTEN_HOST=0.0.0.0`
+ * opens it to the network).
  */
 import { start } from "../main.ts";
 import { dateKid, randomSecret } from "./_secrets.ts";
@@ -30,18 +32,24 @@ async function localSecrets(): Promise<Record<string, string>> {
   return secrets;
 }
 
+const secrets = await localSecrets();
 const env: Record<string, string | undefined> = {
   DEV_LOGIN: "1",
   KV_PATH: `${DIR}/dev.kv`,
-  ...await localSecrets(),
+  LISTEN_HOST: "127.0.0.1",
+  ...secrets,
   ...Deno.env.toObject(),
 };
 
 await start(env, {
+  // The setup guide may show the secret (to this machine only) when it is
+  // the one generated here, not one given in the environment.
+  devGeneratedSecret: env.OAUTH_CLIENT_SECRET === secrets.OAUTH_CLIENT_SECRET,
   onListen(origin) {
     // deno-lint-ignore no-console
     console.log(`
 Words with Chat is running at ${origin} (development mode; secrets in ${FILE})
+Listening on ${env.LISTEN_HOST} (LISTEN_HOST; 127.0.0.1 = this machine only)
 
 GPT builder → Actions → Authentication → OAuth:
   Client ID               ${env.OAUTH_CLIENT_ID}

@@ -26,10 +26,10 @@ const SECONDS = Number(values.seconds);
 const SOAK = Number(values.soak);
 const WORKERS = Number(values.workers);
 
-const SECRET = "loadtest-secret-0123456789abcdefghijklmnop";
+const SECRET = "_aWvfeEyrpAurqOlMH5exE8ys2WUFRQSBP8CWARQ3IE";
 const CLIENT = {
   id: "loadtest",
-  secret: "loadtest-client-secret-0123456789abcdef",
+  secret: "84SEtpykzQtIX88cFQ47D-1KL3i9iuR22udoJH1VCeI",
 };
 const REDIRECT = "https://chatgpt.com/aip/g-load/oauth/callback";
 

@@ -21,7 +21,7 @@ import {
   onError,
 } from "../routes/_http.tsx";
 import { applyGuards } from "../routes/_limits.ts";
-import { RateLimiter } from "../routes/_guards.ts";
+import { clientAddress, RateLimiter } from "../routes/_guards.ts";
 import type { ApiEnv } from "../routes/api.ts";
 
 const env = Deno.env.toObject();
@@ -46,6 +46,7 @@ for (const middleware of commonMiddleware(log)) open.use(middleware);
 applyGuards(open as unknown as Hono, {
   config,
   limiter: new RateLimiter(kv, Date.now),
+  address: clientAddress(config.trustProxyHeader, log),
 });
 open.use("/api/*", async function fixedUser(c, next) {
   // What the bearer guard sets besides the user: API answers are personal.

@@ -10,14 +10,15 @@ import type { Keyring } from "../auth/seal.ts";
 import { keyring } from "./_keys.ts";
 
 export const CLIENT_ID = "gpt-test";
-export const CLIENT_SECRET = "client-secret-0123456789abcdefghijklmnop";
+export const CLIENT_SECRET = "wNgyJck2WADT7189a2MJ5F8aHbZhwCGBStKBIdqbfS8";
 export const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 
 /** Environment for tests; development sign-in on. */
 export function testEnv(overrides: Env = {}): Env {
   return {
     PUBLIC_URL: "https://words.example.com",
-    SEAL_KEYS: "k1:unused-here-the-test-keyring-is-shared-0123",
+    // Checked like any configuration, unused: tests share one keyring.
+    SEAL_KEYS: "k1:MjV8FNhaVrV8KpFzl7UDA_vuWLXcWCrzfwhRzI7pRJk",
     OAUTH_CLIENT_ID: CLIENT_ID,
     OAUTH_CLIENT_SECRET: CLIENT_SECRET,
     DEV_LOGIN: "1",
@@ -57,6 +58,8 @@ export async function testApp(
     ticking?: boolean;
     /** Share this other app's clock (several instances, one time). */
     clockOf?: TestApp;
+    /** As `deno task dev` says when it generated the client secret. */
+    devGeneratedSecret?: boolean;
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(options.env));
@@ -75,6 +78,7 @@ export async function testApp(
       (() => Promise.reject(new Error("no upstream in this test"))),
     log: (level, msg, fields) => logs.push({ level, msg, fields }),
     keyring: options.keyring ?? keyring,
+    devGeneratedSecret: options.devGeneratedSecret,
   };
   return {
     app: createApp(deps),

@@ -28,7 +28,10 @@ export interface LiveApp {
 }
 
 /** Serves the whole app on 127.0.0.1 with `PUBLIC_URL` set to its own origin. */
-export async function serveApp(env: Env = {}): Promise<LiveApp> {
+export async function serveApp(
+  env: Env = {},
+  options: { devGeneratedSecret?: boolean } = {},
+): Promise<LiveApp> {
   const kv = await Deno.openKv(":memory:");
   let handler: Deno.ServeHandler = () => new Response(null, { status: 503 });
   const server = Deno.serve(
@@ -45,6 +48,7 @@ export async function serveApp(env: Env = {}): Promise<LiveApp> {
       Promise.reject(new TypeError("no upstream from the browser tests")),
     log: () => {},
     keyring,
+    devGeneratedSecret: options.devGeneratedSecret,
   });
   handler = (req, info) => app.fetch(req, info);
   return {

@@ -4,8 +4,8 @@
  */
 import { Keyring } from "../auth/seal.ts";
 
-export const SECRET_1 = "test-secret-one-0123456789abcdefghijklmnop";
-export const SECRET_2 = "test-secret-two-0123456789abcdefghijklmnop";
+export const SECRET_1 = "UBajyRFpQQLZ1akdm9XDN597l7P7Cl5cESglgWhuqBI";
+export const SECRET_2 = "83dp89g2qfz3suWpw3QwQmPgHIqKULNKknw2IQhT28c";
 
 /** `k1` only. */
 export const keyring = new Keyring([{ kid: "k1", secret: SECRET_1 }]);

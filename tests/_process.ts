@@ -4,7 +4,7 @@
  */
 import { CLIENT_ID, CLIENT_SECRET } from "./_app.ts";
 
-export const SEAL_KEYS = "k1:instances-test-secret-0123456789abcdefghij";
+export const SEAL_KEYS = "k1:ItBL5N1rkc1FJ5sdr7cEiYuLMpV3qm1czrBSdW9pE4Q";
 
 export interface ServerProcess {
   origin: string;
@@ -24,7 +24,11 @@ export function freePort(): number {
   return port;
 }
 
-async function collect(stream: ReadableStream<Uint8Array>, lines: string[]) {
+/** Appends the lines of `stream` to `lines` as they come. */
+export async function collect(
+  stream: ReadableStream<Uint8Array>,
+  lines: string[],
+): Promise<void> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {

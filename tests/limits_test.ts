@@ -192,6 +192,44 @@ Deno.test("allowlist: forwarded headers are ignored unless TRUST_PROXY_HEADER na
   );
 });
 
+Deno.test("TRUST_PROXY_HEADER: a value that is not an IP address never reaches KV — no 503, no false storage error, no row per value", async () => {
+  await using t = await testApp({
+    env: { TRUST_PROXY_HEADER: "X-Forwarded-For" },
+  });
+  const send = (path: string, forwarded: string) =>
+    t.app.request(`${ORIGIN}${path}`, {
+      headers: { "x-forwarded-for": forwarded },
+    }, from("192.0.2.1"));
+  for (let i = 0; i < 10; i++) {
+    // A last entry past KV's 2 KiB key limit, and short invented ones.
+    for (const forwarded of [`1.2.3.4, ${"x".repeat(3000)}${i}`, `id-${i}`]) {
+      const authorize = await send(authorizeUrl(), forwarded);
+      assert.equal(authorize.status, 200, await authorize.text());
+      const login = await send("/login/dev/start", forwarded);
+      assert.equal(login.status, 400, "the sign-in has expired: a page");
+      await login.body?.cancel();
+    }
+  }
+  const rows = await Array.fromAsync(t.kv.list({ prefix: ["rate"] }));
+  assert.deepEqual(
+    rows.map((r) => r.key.slice(1, 3)).sort(),
+    [["authorize", "192.0.2.1"], ["login", "192.0.2.1"]],
+    "one window per bucket: the connection's address",
+  );
+  assert.ok(!t.logs.some((l) => l.level === "error"), "no storage error");
+  assert.equal(
+    t.logs.filter((l) => l.msg.startsWith("trusted proxy header")).length,
+    1,
+  );
+  // A real address is used, in one canonical form.
+  for (const forwarded of ["203.0.113.5", "::ffff:203.0.113.5"]) {
+    assert.equal((await send(authorizeUrl(), forwarded)).status, 200);
+  }
+  const keys = (await Array.fromAsync(t.kv.list({ prefix: ["rate"] })))
+    .map((r) => r.key[2]);
+  assert.equal(keys.filter((k) => k === "203.0.113.5").length, 1);
+});
+
 Deno.test("bad input: oversized bodies are 413 JSON, wrong methods 405 with Allow", async () => {
   await using t = await testApp();
   const { access_token } = await tokensFor(t);

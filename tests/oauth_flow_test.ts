@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testApp } from "./_app.ts";
+import { CLIENT_SECRET, type TestApp, testApp } from "./_app.ts";
 import {
   api,
   authorizeUrl,
@@ -112,7 +112,7 @@ Deno.test("the token endpoint accepts a JSON body too", async () => {
       code: params.get("code"),
       redirect_uri: REDIRECT,
       client_id: "gpt-test",
-      client_secret: "client-secret-0123456789abcdefghijklmnop",
+      client_secret: CLIENT_SECRET,
     }),
   });
   assert.equal(res.status, 200);
@@ -142,7 +142,8 @@ Deno.test("consent page names the client, what it may do and the providers, and 
   const csp = res.headers.get("content-security-policy")!;
   assert.match(csp, /frame-ancestors 'none'/);
   assert.ok(!csp.includes("unsafe-inline"));
-  assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+  // Same-origin, so that Cancel carries our Origin; no other site gets one.
+  assert.equal(res.headers.get("referrer-policy"), "same-origin");
 });
 
 Deno.test("the dev provider without login_hint shows a form, and the form signs in", async () => {
@@ -174,16 +175,96 @@ Deno.test("the dev provider without login_hint shows a form, and the form signs 
   assert.equal((await me.json()).id, "dev:carol");
 });
 
+/** Presses Cancel on the consent page: a form POST with the browser's cookies. */
+async function cancel(
+  t: TestApp,
+  jar: CookieJar,
+  headers: Record<string, string> = { origin: ORIGIN },
+): Promise<Response> {
+  const res = await t.app.request(`${ORIGIN}/oauth/authorize/cancel`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: jar.header(),
+      ...headers,
+    },
+    body: "",
+  });
+  jar.store(res);
+  return res;
+}
+
 Deno.test("cancel on the consent page returns access_denied with the unchanged state", async () => {
   await using t = await testApp();
   const jar = new CookieJar();
-  await browse(t, jar, authorizeUrl({ state: "keep me &=" }));
-  const res = await browse(t, jar, "/oauth/authorize/cancel");
+  const consent = await browse(t, jar, authorizeUrl({ state: "keep me &=" }));
+  const html = await consent.text();
+  assert.match(
+    html,
+    /<form method="post" action="\/oauth\/authorize\/cancel"><button type="submit" class="button">Cancel<\/button><\/form>/,
+  );
+  // The form's redirect to the client is allowed, and the browser sends our
+  // origin with it (same-origin referrer policy, not Origin: null).
+  assert.match(
+    consent.headers.get("content-security-policy")!,
+    /form-action 'self' https:\/\/chatgpt\.com;/,
+  );
+  assert.equal(consent.headers.get("referrer-policy"), "same-origin");
+  assert.match(html, /<meta name="referrer" content="same-origin"\/?>/);
+  const res = await cancel(t, jar);
   const params = redirectParams(res);
   assert.equal(params.get("error"), "access_denied");
   assert.equal(params.get("state"), "keep me &=");
   assert.equal(params.get("iss"), ORIGIN);
   assert.equal(jar.cookies.size, 0, "the pending sign-in is cleared");
+});
+
+Deno.test("cancel: a GET (a link or image on any site) cancels nothing — 405 page with Allow: POST", async () => {
+  await using t = await testApp();
+  const jar = new CookieJar();
+  await browse(t, jar, authorizeUrl({ state: "still-here" }));
+  const res = await browse(t, jar, "/oauth/authorize/cancel");
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "POST");
+  assert.equal(res.headers.get("location"), null);
+  assert.match(res.headers.get("content-type")!, /text\/html/);
+  assert.match(await res.text(), /Nothing was cancelled/);
+  assert.equal(jar.cookies.size, 1, "the pending sign-in is kept");
+  // ...and it still completes.
+  const start = await browse(t, jar, "/login/dev/start");
+  const form = await browse(t, jar, start.headers.get("location")!);
+  const state = /name="state" value="([^"]+)"/.exec(await form.text())![1]!;
+  const done = await browse(
+    t,
+    jar,
+    `/login/dev/callback?state=${state}&login=dora`,
+  );
+  assert.equal(redirectParams(done).get("state"), "still-here");
+  assert.ok(redirectParams(done).get("code"));
+});
+
+Deno.test("cancel: a POST from another origin, or from an opaque one, is refused with a 403 page and cancels nothing", async () => {
+  await using t = await testApp();
+  const jar = new CookieJar();
+  await browse(t, jar, authorizeUrl({ state: "s-origin" }));
+  for (
+    const origin of [
+      "https://evil.example",
+      "null",
+      "http://words.example.com",
+      `${ORIGIN}.evil.example`,
+    ]
+  ) {
+    const res = await cancel(t, jar, { origin });
+    assert.equal(res.status, 403, origin);
+    assert.equal(res.headers.get("location"), null);
+    assert.match(res.headers.get("content-type")!, /text\/html/);
+    assert.match(await res.text(), /Not cancelled/);
+    assert.equal(jar.cookies.size, 1, "the pending sign-in is kept");
+  }
+  // A client that sends no Origin at all (older browsers) may cancel.
+  const res = await cancel(t, jar, {});
+  assert.equal(redirectParams(res).get("error"), "access_denied");
 });
 
 Deno.test("POST /api/me/signout revokes every token of the user", async () => {

@@ -290,7 +290,7 @@ Deno.test("token: a code issued to another client is refused", async () => {
     kv: a.kv,
     env: {
       OAUTH_CLIENT_ID: "other-gpt",
-      OAUTH_CLIENT_SECRET: "other-secret-0123456789abcdefghijklmnop",
+      OAUTH_CLIENT_SECRET: "m0AT7cZPgQf0uEW3BkNN_vqpNW-GuyiCb76FioMkZ5Y",
     },
   });
   const code = (await signIn(a)).get("code")!;
@@ -300,7 +300,7 @@ Deno.test("token: a code issued to another client is refused", async () => {
     body: new URLSearchParams({
       ...codeGrant(code),
       client_id: "other-gpt",
-      client_secret: "other-secret-0123456789abcdefghijklmnop",
+      client_secret: "m0AT7cZPgQf0uEW3BkNN_vqpNW-GuyiCb76FioMkZ5Y",
     }),
   });
   await assertOAuthError(res, "invalid_grant");
@@ -414,7 +414,7 @@ Deno.test("client auth: mismatched Basic and body credentials are invalid_client
 });
 
 Deno.test("client secret rotation: during the switch both secrets work, the old one is logged, and a wrong one is a warning", async () => {
-  const NEW = "new-client-secret-0123456789abcdefghijklm";
+  const NEW = "pmm7ZQ43w5ZnbP-DCmEztlLZ-QRJLa4gmgWDPC7w3OU";
   await using t = await testApp({
     env: {
       OAUTH_CLIENT_SECRET: NEW,
@@ -514,6 +514,46 @@ Deno.test("token endpoint: bad content type, bad JSON, repeated and missing para
   const get = await t.app.request(`${ORIGIN}/oauth/token`);
   assert.equal(get.status, 405);
   assert.equal(get.headers.get("allow"), "POST");
+});
+
+Deno.test("token endpoint: a key repeated in a JSON body is invalid_request, as a repeated form parameter is, however the key is spelled", async () => {
+  await using t = await testApp();
+  const post = (path: string, body: string) =>
+    t.app.request(`${ORIGIN}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: basic() },
+      body,
+    });
+  const code = (await signIn(t)).get("code")!;
+  const grant = `"grant_type":"authorization_code","redirect_uri":${
+    JSON.stringify(REDIRECT)
+  }`;
+  for (
+    const body of [
+      `{${grant},"code":"wwc_ac.forged","code":"${code}"}`,
+      `{${grant},"code":"wwc_ac.forged","\u0063ode":"${code}"}`,
+      `{${grant},"code":"${code}","\u0063\u006f\u0064\u0065":"${code}"}`,
+    ]
+  ) {
+    const res = await post("/oauth/token", body);
+    await assertOAuthError(res.clone(), "invalid_request");
+    assert.match((await res.json()).error_description, /code is repeated/);
+  }
+  // Nothing was redeemed; an empty member counts as omitted, as in a form.
+  const ok = await post(
+    "/oauth/token",
+    `{${grant},"code":"","code":"${code}"}`,
+  );
+  assert.equal(ok.status, 200, await ok.clone().text());
+  const tokens: Tokens = await ok.json();
+
+  // The revocation endpoint reads its body the same way.
+  const revoke = await post(
+    "/oauth/revoke",
+    `{"token":"x","\u0074oken":${JSON.stringify(tokens.refresh_token)}}`,
+  );
+  await assertOAuthError(revoke, "invalid_request");
+  assert.equal((await refresh(t, tokens.refresh_token)).status, 200);
 });
 
 // --- purposes ----------------------------------------------------------------

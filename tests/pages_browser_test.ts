@@ -71,6 +71,7 @@ function browserTest(
   name: string,
   fn: (live: LiveApp, browser: Browser) => Promise<void>,
   env: Record<string, string> = ENV,
+  options: { devGeneratedSecret?: boolean } = {},
 ): void {
   Deno.test({
     name: `browser: ${name}`,
@@ -79,7 +80,7 @@ function browserTest(
     sanitizeOps: false,
     sanitizeResources: false,
     async fn() {
-      await using live = await serveApp(env);
+      await using live = await serveApp(env, options);
       await using browser = await launch();
       await fn(live, browser);
     },
@@ -199,7 +200,7 @@ browserTest(
       await value("token-exchange-method"),
       "Default (POST request)",
     );
-    // Development mode: the secret is shown so the whole setup is local.
+    // A secret deno task dev generated is shown, to this machine only.
     assert.equal(await value("client-secret"), live.config.client.secret);
     assert.ok(
       await page.locator('[data-provider="google"]').textContent().then((t) =>
@@ -221,6 +222,8 @@ browserTest(
     );
     assert.deepEqual(problems, []);
   },
+  ENV,
+  { devGeneratedSecret: true },
 );
 
 browserTest(
@@ -241,7 +244,7 @@ browserTest(
 );
 
 browserTest(
-  "consent names the client and lists the providers; cancel returns access_denied with the state",
+  "consent names the client and lists the providers; cancel (a POST carrying our origin) returns access_denied with the state",
   async (live, browser) => {
     const page = await browser.newPage();
     const problems = watch(page, live.origin);
@@ -250,13 +253,16 @@ browserTest(
         authorizeUrl({ redirect_uri: REDIRECT, state: "st-42", scope: "game" })
       }`,
     );
-    assert.equal(res!.headers()["referrer-policy"], "no-referrer");
+    // Same-origin: the Cancel form then carries our Origin, which the
+    // server checks; other sites still get no referrer.
+    assert.equal(res!.headers()["referrer-policy"], "same-origin");
     assert.match(
       res!.headers()["content-security-policy"]!,
       /frame-ancestors 'none'/,
     );
     assert.ok((await page.textContent("h1"))!.includes("ChatGPT"));
-    const buttons = await page.locator(".buttons a").allTextContents();
+    const buttons = await page.locator(".buttons a, .buttons button")
+      .allTextContents();
     assert.deepEqual(buttons.map((b) => b.trim()), [
       "Continue with Google",
       "Continue with Development sign-in",
@@ -268,7 +274,14 @@ browserTest(
       landed = route.request().url();
       return route.fulfill({ status: 200, body: "ChatGPT" });
     });
+    // Cancel is a form POST; what the server saw is checked through the result.
+    const sent = page.waitForRequest((r) =>
+      r.url() === `${live.origin}/oauth/authorize/cancel`
+    );
     await page.click("text=Cancel");
+    const request = await sent;
+    assert.equal(request.method(), "POST");
+    assert.equal(await request.headerValue("origin"), live.origin);
     await page.waitForURL((u) => u.hostname === "chatgpt.com");
     const back = new URL(landed);
     assert.equal(back.origin + back.pathname, REDIRECT);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CLIENT_ID, CLIENT_SECRET } from "./_app.ts";
-import { freePort, SEAL_KEYS } from "./_process.ts";
+import { collect, freePort, SEAL_KEYS, startServer } from "./_process.ts";
 
 /** Runs `main.ts` with exactly `env` and returns its exit code and output. */
 async function run(env: Record<string, string>) {
@@ -54,4 +54,110 @@ Deno.test("start-up: a KV_PATH that cannot be opened is one line naming KV_PATH,
     stderr,
   );
   assert.doesNotMatch(stderr, /Uncaught|at .*\.ts:\d+/);
+});
+
+/** The address a server's "listening" log line names, once it appears. */
+async function listeningAddress(lines: string[]): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const line of lines) {
+      if (!line.startsWith("{")) continue;
+      const entry = JSON.parse(line);
+      if (entry.msg === "listening") return entry.address;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no "listening" line in:\n${lines.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** This machine's addresses other than loopback. */
+function otherAddresses(): string[] {
+  return Deno.networkInterfaces()
+    .filter((i) => i.family === "IPv4" && !i.address.startsWith("127."))
+    .map((i) => i.address);
+}
+
+Deno.test({
+  name:
+    "start-up: deno task dev listens on 127.0.0.1 only, and its setup guide shows the secret it generated to this machine",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const port = freePort();
+    const root = new URL("../", import.meta.url);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--config",
+        new URL("deno.json", root).pathname,
+        new URL("scripts/dev.ts", root).pathname,
+      ],
+      cwd: dir,
+      env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", PORT: `${port}` },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines: string[] = [];
+    const output = Promise.all([
+      collect(child.stdout, lines),
+      collect(child.stderr, lines),
+    ]);
+    try {
+      assert.equal(await listeningAddress(lines), `127.0.0.1:${port}`);
+      const { OAUTH_CLIENT_SECRET: secret } = JSON.parse(
+        await Deno.readTextFile(`${dir}/.local/dev.json`),
+      );
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      assert.ok(page.includes(secret), "shown to this machine");
+      assert.ok(lines.some((l) => l.includes(secret)), "and in the banner");
+      // Nothing answers on the machine's other addresses.
+      for (const address of otherAddresses()) {
+        await assert.rejects(
+          Deno.connect({ hostname: address, port }),
+          Deno.errors.ConnectionRefused,
+          address,
+        );
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+      await output;
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "start-up: deno task start listens on every interface unless LISTEN_HOST says otherwise, and never shows the secret, DEV_LOGIN=1 or not",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    for (
+      const [env, address] of [[{}, "0.0.0.0"], [
+        { LISTEN_HOST: "127.0.0.1" },
+        "127.0.0.1",
+      ]] as const
+    ) {
+      const server = await startServer({ DEV_LOGIN: "1", ...env });
+      try {
+        const port = new URL(server.origin).port;
+        assert.equal(
+          await listeningAddress(server.lines),
+          `${address}:${port}`,
+        );
+        const page = await (await fetch(`${server.origin}/`)).text();
+        assert.ok(!page.includes(CLIENT_SECRET));
+        assert.match(page, /the OAUTH_CLIENT_SECRET set on this server/);
+      } finally {
+        server.kill();
+        await server.exited;
+      }
+    }
+  },
 });

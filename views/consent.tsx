@@ -1,6 +1,11 @@
 import { Layout } from "./layout.tsx";
 
-/** The consent and provider-choice page. */
+/**
+ * The consent and provider-choice page. Its referrer policy is
+ * `same-origin`, not `no-referrer`: browsers then send our own origin with
+ * the Cancel form (instead of `Origin: null`), which the cancel route checks;
+ * other sites still get no referrer.
+ */
 export function ConsentPage(props: {
   clientName: string;
   redirectHost: string;
@@ -8,7 +13,7 @@ export function ConsentPage(props: {
   providers: { id: string; name: string }[];
 }) {
   return (
-    <Layout title={`Sign in to ${props.clientName}`}>
+    <Layout title={`Sign in to ${props.clientName}`} referrer="same-origin">
       <div class="card">
         <h1>Sign in to continue to {props.clientName}</h1>
         <p>
@@ -32,7 +37,10 @@ export function ConsentPage(props: {
               Continue with {p.name}
             </a>
           ))}
-          <a class="button" href="/oauth/authorize/cancel">Cancel</a>
+          {/* A POST, so that no other site can cancel by linking here. */}
+          <form method="post" action="/oauth/authorize/cancel">
+            <button type="submit" class="button">Cancel</button>
+          </form>
         </div>
         {props.providers.length === 0
           ? (

@@ -1,16 +1,25 @@
 import type { Child } from "hono/jsx";
 import { SCRIPT, STYLE } from "./assets.ts";
 
-/** The page shell: one stylesheet; `script` adds our one script file. */
+/**
+ * The page shell: one stylesheet; `script` adds our one script file.
+ * `referrer` must match the page's `Referrer-Policy` header (see `renderPage`).
+ */
 export function Layout(
-  props: { title: string; children: Child; wide?: boolean; script?: boolean },
+  props: {
+    title: string;
+    children: Child;
+    wide?: boolean;
+    script?: boolean;
+    referrer?: ReferrerPolicy;
+  },
 ) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content={props.referrer ?? "no-referrer"} />
         <title>{props.title} · Words with Chat</title>
         <link rel="stylesheet" href={STYLE.href} />
         <link rel="icon" href="data:," />
