@@ -1,0 +1,165 @@
+/**
+ * Rank counters: how many leaderboard rows hold each score, kept as a tree of
+ * `Deno.KvU64` counters so a player's rank costs a fixed number of small
+ * reads however many players there are and wherever they stand.
+ *
+ * `["rank", level, bucket]` counts the shown scores `s` with
+ * `floor(s / 64^level) === bucket`. A player's rank is one more than the
+ * number of shown scores above theirs: at each level, the buckets after the
+ * player's own within the same parent (at most 63 keys, one `list`), and at
+ * the top level every bucket after theirs (a handful at most: the top level
+ * splits scores in steps of 2^48). Nine lists, run in parallel.
+ *
+ * The counters change only with `sum` mutations inside the same atomic
+ * operation that moves, writes or deletes the player's leaderboard row, so
+ * the counters and the rows can never disagree. A decrement is a sum of
+ * 2^64 − 1 (KV sums wrap around).
+ *
+ * Which score a player's counters hold is recorded in their player row
+ * (`ranked`), so the counters can be brought up to date from the rows at any
+ * time, even while players score: {@linkcode rebuildRanks}.
+ *
+ * @module
+ */
+
+/** Children per counter: each level groups 64 buckets of the level below. */
+export const RANK_BASE = 64;
+/** The top level; scores up to 2^53 fit below a bucket of it. */
+export const RANK_TOP = 8;
+/** A KV sum of this is a decrement of one. */
+const MINUS_ONE = (1n << 64n) - 1n;
+
+/** The counter key of `bucket` at `level`. */
+export const rankKey = (level: number, bucket: number): Deno.KvKey => [
+  "rank",
+  level,
+  bucket,
+];
+
+/** The bucket holding `score` at `level` (exact: a division by a power of 2). */
+export function bucketOf(score: number, level: number): number {
+  return Math.floor(score / RANK_BASE ** level);
+}
+
+/**
+ * The counter changes that move one shown score from `from` to `to` (either
+ * `null`: no row): one key per level whose bucket changes, +1 or −1.
+ */
+export function rankMoves(
+  from: number | null,
+  to: number | null,
+): { key: Deno.KvKey; delta: 1 | -1 }[] {
+  const moves: { key: Deno.KvKey; delta: 1 | -1 }[] = [];
+  for (let level = 0; level <= RANK_TOP; level++) {
+    const a = from === null ? null : bucketOf(from, level);
+    const b = to === null ? null : bucketOf(to, level);
+    if (a === b) continue;
+    if (a !== null) moves.push({ key: rankKey(level, a), delta: -1 });
+    if (b !== null) moves.push({ key: rankKey(level, b), delta: 1 });
+  }
+  return moves;
+}
+
+/** Adds the counter changes of {@linkcode rankMoves} to `op`. */
+export function moveRank(
+  op: Deno.AtomicOperation,
+  from: number | null,
+  to: number | null,
+): Deno.AtomicOperation {
+  for (const { key, delta } of rankMoves(from, to)) {
+    op.sum(key, delta === 1 ? 1n : MINUS_ONE);
+  }
+  return op;
+}
+
+/**
+ * The ranges whose counters add up to the number of shown scores above
+ * `score`: per level, the buckets after `score`'s within its parent; at the
+ * top level, every bucket after it.
+ */
+export function rangesAbove(score: number): Deno.KvListSelector[] {
+  const ranges: Deno.KvListSelector[] = [];
+  for (let level = 0; level <= RANK_TOP; level++) {
+    const bucket = bucketOf(score, level);
+    const end = level === RANK_TOP
+      ? ["rank", level + 1]
+      : rankKey(level, (Math.floor(bucket / RANK_BASE) + 1) * RANK_BASE);
+    ranges.push({ start: rankKey(level, bucket + 1), end });
+  }
+  return ranges;
+}
+
+/** How many shown scores are above `score`: nine bounded lists, in parallel. */
+export async function countAbove(kv: Deno.Kv, score: number): Promise<number> {
+  const counts = await Promise.all(
+    rangesAbove(score).map(async (range) => {
+      let sum = 0n;
+      for await (const { value } of kv.list<Deno.KvU64>(range)) {
+        sum += value.value;
+      }
+      return sum;
+    }),
+  );
+  return Number(counts.reduce((a, b) => a + b, 0n));
+}
+
+/** What the rank fields of a player row look like. */
+interface Ranked {
+  shown: { score: number } | null;
+  /** The score the counters hold for this player; absent: none (older rows). */
+  ranked?: number | null;
+}
+
+/** What {@linkcode rebuildRanks} did. */
+export interface RebuildReport {
+  /** Player rows read. */
+  players: number;
+  /** Players whose counters were brought up to date. */
+  updated: number;
+}
+
+/**
+ * Brings the counters up to date with every player's shown score: for each
+ * player row whose `ranked` differs from its shown score, one atomic
+ * operation checked against the row moves the counters and records the new
+ * `ranked`. Safe at any time, while any number of instances serve and score,
+ * and as often as wanted: a player who scores meanwhile makes the check fail
+ * and is read again, and a player already counted is skipped.
+ */
+export async function rebuildRanks(
+  kv: Deno.Kv,
+  playerPrefix: Deno.KvKey,
+  concurrency = 16,
+): Promise<RebuildReport> {
+  const report: RebuildReport = { players: 0, updated: 0 };
+  const pending = new Set<Promise<void>>();
+  for await (const listed of kv.list<Ranked>({ prefix: playerPrefix })) {
+    report.players++;
+    const job = updateOne(kv, listed).then((updated) => {
+      if (updated) report.updated++;
+    });
+    const tracked = job.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+    if (pending.size >= concurrency) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+  return report;
+}
+
+async function updateOne(
+  kv: Deno.Kv,
+  listed: Deno.KvEntry<Ranked>,
+): Promise<boolean> {
+  let entry: Deno.KvEntryMaybe<Ranked> = listed;
+  for (;;) {
+    const player = entry.value;
+    if (!player) return false; // erased meanwhile: its counters went with it
+    const ranked = player.ranked ?? null;
+    const shown = player.shown?.score ?? null;
+    if (ranked === shown) return false;
+    const op = moveRank(kv.atomic().check(entry), ranked, shown)
+      .set(entry.key, { ...player, ranked: shown });
+    if ((await op.commit()).ok) return true;
+    entry = await kv.get<Ranked>(entry.key);
+  }
+}
