@@ -482,9 +482,11 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
     "family",
     "leaderboard",
     "player",
+    "rank",
     "rate",
     "round",
     "score",
+    "scored_today",
     "upstream",
     "user_revoked",
   ]);
