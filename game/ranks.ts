@@ -163,3 +163,43 @@ async function updateOne(
     entry = await kv.get<Ranked>(entry.key);
   }
 }
+
+/** What {@linkcode checkRanks} found. */
+export interface CheckReport {
+  /** Player rows read. */
+  players: number;
+  /** Counters whose value differs from the count of shown scores. */
+  differing: number;
+}
+
+/**
+ * Compares every counter with the shown scores of the player rows. Exact
+ * when nobody scores during the check; a player scoring meanwhile can show
+ * as a difference that a second run no longer finds.
+ */
+export async function checkRanks(
+  kv: Deno.Kv,
+  playerPrefix: Deno.KvKey,
+): Promise<CheckReport> {
+  const expected = new Map<string, bigint>();
+  let players = 0;
+  for await (const { value } of kv.list<Ranked>({ prefix: playerPrefix })) {
+    players++;
+    const score = value.shown?.score;
+    if (score === undefined) continue;
+    for (const { key } of rankMoves(null, score)) {
+      const id = JSON.stringify(key);
+      expected.set(id, (expected.get(id) ?? 0n) + 1n);
+    }
+  }
+  let differing = 0;
+  for await (
+    const { key, value } of kv.list<Deno.KvU64>({ prefix: ["rank"] })
+  ) {
+    const id = JSON.stringify(key);
+    if ((expected.get(id) ?? 0n) !== value.value) differing++;
+    expected.delete(id);
+  }
+  for (const count of expected.values()) if (count !== 0n) differing++;
+  return { players, differing };
+}

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { Tokens } from "../auth/tokens.ts";
 import { Game, gameKeys, type Player } from "../game/game.ts";
-import { bucketOf, RANK_TOP } from "../game/ranks.ts";
+import { bucketOf, checkRanks, countAbove, RANK_TOP } from "../game/ranks.ts";
 import { guardKv } from "../kv.ts";
 import { T0 } from "./_app.ts";
 import { wordOf } from "./_game.ts";
@@ -180,6 +180,10 @@ Deno.test("leaderboard: rebuildRanks() counts rows written before the counters, 
     const game = newGame(kv);
     await seedLegacy(kv, "old", 200, 100);
     await seedLegacy(kv, "older", 50, 70);
+    assert.deepEqual(await checkRanks(kv, gameKeys.players), {
+      players: 250,
+      differing: RANK_TOP + 2, // 70 and 100 share every bucket but level 0's
+    });
     const [report] = await Promise.all([
       game.rebuildRanks(),
       // Old players scoring again and new players arriving meanwhile.
@@ -190,5 +194,41 @@ Deno.test("leaderboard: rebuildRanks() counts rows written before the counters, 
     assert.ok(report.players >= 249, `trial ${trial}: ${report.players}`);
     await assertBoard(kv, game, `trial ${trial}`);
     assert.deepEqual(await game.rebuildRanks(), { players: 252, updated: 0 });
+    assert.deepEqual(await checkRanks(kv, gameKeys.players), {
+      players: 252,
+      differing: 0,
+    });
+  }
+});
+
+Deno.test("leaderboard: `deno task ranks` counts the rows of a KV file and says the counters match", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    {
+      using kv = await Deno.openKv(path);
+      await seedLegacy(kv, "file", 30, 45);
+    }
+    const run = () =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          new URL("../scripts/ranks.ts", import.meta.url).pathname,
+        ],
+        env: { KV_PATH: path, NO_COLOR: "1" },
+      }).output();
+    const first = await run();
+    const said = new TextDecoder().decode(first.stdout);
+    assert.equal(first.code, 0, new TextDecoder().decode(first.stderr));
+    assert.match(
+      said,
+      /^30 players read, 30 counted now .*the counters match the rows\n$/,
+    );
+    const again = new TextDecoder().decode((await run()).stdout);
+    assert.match(again, /^30 players read, 0 counted now/);
+    using kv = await Deno.openKv(path);
+    assert.equal(1 + await countAbove(kv, 0), 31);
+  } finally {
+    await Deno.remove(path).catch(() => {});
   }
 });
