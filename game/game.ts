@@ -9,6 +9,7 @@
  * | `["player", sub]`                      | {@linkcode Player}: handle, nickname, indexed  |
  * | `["leaderboard", -score, at, sub]`     | `{ name }`: the index the top 10 is listed from |
  * | `["rank", level, bucket]`              | `Deno.KvU64`: shown scores per bucket (./ranks.ts) |
+ * | `["rank_high"]`                        | `Deno.KvU64`: the highest score ever shown     |
  * | `["scored_today", sub, day]`           | `Deno.KvU64`: rounds `sub` scored that UTC day |
  *
  * A correct guess marks its round solved, adds its points and counts the
@@ -34,7 +35,9 @@ import {
 } from "./rules.ts";
 import {
   countAbove,
+  highOf,
   moveRank,
+  RANK_HIGH_KEY,
   rebuildRanks,
   type RebuildReport,
 } from "./ranks.ts";
@@ -364,9 +367,12 @@ export class Game {
   async leaderboard(
     sub: string,
   ): Promise<{ top: Standing[]; you: Standing | null }> {
-    const [rows, entry] = await Promise.all([
+    const [rows, [entry, high]] = await Promise.all([
       this.#top(),
-      this.#kv.get<Player>(gameKeys.player(sub)),
+      this.#kv.getMany<[Player, Deno.KvU64]>([
+        gameKeys.player(sub),
+        RANK_HIGH_KEY,
+      ]),
     ]);
     const top = rows.map(({ standing }) => standing);
     let you: Standing | null = rows.find((row) => row.sub === sub)?.standing ??
@@ -376,7 +382,7 @@ export class Game {
       // Competition ranking, as in the top 10: one more than the number of
       // players with a higher score.
       you = {
-        rank: 1 + await countAbove(this.#kv, player.shown.score),
+        rank: 1 + await countAbove(this.#kv, player.shown.score, highOf(high)),
         name: player.nickname ?? player.handle,
         score: player.shown.score,
       };

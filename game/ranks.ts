@@ -8,7 +8,10 @@
  * number of shown scores above theirs: at each level, the buckets after the
  * player's own within the same parent (at most 63 keys, one `list`), and at
  * the top level every bucket after theirs (a handful at most: the top level
- * splits scores in steps of 2^48). Nine lists, run in parallel.
+ * splits scores in steps of 2^48). At most nine lists, run in parallel; a
+ * level whose buckets above the player's start past the highest score ever
+ * shown (`["rank_high"]`, only ever raised with `max`) holds nothing and is
+ * not read, so real boards need three or four.
  *
  * The counters change only with `sum` mutations inside the same atomic
  * operation that moves, writes or deletes the player's leaderboard row, so
@@ -28,6 +31,8 @@ export const RANK_BASE = 64;
 export const RANK_TOP = 8;
 /** A KV sum of this is a decrement of one. */
 const MINUS_ONE = (1n << 64n) - 1n;
+/** `Deno.KvU64`: at least every shown score (the highest ever shown). */
+export const RANK_HIGH_KEY: Deno.KvKey = ["rank_high"];
 
 /** The counter key of `bucket` at `level`. */
 export const rankKey = (level: number, bucket: number): Deno.KvKey => [
@@ -69,18 +74,24 @@ export function moveRank(
   for (const { key, delta } of rankMoves(from, to)) {
     op.sum(key, delta === 1 ? 1n : MINUS_ONE);
   }
+  if (to !== null && to !== from) op.max(RANK_HIGH_KEY, BigInt(to));
   return op;
 }
 
 /**
  * The ranges whose counters add up to the number of shown scores above
  * `score`: per level, the buckets after `score`'s within its parent; at the
- * top level, every bucket after it.
+ * top level, every bucket after it. Levels whose next bucket starts above
+ * `high` (no shown score is higher) are left out.
  */
-export function rangesAbove(score: number): Deno.KvListSelector[] {
+export function rangesAbove(
+  score: number,
+  high = Infinity,
+): Deno.KvListSelector[] {
   const ranges: Deno.KvListSelector[] = [];
   for (let level = 0; level <= RANK_TOP; level++) {
     const bucket = bucketOf(score, level);
+    if ((bucket + 1) * RANK_BASE ** level > high) continue;
     const end = level === RANK_TOP
       ? ["rank", level + 1]
       : rankKey(level, (Math.floor(bucket / RANK_BASE) + 1) * RANK_BASE);
@@ -89,10 +100,23 @@ export function rangesAbove(score: number): Deno.KvListSelector[] {
   return ranges;
 }
 
-/** How many shown scores are above `score`: nine bounded lists, in parallel. */
-export async function countAbove(kv: Deno.Kv, score: number): Promise<number> {
+/** The highest score ever shown, read from an entry of {@linkcode RANK_HIGH_KEY}. */
+export function highOf(entry: Deno.KvEntryMaybe<Deno.KvU64>): number {
+  return Number(entry.value?.value ?? 0n);
+}
+
+/**
+ * How many shown scores are above `score`: at most nine bounded lists, in
+ * parallel. `high` is the highest score ever shown; read when not given.
+ */
+export async function countAbove(
+  kv: Deno.Kv,
+  score: number,
+  high?: number,
+): Promise<number> {
+  high ??= highOf(await kv.get<Deno.KvU64>(RANK_HIGH_KEY));
   const counts = await Promise.all(
-    rangesAbove(score).map(async (range) => {
+    rangesAbove(score, high).map(async (range) => {
       let sum = 0n;
       for await (const { value } of kv.list<Deno.KvU64>(range)) {
         sum += value.value;
@@ -168,7 +192,10 @@ async function updateOne(
 export interface CheckReport {
   /** Player rows read. */
   players: number;
-  /** Counters whose value differs from the count of shown scores. */
+  /**
+   * Counters whose value differs from the count of shown scores, and shown
+   * scores above the recorded highest.
+   */
   differing: number;
 }
 
@@ -183,16 +210,18 @@ export async function checkRanks(
 ): Promise<CheckReport> {
   const expected = new Map<string, bigint>();
   let players = 0;
+  let differing = 0;
+  const high = highOf(await kv.get<Deno.KvU64>(RANK_HIGH_KEY));
   for await (const { value } of kv.list<Ranked>({ prefix: playerPrefix })) {
     players++;
     const score = value.shown?.score;
     if (score === undefined) continue;
+    if (score > high) differing++;
     for (const { key } of rankMoves(null, score)) {
       const id = JSON.stringify(key);
       expected.set(id, (expected.get(id) ?? 0n) + 1n);
     }
   }
-  let differing = 0;
   for await (
     const { key, value } of kv.list<Deno.KvU64>({ prefix: ["rank"] })
   ) {

@@ -6,6 +6,7 @@ import {
   moveRank,
   rangesAbove,
   RANK_BASE,
+  RANK_HIGH_KEY,
   RANK_TOP,
   rankMoves,
 } from "./ranks.ts";
@@ -47,6 +48,26 @@ Deno.test("rangesAbove() reads at most 63 buckets per level below the top", () =
       }
     }
   }
+});
+
+Deno.test("rangesAbove() leaves out the levels past the highest score ever shown", () => {
+  assert.equal(rangesAbove(10, 6000).length, 3, "scores 11–63, 64–4095, 4096–");
+  assert.deepEqual(rangesAbove(6000, 6000), [], "the highest reads nothing");
+  assert.equal(rangesAbove(0, 0).length, 0);
+  assert.equal(rangesAbove(0, 1).length, 1);
+});
+
+Deno.test("moveRank() raises the highest shown score and never lowers it", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const high = async () =>
+    (await kv.get<Deno.KvU64>(RANK_HIGH_KEY)).value?.value;
+  await moveRank(kv.atomic(), null, 300).commit();
+  await moveRank(kv.atomic(), 300, 200).commit();
+  assert.equal(await high(), 300n);
+  await moveRank(kv.atomic(), 200, 450).commit();
+  await moveRank(kv.atomic(), 450, null).commit();
+  assert.equal(await high(), 450n);
+  assert.equal(await countAbove(kv, 0), 0);
 });
 
 /** One more than the number of scores above `score`: the rank by brute force. */

@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { Tokens } from "../auth/tokens.ts";
 import { Game, gameKeys, type Player } from "../game/game.ts";
-import { bucketOf, checkRanks, countAbove, RANK_TOP } from "../game/ranks.ts";
+import {
+  bucketOf,
+  checkRanks,
+  countAbove,
+  RANK_HIGH_KEY,
+  RANK_TOP,
+} from "../game/ranks.ts";
 import { guardKv } from "../kv.ts";
 import { T0 } from "./_app.ts";
 import { wordOf } from "./_game.ts";
@@ -69,6 +75,11 @@ async function assertBoard(kv: Deno.Kv, game: Game, label: string) {
     if (value.value !== 0n) counters.set(JSON.stringify(key), value.value);
   }
   assert.deepEqual(counters, expected, `${label}: counters equal the rows`);
+  const high = await kv.get<Deno.KvU64>(RANK_HIGH_KEY);
+  assert.ok(
+    Number(high.value?.value ?? 0n) >= Math.max(0, ...scores),
+    `${label}: the highest score recorded is at least every score shown`,
+  );
   for await (const { key, value } of kv.list<Player>({ prefix: ["player"] })) {
     const sub = key[1] as string;
     assert.equal(value.shown?.score, board.get(sub), `${label}: ${sub} row`);
@@ -182,7 +193,9 @@ Deno.test("leaderboard: rebuildRanks() counts rows written before the counters, 
     await seedLegacy(kv, "older", 50, 70);
     assert.deepEqual(await checkRanks(kv, gameKeys.players), {
       players: 250,
-      differing: RANK_TOP + 2, // 70 and 100 share every bucket but level 0's
+      // Every player is above the highest recorded score (none), and the
+      // counters lack 70 and 100, which share every bucket but level 0's.
+      differing: 250 + RANK_TOP + 2,
     });
     const [report] = await Promise.all([
       game.rebuildRanks(),
