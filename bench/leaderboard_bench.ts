@@ -7,7 +7,8 @@
  * `guess`: every row, score and counter written as in production) and kept
  * in `.local/bench/`; later runs reuse them. Seeding writes to a file in
  * `/dev/shm` when there is one (a KV file on disk waits for the disk on every
- * commit, four times slower) and copies it over when done; a million players
+ * commit, four times slower; Deno lets only `-A` touch `/dev`, hence the
+ * task's flag) and copies it over when done; a million players
  * take about 20 minutes on two cores. Most players win one round, every 10th
  * two and every 100th ten, with 0–1 extra clues and 0–1 wrong guesses; the
  * top player wins 60 rounds, the last wins one at the minimum, 10 points.

@@ -193,10 +193,52 @@ export interface CheckReport {
   /** Player rows read. */
   players: number;
   /**
-   * Counters whose value differs from the count of shown scores, and shown
-   * scores above the recorded highest.
+   * Counters whose value differs from the count of shown scores, plus one
+   * when a shown score is above the recorded highest.
    */
   differing: number;
+}
+
+/** The counters the player rows call for, and the highest score shown. */
+async function expectedCounters(
+  kv: Deno.Kv,
+  playerPrefix: Deno.KvKey,
+): Promise<{ players: number; counts: Map<string, bigint>; highest: number }> {
+  const counts = new Map<string, bigint>();
+  let players = 0;
+  let highest = 0;
+  for await (const { value } of kv.list<Ranked>({ prefix: playerPrefix })) {
+    players++;
+    const score = value.shown?.score;
+    if (score === undefined) continue;
+    highest = Math.max(highest, score);
+    for (const { key } of rankMoves(null, score)) {
+      const id = JSON.stringify(key);
+      counts.set(id, (counts.get(id) ?? 0n) + 1n);
+    }
+  }
+  return { players, counts, highest };
+}
+
+/** The counters that differ from what the rows call for, with the right value. */
+async function wrongCounters(
+  kv: Deno.Kv,
+  expected: Map<string, bigint>,
+): Promise<Map<string, bigint>> {
+  const wrong = new Map<string, bigint>();
+  const seen = new Set<string>();
+  for await (
+    const { key, value } of kv.list<Deno.KvU64>({ prefix: ["rank"] })
+  ) {
+    const id = JSON.stringify(key);
+    seen.add(id);
+    const want = expected.get(id) ?? 0n;
+    if (want !== value.value) wrong.set(id, want);
+  }
+  for (const [id, want] of expected) {
+    if (!seen.has(id) && want !== 0n) wrong.set(id, want);
+  }
+  return wrong;
 }
 
 /**
@@ -208,27 +250,32 @@ export async function checkRanks(
   kv: Deno.Kv,
   playerPrefix: Deno.KvKey,
 ): Promise<CheckReport> {
-  const expected = new Map<string, bigint>();
-  let players = 0;
-  let differing = 0;
   const high = highOf(await kv.get<Deno.KvU64>(RANK_HIGH_KEY));
-  for await (const { value } of kv.list<Ranked>({ prefix: playerPrefix })) {
-    players++;
-    const score = value.shown?.score;
-    if (score === undefined) continue;
-    if (score > high) differing++;
-    for (const { key } of rankMoves(null, score)) {
-      const id = JSON.stringify(key);
-      expected.set(id, (expected.get(id) ?? 0n) + 1n);
+  const { players, counts, highest } = await expectedCounters(kv, playerPrefix);
+  const wrong = await wrongCounters(kv, counts);
+  return { players, differing: wrong.size + (highest > high ? 1 : 0) };
+}
+
+/**
+ * Sets every counter to what the player rows call for. Only while nothing
+ * else writes to the board (every instance stopped): it is for counters that
+ * went wrong outside the game, e.g. a player erased by a version that did not
+ * know the counters. Returns how many counters it changed.
+ */
+export async function repairRanks(
+  kv: Deno.Kv,
+  playerPrefix: Deno.KvKey,
+): Promise<number> {
+  await rebuildRanks(kv, playerPrefix);
+  const { counts, highest } = await expectedCounters(kv, playerPrefix);
+  const wrong = [...await wrongCounters(kv, counts)];
+  for (let i = 0; i < wrong.length; i += 500) {
+    const op = kv.atomic();
+    for (const [id, want] of wrong.slice(i, i + 500)) {
+      op.set(JSON.parse(id), new Deno.KvU64(want));
     }
+    await op.commit();
   }
-  for await (
-    const { key, value } of kv.list<Deno.KvU64>({ prefix: ["rank"] })
-  ) {
-    const id = JSON.stringify(key);
-    if ((expected.get(id) ?? 0n) !== value.value) differing++;
-    expected.delete(id);
-  }
-  for (const count of expected.values()) if (count !== 0n) differing++;
-  return { players, differing };
+  await kv.set(RANK_HIGH_KEY, new Deno.KvU64(BigInt(highest)));
+  return wrong.length;
 }

@@ -193,9 +193,9 @@ Deno.test("leaderboard: rebuildRanks() counts rows written before the counters, 
     await seedLegacy(kv, "older", 50, 70);
     assert.deepEqual(await checkRanks(kv, gameKeys.players), {
       players: 250,
-      // Every player is above the highest recorded score (none), and the
-      // counters lack 70 and 100, which share every bucket but level 0's.
-      differing: 250 + RANK_TOP + 2,
+      // No highest score recorded, and no counters for 70 and 100, which
+      // share every bucket but level 0's.
+      differing: 1 + RANK_TOP + 2,
     });
     const [report] = await Promise.all([
       game.rebuildRanks(),
@@ -214,33 +214,46 @@ Deno.test("leaderboard: rebuildRanks() counts rows written before the counters, 
   }
 });
 
-Deno.test("leaderboard: `deno task ranks` counts the rows of a KV file and says the counters match", async () => {
+Deno.test("leaderboard: `deno task ranks` counts the rows of a KV file, and with --repair mends counters an older version left wrong", async () => {
   const path = await Deno.makeTempFile({ suffix: ".kv" });
+  const script = new URL("../scripts/ranks.ts", import.meta.url).pathname;
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, ...args],
+      env: { KV_PATH: path, NO_COLOR: "1" },
+    }).output();
+    return { code: out.code, said: new TextDecoder().decode(out.stdout) };
+  };
   try {
     {
       using kv = await Deno.openKv(path);
       await seedLegacy(kv, "file", 30, 45);
+      await seedLegacy(kv, "high", 2, 90);
     }
-    const run = () =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          new URL("../scripts/ranks.ts", import.meta.url).pathname,
-        ],
-        env: { KV_PATH: path, NO_COLOR: "1" },
-      }).output();
     const first = await run();
-    const said = new TextDecoder().decode(first.stdout);
-    assert.equal(first.code, 0, new TextDecoder().decode(first.stderr));
+    assert.equal(first.code, 0);
     assert.match(
-      said,
-      /^30 players read, 30 counted now .*the counters match the rows\n$/,
+      first.said,
+      /^32 players read, 32 counted now .*the counters match the rows\n$/,
     );
-    const again = new TextDecoder().decode((await run()).stdout);
-    assert.match(again, /^30 players read, 0 counted now/);
+    assert.match((await run()).said, /^32 players read, 0 counted now/);
+    {
+      // A version without counters erases a counted player: its rows go,
+      // its counts stay.
+      using kv = await Deno.openKv(path);
+      const sub = "dev:high0";
+      await kv.atomic().delete(gameKeys.score(sub)).delete(gameKeys.player(sub))
+        .delete(gameKeys.row(90, T0, sub)).commit();
+      assert.equal(1 + await countAbove(kv, 45), 3, "one count too many");
+    }
+    const stale = await run();
+    assert.equal(stale.code, 1);
+    assert.match(stale.said, /counters differ from the rows/);
+    const mended = await run("--repair");
+    assert.equal(mended.code, 0);
+    assert.match(mended.said, /\d+ counters repaired .*match the rows/);
     using kv = await Deno.openKv(path);
-    assert.equal(1 + await countAbove(kv, 0), 31);
+    assert.equal(1 + await countAbove(kv, 45), 2);
   } finally {
     await Deno.remove(path).catch(() => {});
   }
