@@ -169,10 +169,10 @@ export function storedItems(realProviders: boolean): StoredItem[] {
     },
     {
       what:
-        "How many players have each score, counted by score band, with no user id",
+        "How many players have each score, counted by score band, and the highest score shown, with no user id",
       why: "To tell you your rank without reading the whole leaderboard",
       kept: "As long as the service runs; your count goes with DELETE /api/me",
-      keys: ["rank"],
+      keys: ["rank", "rank_high"],
     },
     {
       what:

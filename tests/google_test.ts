@@ -483,6 +483,7 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
     "leaderboard",
     "player",
     "rank",
+    "rank_high",
     "rate",
     "round",
     "score",
