@@ -12,12 +12,17 @@
  * take about 20 minutes on two cores. Most players win one round, every 10th
  * two and every 100th ten, with 0–1 extra clues and 0–1 wrong guesses; the
  * top player wins 60 rounds, the last wins one at the minimum, 10 points.
+ *
+ * Beside them, `GET /health` through the whole app over the same file: what
+ * an uptime check costs, whatever the size of the board.
  */
 import { randomInt } from "node:crypto";
 import { Keyring } from "../auth/seal.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { Game, gameKeys, type RoundState } from "../game/game.ts";
 import { WORDS } from "../game/words.ts";
+import { loadConfig } from "../config.ts";
+import { createApp } from "../main.ts";
 
 const SIZES = (Deno.env.get("LEADERBOARD_SIZES") ?? "1000,100000,1000000")
   .split(",").map(Number);
@@ -29,10 +34,12 @@ const SCRATCH = await Deno.stat("/dev/shm").then(
   () => DIR,
 );
 
-const keyring = new Keyring([{
-  kid: "bench",
-  secret: "bench-only-secret-0123456789abcdefghijklmnopq",
-}]);
+const random = () =>
+  crypto.getRandomValues(new Uint8Array(32)).toBase64({
+    alphabet: "base64url",
+  });
+const secret = random();
+const keyring = new Keyring([{ kid: "bench", secret }]);
 await keyring.ready();
 const tokens = new Tokens(keyring, Date.now);
 const open = (kv: Deno.Kv) =>
@@ -133,5 +140,22 @@ for (const players of SIZES) {
     name: `leaderboard, last player (rank ${players + 2}), ${group}`,
     group,
     fn: async () => void await game.leaderboard("bench:last"),
+  });
+  const app = createApp({
+    config: loadConfig({
+      SEAL_KEYS: `bench:${secret}`,
+      OAUTH_CLIENT_ID: "bench",
+      OAUTH_CLIENT_SECRET: random(),
+    }),
+    kv,
+    now: Date.now,
+    fetch: () => Promise.reject(new Error("no upstream here")),
+    log: () => {},
+    keyring,
+  });
+  Deno.bench({
+    name: `GET /health, ${group}`,
+    group,
+    fn: async () => void await (await app.request("/health")).arrayBuffer(),
   });
 }
