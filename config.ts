@@ -75,6 +75,8 @@ export interface Config {
   onDeploy: boolean;
   /** Requests per minute; 0 turns a limit off. */
   rateLimits: RateLimits;
+  /** Rounds one player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0 = no cap. */
+  dailyScoredRounds: number;
   /** CIDR ranges allowed to call `/api/*` and the token endpoints; `null` = anyone. */
   ipAllowlist: readonly string[] | null;
   /** A header set by a trusted proxy that carries the client address, or `null`. */
@@ -101,6 +103,8 @@ export interface RateLimits {
   authorize: number;
   /** Starting rounds, clues, guesses and giving up, per user. */
   game: number;
+  /** Reading the leaderboard, the score and the player, per user. */
+  read: number;
 }
 
 /** A configuration problem; `message` is one line fit for a terminal. */
@@ -226,7 +230,13 @@ export function loadConfig(env: Env): Config {
       token: check(() => parseLimit(get, "TOKEN_RATE_LIMIT", 60), 0),
       authorize: check(() => parseLimit(get, "AUTHORIZE_RATE_LIMIT", 30), 0),
       game: check(() => parseLimit(get, "GAME_RATE_LIMIT", 120), 0),
+      read: check(() => parseLimit(get, "READ_RATE_LIMIT", 600), 0),
     },
+    dailyScoredRounds: check(
+      () =>
+        parseLimit(get, "DAILY_SCORED_ROUNDS", 50, "scored rounds per UTC day"),
+      0,
+    ),
     ipAllowlist: check(() => parseIpAllowlist(get("IP_ALLOWLIST")), null),
     trustProxyHeader: check(
       () => parseHeaderName(get("TRUST_PROXY_HEADER")),
@@ -290,13 +300,18 @@ function parseDuration(
   return Math.round(n * unitMs);
 }
 
-function parseLimit(get: Get, name: string, fallback: number): number {
+function parseLimit(
+  get: Get,
+  name: string,
+  fallback: number,
+  unit = "requests per minute",
+): number {
   const value = get(name);
   if (value === undefined) return fallback;
   if (!/^\d{1,7}$/.test(value)) {
     throw new ConfigError(
       name,
-      `"${value}" must be a whole number of requests per minute (0 turns the limit off)`,
+      `"${value}" must be a whole number of ${unit} (0 turns the limit off)`,
     );
   }
   return Number(value);

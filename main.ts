@@ -35,6 +35,7 @@ import {
   applyGameLimit,
   applyGuards,
   GAME_BUCKET,
+  READ_BUCKET,
   tokenLimit,
 } from "./routes/_limits.ts";
 import { clientAddress, fromLoopback, RateLimiter } from "./routes/_guards.ts";
@@ -104,13 +105,16 @@ export function createApp(deps: Deps): Hono {
     }),
   );
 
-  const game = new Game(kv, tokens, deps.now);
+  const game = new Game(kv, tokens, deps.now, {
+    dailyScoredRounds: config.dailyScoredRounds,
+  });
   // The most sensitive data first, the user's tokens last: if a step fails
   // (503), the token still works and the same call can simply be retried.
   const eraseUser = async (sub: string) => {
     await upstream.erase(sub);
     await game.erase(sub);
     await limiter.forget(GAME_BUCKET, sub);
+    await limiter.forget(READ_BUCKET, sub);
     await store.eraseUser(sub);
   };
   app.route(

@@ -9,11 +9,16 @@
  * | `["player", sub]`                      | {@linkcode Player}: handle, nickname, indexed  |
  * | `["leaderboard", -score, at, sub]`     | `{ name }`: the index the top 10 is listed from |
  * | `["nickname", key]`                    | `sub`: who holds a nickname's skeleton key     |
+ * | `["rank", level, bucket]`              | `Deno.KvU64`: shown scores per bucket (./ranks.ts) |
+ * | `["rank_high"]`                        | `Deno.KvU64`: the highest score ever shown     |
+ * | `["scored_today", sub, day]`           | `Deno.KvU64`: rounds `sub` scored that UTC day |
  *
- * A correct guess marks its round solved and adds its points in one atomic
- * operation guarded by the round's versionstamp: it scores exactly once, and
- * concurrent scores never lose an increment (`sum` is commutative). The
- * leaderboard row follows the score right after.
+ * A correct guess marks its round solved, adds its points and counts the
+ * day's scored rounds in one atomic operation guarded by the round's and the
+ * day counter's versionstamps: it scores exactly once, concurrent scores
+ * never lose an increment, and no more rounds score in a day than the cap
+ * allows. The leaderboard row and the rank counters follow the score right
+ * after, together.
  *
  * A nickname is held under its look-alike keys (see `nickname.ts`): setting
  * one checks, in the atomic operation that writes the player, that each key
@@ -31,10 +36,19 @@ import { type Category, WORDS } from "./words.ts";
 import type { Nickname } from "./nickname.ts";
 import {
   anonymousHandle,
+  clueOrder,
   matches,
   MAX_WRONG,
   points as pointsFor,
 } from "./rules.ts";
+import {
+  countAbove,
+  highOf,
+  moveRank,
+  RANK_HIGH_KEY,
+  rebuildRanks,
+  type RebuildReport,
+} from "./ranks.ts";
 
 /** A round as stored. */
 export interface RoundState {
@@ -43,6 +57,12 @@ export interface RoundState {
   word: number;
   /** Clues shown so far (the first comes with the round). */
   clues: number;
+  /**
+   * The order the word's clues are shown in, drawn per round (indexes into
+   * its clues); absent on rounds started before orders were drawn, which
+   * show the clues as written.
+   */
+  order?: number[];
   wrong: number;
   status: "open" | "solved" | "given_up" | "lost";
   started_at: number;
@@ -57,6 +77,12 @@ export interface Player {
   nicknameKeys?: string[];
   /** The leaderboard row currently written for this player. */
   shown: { score: number; at: number } | null;
+  /**
+   * The score this player is counted at in the rank counters (./ranks.ts):
+   * equal to `shown.score` once counted; absent on rows written before the
+   * counters existed, until `rebuildRanks` counts them.
+   */
+  ranked?: number | null;
 }
 
 /** Key builders: the only place the game's key shapes are written. */
@@ -73,7 +99,21 @@ export const gameKeys = {
   ],
   board: ["leaderboard"] as Deno.KvKey,
   nickname: (key: string): Deno.KvKey => ["nickname", key],
+  players: ["player"] as Deno.KvKey,
+  /** Rounds `sub` scored on the UTC day `day` (`YYYY-MM-DD`). */
+  scoredToday: (sub: string, day: string): Deno.KvKey => [
+    "scored_today",
+    sub,
+    day,
+  ],
+  scoredDays: (sub: string): Deno.KvKey => ["scored_today", sub],
 };
+
+/** What the game is configured with. */
+export interface GameOptions {
+  /** Rounds one player can score per UTC day; 0 = no cap. */
+  dailyScoredRounds: number;
+}
 
 /** Why a round operation could not happen. */
 export type RoundProblem =
@@ -90,7 +130,12 @@ export interface RoundView {
   clues_used: number;
   clues_left: number;
   attempts_left: number;
+  /** 0 when today's scoring is used up. */
   points_available: number;
+  /** Rounds that can still score today (UTC); only with a daily cap. */
+  scored_rounds_left?: number;
+  /** Said when today's scoring is used up. */
+  message?: string;
 }
 
 /** The result of a guess. */
@@ -99,6 +144,12 @@ export interface GuessResult {
   score: number;
   attempts_left: number;
   points?: number;
+  /** On a correct guess: false when the daily cap kept it from scoring. */
+  scored?: boolean;
+  /** On a correct guess, with a daily cap: rounds that can still score today. */
+  scored_rounds_left?: number;
+  /** On a correct guess that did not score: why. */
+  message?: string;
   /** Revealed once the round is over. */
   word?: string;
 }
@@ -111,35 +162,55 @@ export interface Standing {
 }
 
 const ROUND_MS = LIFETIME.round * 1000;
-/** How many rows the caller's rank is counted over before saying "beyond". */
-const RANK_SCAN_LIMIT = 10_000;
+const DAY_MS = 86_400_000;
+
+/** The UTC day of `ms` as `YYYY-MM-DD`: the daily cap counts per such day. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
 
 /** The game, over KV. */
 export class Game {
   readonly #kv: Deno.Kv;
   readonly #tokens: Tokens;
   readonly #now: () => number;
+  readonly #cap: number;
 
-  constructor(kv: Deno.Kv, tokens: Tokens, now: () => number) {
+  constructor(
+    kv: Deno.Kv,
+    tokens: Tokens,
+    now: () => number,
+    options: GameOptions,
+  ) {
     this.#kv = kv;
     this.#tokens = tokens;
     this.#now = now;
+    this.#cap = options.dailyScoredRounds;
   }
 
-  /** Starts a round in `category` with a word drawn from its bank. */
+  /**
+   * Starts a round in `category` with a word drawn from its bank and its
+   * clues in an order drawn for this round. Says up front when today's
+   * scoring is used up.
+   */
   async start(sub: string, category: Category): Promise<RoundView> {
     const rid = randomId();
+    const word = randomInt(WORDS[category].length);
     const state: RoundState = {
       category,
-      word: randomInt(WORDS[category].length),
+      word,
       clues: 1,
+      order: clueOrder(WORDS[category][word]!.clues.length, randomInt),
       wrong: 0,
       status: "open",
       started_at: this.#now(),
     };
-    await this.#kv.set(gameKeys.round(sub, rid), state, { expireIn: ROUND_MS });
+    const [scored] = await Promise.all([
+      this.#scoredToday(sub),
+      this.#kv.set(gameKeys.round(sub, rid), state, { expireIn: ROUND_MS }),
+    ]);
     const { token } = await this.#tokens.seal("round", { sub, rid });
-    return this.#view(token, state);
+    return this.#view(token, state, scored);
   }
 
   /** Shows the next clue; each one lowers the points available. */
@@ -154,11 +225,15 @@ export class Game {
       const next = { ...state, clues: state.clues + 1 };
       const ok = await this.#kv.atomic().check(entry)
         .set(entry.key, next, { expireIn: this.#remaining(state) }).commit();
-      if (ok.ok) return this.#view(handle, next);
+      if (ok.ok) return this.#view(handle, next, found.today?.count ?? null);
     }
   }
 
-  /** Checks a guess. A correct one scores once; the 5th wrong one ends the round. */
+  /**
+   * Checks a guess. A correct one scores once, unless the player has scored
+   * the day's cap of rounds already: then it solves the round for 0 points
+   * and says so. The 5th wrong guess ends the round.
+   */
   async guess(
     sub: string,
     handle: string,
@@ -167,17 +242,45 @@ export class Game {
     for (;;) {
       const found = await this.#load(sub, handle);
       if ("problem" in found) return found;
-      const { entry, state } = found;
+      const { entry, state, today } = found;
       const word = WORDS[state.category][state.word]!.word;
       if (matches(guess, word)) {
-        const points = pointsFor(state.clues, state.wrong);
-        const ok = await this.#kv.atomic().check(entry)
+        const capped = today !== null && today.count >= this.#cap;
+        const points = capped ? 0 : pointsFor(state.clues, state.wrong);
+        const op = this.#kv.atomic().check(entry)
           .set(entry.key, { ...state, status: "solved", points }, {
             expireIn: this.#remaining(state),
-          })
-          .sum(gameKeys.score(sub), BigInt(points))
-          .commit();
-        if (!ok.ok) continue;
+          });
+        if (today) {
+          // Checked, so concurrent guesses cannot both take the last
+          // scored round of the day; `set` (not `sum`) to give it an expiry.
+          op.check(today.entry);
+          if (!capped) {
+            op.set(today.entry.key, new Deno.KvU64(BigInt(today.count + 1)), {
+              expireIn: 2 * DAY_MS,
+            });
+          }
+        }
+        if (!capped) op.sum(gameKeys.score(sub), BigInt(points));
+        if (!(await op.commit()).ok) continue;
+        const daily = today === null ? {} : {
+          scored_rounds_left: Math.max(
+            0,
+            this.#cap - today.count - (capped ? 0 : 1),
+          ),
+        };
+        if (capped) {
+          return {
+            correct: true,
+            score: found.score,
+            attempts_left: MAX_WRONG - state.wrong,
+            points: 0,
+            scored: false,
+            ...daily,
+            message: this.#capMessage(),
+            word,
+          };
+        }
         // The points are in: a KV failure from here on must not turn this
         // answer into an error (a retry would find the round over). The
         // leaderboard row catches up on the player's next score.
@@ -192,6 +295,8 @@ export class Game {
           score,
           attempts_left: MAX_WRONG - state.wrong,
           points,
+          scored: true,
+          ...daily,
           word,
         };
       }
@@ -265,32 +370,43 @@ export class Game {
     return top;
   }
 
-  /** The top 10 (one KV list) and the caller's own standing. */
+  /**
+   * The top 10 (one KV list) and the caller's own standing: from the top 10
+   * when they are in it, else counted from the rank counters (a fixed number
+   * of small reads, exact at any size).
+   */
   async leaderboard(
     sub: string,
   ): Promise<{ top: Standing[]; you: Standing | null }> {
-    const rows = await this.#top();
+    const [rows, [entry, high]] = await Promise.all([
+      this.#top(),
+      this.#kv.getMany<[Player, Deno.KvU64]>([
+        gameKeys.player(sub),
+        RANK_HIGH_KEY,
+      ]),
+    ]);
     const top = rows.map(({ standing }) => standing);
     let you: Standing | null = rows.find((row) => row.sub === sub)?.standing ??
       null;
-    if (!you) {
-      const player = (await this.#kv.get<Player>(gameKeys.player(sub))).value;
-      if (player?.shown) {
-        let above = 0;
-        for await (
-          const _ of this.#kv.list({
-            start: gameKeys.board,
-            end: [...gameKeys.board, -player.shown.score],
-          }, { limit: RANK_SCAN_LIMIT })
-        ) above++;
-        you = {
-          rank: above + 1,
-          name: player.nickname ?? player.handle,
-          score: player.shown.score,
-        };
-      }
+    const player = entry.value;
+    if (!you && player?.shown) {
+      // Competition ranking, as in the top 10: one more than the number of
+      // players with a higher score.
+      you = {
+        rank: 1 + await countAbove(this.#kv, player.shown.score, highOf(high)),
+        name: player.nickname ?? player.handle,
+        score: player.shown.score,
+      };
     }
     return { top, you };
+  }
+
+  /**
+   * Counts every player not yet counted in the rank counters (rows written
+   * before they existed). Safe while the service runs; see ./ranks.ts.
+   */
+  rebuildRanks(): Promise<RebuildReport> {
+    return rebuildRanks(this.#kv, gameKeys.players);
   }
 
   /**
@@ -340,10 +456,11 @@ export class Game {
 
   /**
    * Deletes every game key of `sub`: rounds, score, player, leaderboard row
-   * and the nickname's keys. Score, player, row and keys go in one atomic
-   * step checked against what was read, so a guess scoring meanwhile cannot leave a row behind; rounds
-   * go first, and again if one was started meanwhile, so none can score
-   * afterwards.
+   * and the nickname's keys (with its place in the rank counters) and daily
+   * counters. Score, player, row, keys and counters go in one atomic step
+   * checked against what was read, so a guess scoring meanwhile cannot leave
+   * a row behind; rounds go first, and again if one was started meanwhile,
+   * so none can score afterwards.
    */
   async erase(sub: string): Promise<void> {
     for (;;) {
@@ -361,15 +478,21 @@ export class Game {
       for (const key of playerEntry.value?.nicknameKeys ?? []) {
         op.delete(gameKeys.nickname(key));
       }
+      moveRank(op, playerEntry.value?.ranked ?? null, null);
       if (!(await op.commit()).ok) continue;
+      await deleteAll(
+        this.#kv,
+        await keysUnder(this.#kv, gameKeys.scoredDays(sub)),
+      );
       const started = await keysUnder(this.#kv, gameKeys.rounds(sub));
       if (started.length === 0) return;
     }
   }
 
   /**
-   * Moves the player's leaderboard row to their current score. Losing a race
-   * is fine: whoever changed the score or the row runs this too, so the last
+   * Moves the player's leaderboard row, and their place in the rank
+   * counters, to their current score in one atomic step. Losing a race is
+   * fine: whoever changed the score or the row runs this too, so the last
    * one writes the final state. Returns the score it saw.
    */
   async #followScore(sub: string): Promise<number> {
@@ -391,21 +514,43 @@ export class Game {
       op.set(gameKeys.row(score, at, sub), {
         name: player.nickname ?? player.handle,
       });
-      op.set(gameKeys.player(sub), { ...player, shown: { score, at } });
+      moveRank(op, player.ranked ?? null, score);
+      op.set(gameKeys.player(sub), {
+        ...player,
+        shown: { score, at },
+        ranked: score,
+      });
       if ((await op.commit()).ok) return score;
     }
+  }
+
+  /** Rounds `sub` scored today, or `null` when there is no daily cap. */
+  async #scoredToday(sub: string): Promise<number | null> {
+    if (this.#cap <= 0) return null;
+    const key = gameKeys.scoredToday(sub, utcDay(this.#now()));
+    return Number((await this.#kv.get<Deno.KvU64>(key)).value?.value ?? 0n);
+  }
+
+  #capMessage(): string {
+    return `You have scored ${this.#cap} rounds today, the most one player can score in a UTC day: rounds still play but score nothing until 00:00 UTC.`;
   }
 
   /**
    * The round behind `handle`, if it is `sub`'s and open, with `sub`'s score
    * read in the same call (answers need it, and it is then known even if KV
-   * fails after the move is committed).
+   * fails after the move is committed) and, with a daily cap, today's count
+   * of scored rounds.
    */
   async #load(
     sub: string,
     handle: string,
   ): Promise<
-    | { entry: Deno.KvEntry<RoundState>; state: RoundState; score: number }
+    | {
+      entry: Deno.KvEntry<RoundState>;
+      state: RoundState;
+      score: number;
+      today: { entry: Deno.KvEntryMaybe<Deno.KvU64>; count: number } | null;
+    }
     | RoundProblem
   > {
     const opened = await this.#tokens.open("round", handle);
@@ -413,9 +558,20 @@ export class Game {
     if (!opened.ok || opened.claims.sub !== sub) {
       return { problem: "not_found" };
     }
-    const [entry, scoreEntry] = await this.#kv.getMany<
-      [RoundState, Deno.KvU64]
-    >([gameKeys.round(sub, opened.claims.rid), gameKeys.score(sub)]);
+    const keys = [
+      gameKeys.round(sub, opened.claims.rid),
+      gameKeys.score(sub),
+    ] as const;
+    const [entry, scoreEntry, todayEntry]: [
+      Deno.KvEntryMaybe<RoundState>,
+      Deno.KvEntryMaybe<Deno.KvU64>,
+      Deno.KvEntryMaybe<Deno.KvU64>?,
+    ] = this.#cap > 0
+      ? await this.#kv.getMany<[RoundState, Deno.KvU64, Deno.KvU64]>([
+        ...keys,
+        gameKeys.scoredToday(sub, utcDay(this.#now())),
+      ])
+      : await this.#kv.getMany<[RoundState, Deno.KvU64]>(keys);
     const state = entry.value;
     if (
       entry.versionstamp === null || !state ||
@@ -434,6 +590,9 @@ export class Game {
       entry: entry as Deno.KvEntry<RoundState>,
       state,
       score: Number(scoreEntry.value?.value ?? 0n),
+      today: todayEntry
+        ? { entry: todayEntry, count: Number(todayEntry.value?.value ?? 0n) }
+        : null,
     };
   }
 
@@ -441,17 +600,26 @@ export class Game {
     return Math.max(1, state.started_at + ROUND_MS - this.#now());
   }
 
-  #view(handle: string, state: RoundState): RoundView {
+  /** What the player sees; `scored` is today's count (null: no cap). */
+  #view(
+    handle: string,
+    state: RoundState,
+    scored: number | null,
+  ): RoundView {
     const entry = WORDS[state.category][state.word]!;
+    const left = scored === null ? null : Math.max(0, this.#cap - scored);
+    const index = state.order?.[state.clues - 1] ?? state.clues - 1;
     return {
       round: handle,
       category: state.category,
       letters: entry.word.length,
-      clue: entry.clues[state.clues - 1]!,
+      clue: entry.clues[index]!,
       clues_used: state.clues,
       clues_left: entry.clues.length - state.clues,
       attempts_left: MAX_WRONG - state.wrong,
-      points_available: pointsFor(state.clues, state.wrong),
+      points_available: left === 0 ? 0 : pointsFor(state.clues, state.wrong),
+      ...(left === null ? {} : { scored_rounds_left: left }),
+      ...(left === 0 ? { message: this.#capMessage() } : {}),
     };
   }
 }

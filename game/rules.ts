@@ -47,3 +47,23 @@ export function anonymousHandle(random: Uint8Array): string {
     1_000_000;
   return `Player-${String(n).padStart(6, "0")}`;
 }
+
+/**
+ * The order a round shows a word's `count` clues in (indexes into its clues).
+ * The banks write each word's clues from vague to telling: the vaguer ones
+ * come in random order, so the first clue differs from round to round, and
+ * the most telling one stays last, so it never hands out a first-clue win at
+ * full points. `random(n)` draws a whole number below `n`.
+ */
+export function clueOrder(
+  count: number,
+  random: (n: number) => number,
+): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  // Fisher–Yates over every clue but the last.
+  for (let i = count - 2; i > 0; i--) {
+    const j = random(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}

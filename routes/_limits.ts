@@ -33,6 +33,10 @@ interface GuardDeps extends LimitDeps {
 
 /** The rate-limit bucket of game moves; its windows are keyed by user. */
 export const GAME_BUCKET = "game";
+/** The rate-limit bucket of reads that cost KV calls; keyed by user too. */
+export const READ_BUCKET = "read";
+/** The reads counted in {@linkcode READ_BUCKET}. */
+const READS = ["/api/leaderboard", "/api/score", "/api/me"];
 
 /** Largest request body anywhere: OAuth forms and game moves are tiny. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -146,19 +150,30 @@ export function tokenLimit(
   };
 }
 
-/** Rate-limits game moves per user; register after the bearer guard. */
+/**
+ * Rate-limits game moves, and apart from them the reads that cost KV calls
+ * (leaderboard, score, player), per user; register after the bearer guard.
+ */
 export function applyGameLimit(
   app: Hono,
   { config, limiter }: LimitDeps,
 ): void {
-  if (config.rateLimits.game <= 0) return;
-  const limited = rateLimit(limiter, {
-    bucket: GAME_BUCKET,
-    limit: config.rateLimits.game,
-    windowSeconds: MINUTE,
-    id: (c) => (c.get("user") as AccessClaims).sub,
-    render: tooMany,
-  });
-  // "/api/rounds/*" also matches "/api/rounds" itself: one registration, one count.
-  app.use("/api/rounds/*", limited);
+  const perUser = (bucket: string, limit: number) =>
+    rateLimit(limiter, {
+      bucket,
+      limit,
+      windowSeconds: MINUTE,
+      id: (c) => (c.get("user") as AccessClaims).sub,
+      render: tooMany,
+    });
+  const { game, read } = config.rateLimits;
+  if (game > 0) {
+    // "/api/rounds/*" also matches "/api/rounds" itself: one registration, one count.
+    app.use("/api/rounds/*", perUser(GAME_BUCKET, game));
+  }
+  if (read > 0) {
+    // GET only: erasing one's data (DELETE /api/me) is never refused.
+    const reads = perUser(READ_BUCKET, read);
+    for (const path of READS) app.on("GET", path, reads);
+  }
 }

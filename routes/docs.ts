@@ -45,7 +45,10 @@ export function docsRoutes(
   config: Config,
   document: Record<string, unknown>,
 ): Hono {
-  const instructions = gptInstructions(config.publicUrl);
+  const instructions = gptInstructions(
+    config.publicUrl,
+    config.dailyScoredRounds,
+  );
   const body = JSON.stringify(document);
   return new Hono()
     .get("/openapi.json", (c) => {

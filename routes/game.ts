@@ -51,6 +51,18 @@ const RoundHandle = z.string(
   example: "wwc_round.AQJrMS…",
 });
 
+/** What rounds and correct guesses say about the daily cap. */
+const dailyFields = {
+  scored_rounds_left: z.number().int().optional().openapi({
+    description:
+      "Rounds the player can still score today (UTC); absent when there is no daily cap.",
+  }),
+  message: z.string().optional().openapi({
+    description:
+      "Present when today's scoring is used up: rounds still play but score nothing until 00:00 UTC. Tell the player.",
+  }),
+};
+
 const RoundView = z.object({
   round: RoundHandle,
   category: z.enum(CATEGORIES),
@@ -60,8 +72,10 @@ const RoundView = z.object({
   clues_left: z.number().int(),
   attempts_left: z.number().int(),
   points_available: z.number().int().openapi({
-    description: "Points a correct guess would score now.",
+    description:
+      "Points a correct guess would score now; 0 once today's scoring is used up.",
   }),
+  ...dailyFields,
 }).openapi("Round");
 
 const GuessResult = z.object({
@@ -69,8 +83,13 @@ const GuessResult = z.object({
   score: z.number().int().openapi({ description: "The player's total score." }),
   attempts_left: z.number().int(),
   points: z.number().int().optional().openapi({
-    description: "Points this guess scored.",
+    description: "Points this guess scored (0 past the daily cap).",
   }),
+  scored: z.boolean().optional().openapi({
+    description:
+      "On a correct guess: false when the player had already scored today's maximum of rounds, so it scored nothing.",
+  }),
+  ...dailyFields,
   word: z.string().optional().openapi({
     description: "The word, revealed once the round is over.",
   }),

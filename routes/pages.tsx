@@ -191,6 +191,20 @@ export function storedItems(realProviders: boolean): StoredItem[] {
     },
     {
       what:
+        "How many rounds you scored each UTC day (your user id, the date and a count)",
+      why: "The daily cap on scored rounds",
+      kept: "2 days, or until DELETE /api/me",
+      keys: ["scored_today"],
+    },
+    {
+      what:
+        "How many players have each score, counted by score band, and the highest score shown, with no user id",
+      why: "To tell you your rank without reading the whole leaderboard",
+      kept: "As long as the service runs; your count goes with DELETE /api/me",
+      keys: ["rank", "rank_high"],
+    },
+    {
+      what:
         "Rounds you play: the word, how many clues and wrong guesses so far (not the guesses themselves)",
       why: "So the server, not the GPT, decides whether a guess is right",
       kept: minutes(LIFETIME.round),

@@ -65,7 +65,9 @@ open.use("/api/*", async function fixedUser(c, next) {
 open.route(
   "/",
   gameRoutes({
-    game: new Game(kv, tokens, Date.now),
+    game: new Game(kv, tokens, Date.now, {
+      dailyScoredRounds: config.dailyScoredRounds,
+    }),
     server,
     eraseUser: () => Promise.resolve(),
   }),

@@ -15,3 +15,17 @@ export async function secret(t: TestApp, handle: string): Promise<string> {
   )).value!;
   return WORDS[state.category][state.word]!.word;
 }
+
+/** The secret word of `handle`, read at the domain layer. */
+export async function wordOf(
+  kv: Deno.Kv,
+  tokens: Tokens,
+  handle: string,
+): Promise<string> {
+  const opened = await tokens.open("round", handle);
+  assert.ok(opened.ok);
+  const state = (await kv.get<RoundState>(
+    gameKeys.round(opened.claims.sub, opened.claims.rid),
+  )).value!;
+  return WORDS[state.category][state.word]!.word;
+}

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { points } from "../game/rules.ts";
 import { WORDS } from "../game/words.ts";
+import { Tokens } from "../auth/tokens.ts";
+import { gameKeys, type RoundState } from "../game/game.ts";
 import { rowsMentioning, type TestApp, testApp, tombstoneOf } from "./_app.ts";
+import { keyring } from "./_keys.ts";
 import { api, ORIGIN, refresh, tokensFor } from "./_flow.ts";
 import { secret } from "./_game.ts";
 
@@ -76,7 +79,8 @@ Deno.test("game: a round starts with a handle, the word length and a first clue,
   assert.equal(round.category, "places");
   const word = await secret(t, round.round);
   assert.equal(round.letters, word.length);
-  assert.equal(round.clue, WORDS.places.find((w) => w.word === word)!.clues[0]);
+  const { clues } = WORDS.places.find((w) => w.word === word)!;
+  assert.ok(clues.slice(0, -1).includes(round.clue), "a vaguer clue first");
   assert.equal(round.attempts_left, 5);
   assert.equal(round.points_available, 100);
   assert.ok(!JSON.stringify(round).toLowerCase().includes(`"${word}"`));
@@ -120,6 +124,34 @@ Deno.test("game: clues and wrong guesses lower the points", async () => {
     await (await guess(t, p, round.round, await secret(t, round.round))).json();
   assert.equal(right.points, points(2, 1));
   assert.equal(right.score, points(2, 1));
+});
+
+Deno.test("game: each round draws the order of its clues, and shows them in that order", async () => {
+  await using t = await testApp({ env: { GAME_RATE_LIMIT: "0" } });
+  const p = await player(t);
+  const firsts = new Set<number>();
+  for (let i = 0; i < 40; i++) {
+    const round = await start(t, p);
+    const opened = await new Tokens(keyring, t.now).open("round", round.round);
+    assert.ok(opened.ok);
+    const key = gameKeys.round(p.sub, opened.claims.rid);
+    const state = (await t.kv.get<RoundState>(key)).value!;
+    const { clues } = WORDS.animals[state.word]!;
+    const order = state.order!;
+    assert.deepEqual([...order].sort(), [...clues.keys()]);
+    firsts.add(order[0]!);
+    const shown = [round.clue];
+    for (let c = 1; c < clues.length; c++) {
+      const res = await call(t, p, "POST", "/api/rounds/clue", {
+        round: round.round,
+      });
+      shown.push((await res.json()).clue);
+    }
+    assert.deepEqual(shown, order.map((n) => clues[n]), `round ${i}`);
+  }
+  // Three clues each, the telling one last: two possible first clues, and a
+  // miss of either over 40 rounds has odds of 2^-39.
+  assert.deepEqual([...firsts].sort(), [0, 1]);
 });
 
 Deno.test("game: no more clues than the word has", async () => {
@@ -247,7 +279,9 @@ Deno.test("game: invalid bodies get a 400 naming the field", async () => {
 });
 
 Deno.test("game: 200 concurrent correct guesses on 200 rounds raise the score by exactly their points", async () => {
-  await using t = await testApp({ env: { GAME_RATE_LIMIT: "0" } });
+  await using t = await testApp({
+    env: { GAME_RATE_LIMIT: "0", DAILY_SCORED_ROUNDS: "0" },
+  });
   const p = await player(t);
   const rounds = [];
   for (let i = 0; i < 200; i++) rounds.push(await start(t, p));

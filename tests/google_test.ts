@@ -556,9 +556,12 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
     "leaderboard",
     "nickname",
     "player",
+    "rank",
+    "rank_high",
     "rate",
     "round",
     "score",
+    "scored_today",
     "upstream",
     "user_revoked",
   ]);

@@ -138,7 +138,59 @@ Deno.test("rate limit: game moves are limited per user", async () => {
   assert.equal(
     (await api(t, "/api/score", a.access_token)).status,
     200,
-    "reads are not limited",
+    "reads are counted apart",
+  );
+});
+
+Deno.test("rate limit: reads (leaderboard, score, me) are limited per user apart from moves, with the same 429", async () => {
+  await using t = await testApp({
+    env: { READ_RATE_LIMIT: "3", GAME_RATE_LIMIT: "1" },
+  });
+  const a = (await tokensFor(t, "alice")).access_token;
+  const b = (await tokensFor(t, "bob")).access_token;
+  for (const path of ["/api/leaderboard", "/api/score", "/api/me"]) {
+    assert.equal((await api(t, path, a)).status, 200, path);
+  }
+  const refused = [];
+  for (const path of ["/api/leaderboard", "/api/score", "/api/me"]) {
+    refused.push(await api(t, path, a));
+  }
+  const move = () =>
+    api(t, "/api/rounds", a, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"category":"animals"}',
+    });
+  assert.equal((await move()).status, 201, "moves are counted apart");
+  const moveRefused = await move();
+  assert.equal(moveRefused.status, 429);
+  const shape = await moveRefused.json();
+  for (const res of refused) {
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get("retry-after")) > 0);
+    assert.equal(res.headers.get("cache-control"), "no-store");
+    const body = await res.json();
+    assert.deepEqual(Object.keys(body), Object.keys(shape));
+    assert.equal(body.error, "rate_limited");
+    assert.match(body.message, /retry in \d+ seconds/);
+  }
+  assert.equal((await api(t, "/api/score", b)).status, 200, "per user");
+  assert.equal(
+    (await api(t, "/api/me", a, { method: "DELETE" })).status,
+    200,
+    "erasing one's data is never refused",
+  );
+  t.advance(60);
+  assert.equal((await api(t, "/api/score", b)).status, 200);
+
+  await using off = await testApp({ env: { READ_RATE_LIMIT: "0" } });
+  const c = (await tokensFor(off, "carol")).access_token;
+  for (let i = 0; i < 20; i++) {
+    assert.equal((await api(off, "/api/leaderboard", c)).status, 200);
+  }
+  await assert.rejects(
+    () => testApp({ env: { READ_RATE_LIMIT: "many" } }),
+    /READ_RATE_LIMIT: "many" must be a whole number of requests per minute/,
   );
 });
 

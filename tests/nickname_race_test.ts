@@ -22,8 +22,8 @@ Deno.test("nickname race: two players on two game instances asking at once for l
   try {
     const tokens = new Tokens(keyring, Date.now);
     const games = [
-      new Game(kv, tokens, Date.now),
-      new Game(kv, tokens, Date.now),
+      new Game(kv, tokens, Date.now, { dailyScoredRounds: 0 }),
+      new Game(kv, tokens, Date.now, { dailyScoredRounds: 0 }),
     ] as const;
     // Same name, another case, a digit for a letter, a capital I for an l,
     // Cyrillic letters for Latin ones (each name in one script).

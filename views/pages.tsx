@@ -221,9 +221,9 @@ export function PrivacyPage(props: {
         <h2>Deleting your data</h2>
         <p>
           Ask the GPT to delete your data: it calls{" "}
-          <code>DELETE /api/me</code>, which erases your score, nickname, rounds
-          and any stored provider token, and signs you out everywhere at once.
-          Signing out alone is{" "}
+          <code>DELETE /api/me</code>, which erases your score, nickname,
+          rounds, daily counts and any stored provider token, and signs you out
+          everywhere at once. Signing out alone is{" "}
           <code>POST /api/me/signout</code>. You can also remove this app from
           your account at your sign-in provider (for Google:{" "}
           <a href="https://myaccount.google.com/permissions">
