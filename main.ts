@@ -116,6 +116,10 @@ export function createApp(deps: Deps): Hono {
     await limiter.forget(GAME_BUCKET, sub);
     await limiter.forget(READ_BUCKET, sub);
     await store.eraseUser(sub);
+    // A round or nickname written meanwhile (here, or on an instance still
+    // trusting the token from its cache) was checked against the sign-in
+    // that is now gone: one more sweep removes those that landed before.
+    await game.erase(sub);
   };
   app.route(
     "/",

@@ -309,10 +309,14 @@ export class RevocationStore {
     }
   }
 
-  /** When `sub` was last revoked (ms), or `null`. Read from KV. */
-  async userRevokedAt(sub: string): Promise<number | null> {
-    const entry = await this.#kv.get<{ before: number }>(keys.userRevoked(sub));
-    return entry.value?.before ?? null;
+  /**
+   * The version of `sub`'s sign-out record now (`""`: none). A code carries
+   * it and redeems only while it is unchanged: every sign-out, erasure or
+   * upstream refusal writes the record, so a code issued before one of them
+   * never redeems after it, whatever the instances' clocks say.
+   */
+  async revocationVersion(sub: string): Promise<string> {
+    return (await this.#kv.get(keys.userRevoked(sub))).versionstamp ?? "";
   }
 
   /**

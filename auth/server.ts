@@ -8,7 +8,12 @@
 import type { Log } from "../deps.ts";
 import { OAuthError } from "./errors.ts";
 import { verifyS256 } from "./pkce.ts";
-import { type Family, type Issuance, RevocationStore } from "./revocation.ts";
+import {
+  type Family,
+  type Issuance,
+  keys,
+  RevocationStore,
+} from "./revocation.ts";
 import {
   type AccessClaims,
   LIFETIME,
@@ -81,7 +86,11 @@ export class AuthorizationServer {
     this.#upstream = upstream;
   }
 
-  /** Issues an authorization code for a completed sign-in. */
+  /**
+   * Issues an authorization code for a completed sign-in. The code carries
+   * the version of the user's sign-out record, so a sign-out (or erasure)
+   * after this moment kills it on every instance, with no clock compared.
+   */
   async issueCode(login: LoginClaims, sub: string): Promise<string> {
     const { token } = await this.#tokens.seal("code", {
       sub,
@@ -90,6 +99,7 @@ export class AuthorizationServer {
       scope: login.scope,
       ...(login.code_challenge ? { code_challenge: login.code_challenge } : {}),
       fid: randomId(),
+      rev: await this.store.revocationVersion(sub),
     });
     return token;
   }
@@ -133,9 +143,11 @@ export class AuthorizationServer {
     };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.store.issuance(code.sub, code.fid);
-      if (read.revokedBefore !== null && code.iat <= read.revokedBefore) {
-        throw invalidGrant("user revoked after the code was issued");
-      }
+      const revoked = code.rev !== undefined
+        ? (read.user.versionstamp ?? "") !== code.rev
+        // A code sealed before codes carried `rev`: judged by its time.
+        : read.revokedBefore !== null && code.iat <= read.revokedBefore;
+      if (revoked) throw invalidGrant("user revoked after the code was issued");
       const redeemed = await this.store.redeemCode(
         code.jti,
         code.fid,
@@ -143,7 +155,14 @@ export class AuthorizationServer {
         read,
       );
       if (redeemed === "ok") {
-        return await this.#issue(code.sub, clientId, code.scope, code.fid, 0);
+        return await this.#issue(
+          code.sub,
+          clientId,
+          code.scope,
+          code.fid,
+          0,
+          read,
+        );
       }
       if (redeemed === "used") {
         // RFC 6749 §4.1.2: a replayed code revokes what it issued.
@@ -199,6 +218,7 @@ export class AuthorizationServer {
             rt.scope,
             rt.fid,
             next.gen,
+            read,
           );
         }
         continue;
@@ -215,6 +235,7 @@ export class AuthorizationServer {
             rt.scope,
             rt.fid,
             family.gen,
+            read,
           );
         }
         continue;
@@ -251,6 +272,14 @@ export class AuthorizationServer {
       );
     }
     await this.store.revokeFamily(opened.claims.sub, opened.claims.fid);
+  }
+
+  /**
+   * The KV key of the sign-in an access token belongs to. A write that must
+   * not outlive an erasure checks that it still exists (see `Game`).
+   */
+  sessionKey(claims: AccessClaims): Deno.KvKey {
+    return keys.family(claims.sub, claims.fid);
   }
 
   /** Revokes every token of `sub` (sign-out everywhere). */
@@ -297,22 +326,40 @@ export class AuthorizationServer {
     return claims;
   }
 
+  /**
+   * Seals the tokens of a committed issue. They are stamped later than the
+   * sign-out record the commit checked, whatever this instance's clock says:
+   * a sign-in after a sign-out is never mistaken for one before it. (A
+   * revocation after the commit revokes their family instead.)
+   */
   async #issue(
     sub: string,
     clientId: string,
     scope: string,
     fid: string,
     gen: number,
+    read: Issuance,
   ): Promise<TokenResponse> {
+    const after = read.revokedBefore ?? undefined;
     const [access, refresh] = await Promise.all([
-      this.#tokens.seal("access", { sub, client_id: clientId, scope, fid }),
-      this.#tokens.seal("refresh", {
-        sub,
-        client_id: clientId,
-        scope,
-        fid,
-        gen,
-      }),
+      this.#tokens.seal(
+        "access",
+        { sub, client_id: clientId, scope, fid },
+        LIFETIME.access,
+        after,
+      ),
+      this.#tokens.seal(
+        "refresh",
+        {
+          sub,
+          client_id: clientId,
+          scope,
+          fid,
+          gen,
+        },
+        LIFETIME.refresh,
+        after,
+      ),
     ]);
     return {
       access_token: access.token,

@@ -36,6 +36,11 @@ export interface CodeClaims extends Stamp {
   code_challenge?: string;
   /** The refresh family this code will start; revoked if the code is replayed. */
   fid: string;
+  /**
+   * The version of the user's sign-out record when the code was issued
+   * (`""`: none): the code redeems only while it is unchanged.
+   */
+  rev?: string;
 }
 
 /** A bearer access token for `/api/*`. */
@@ -123,7 +128,7 @@ const int = (v: unknown): v is number => Number.isSafeInteger(v);
 const SHAPES: Readonly<Record<Purpose, Shape>> = {
   code: (c) =>
     str(c.sub) && str(c.client_id) && str(c.redirect_uri) && str(c.scope) &&
-    optStr(c.code_challenge) && str(c.fid),
+    optStr(c.code_challenge) && str(c.fid) && optStr(c.rev),
   access: (c) => str(c.sub) && str(c.client_id) && str(c.scope) && str(c.fid),
   refresh: (c) =>
     str(c.sub) && str(c.client_id) && str(c.scope) && str(c.fid) &&
@@ -183,13 +188,20 @@ export class Tokens {
     return this.#now();
   }
 
-  /** Seals `claims` for `purpose`, living `ttl` seconds (default: {@linkcode LIFETIME}). */
+  /**
+   * Seals `claims` for `purpose`, living `ttl` seconds (default:
+   * {@linkcode LIFETIME}), stamped later than `after` (ms) when given.
+   */
   async seal<P extends Purpose>(
     purpose: P,
     claims: Unstamped<P>,
     ttl: number = LIFETIME[purpose],
+    after?: number,
   ): Promise<{ token: string; claims: ClaimsByPurpose[P] }> {
-    const iat = this.#now();
+    // `after`: a time this token must be stamped later than, whatever this
+    // instance's clock says (the user's last revocation, read from KV).
+    const now = this.#now();
+    const iat = after !== undefined && after >= now ? after + 1 : now;
     const full = {
       ...claims,
       iat,

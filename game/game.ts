@@ -115,6 +115,10 @@ export interface GameOptions {
   dailyScoredRounds: number;
 }
 
+/** The caller's sign-in ended (erased) while the request was in flight. */
+export type SignedOut = { problem: "signed_out" };
+const SIGNED_OUT = Symbol("signed out");
+
 /** Why a round operation could not happen. */
 export type RoundProblem =
   | { problem: "not_found" }
@@ -193,7 +197,17 @@ export class Game {
    * clues in an order drawn for this round. Says up front when today's
    * scoring is used up.
    */
-  async start(sub: string, category: Category): Promise<RoundView> {
+  start(sub: string, category: Category): Promise<RoundView>;
+  start(
+    sub: string,
+    category: Category,
+    session: Deno.KvKey,
+  ): Promise<RoundView | SignedOut>;
+  async start(
+    sub: string,
+    category: Category,
+    session?: Deno.KvKey,
+  ): Promise<RoundView | SignedOut> {
     const rid = randomId();
     const word = randomInt(WORDS[category].length);
     const state: RoundState = {
@@ -205,12 +219,37 @@ export class Game {
       status: "open",
       started_at: this.#now(),
     };
-    const [scored] = await Promise.all([
+    const key = gameKeys.round(sub, rid);
+    const [scored, written] = await Promise.all([
       this.#scoredToday(sub),
-      this.#kv.set(gameKeys.round(sub, rid), state, { expireIn: ROUND_MS }),
+      this.#guarded(
+        session,
+        (op) => op.set(key, state, { expireIn: ROUND_MS }),
+      ),
     ]);
+    if (written === SIGNED_OUT) return { problem: "signed_out" };
     const { token } = await this.#tokens.seal("round", { sub, rid });
     return this.#view(token, state, scored);
+  }
+
+  /**
+   * Commits `write`, checked against `session` when given: a key that must
+   * still exist (the caller's sign-in), so a write racing an erasure either
+   * lands before it (and the erasure's last sweep removes it) or not at all.
+   */
+  async #guarded(
+    session: Deno.KvKey | undefined,
+    write: (op: Deno.AtomicOperation) => Deno.AtomicOperation,
+  ): Promise<void | typeof SIGNED_OUT> {
+    for (;;) {
+      const op = this.#kv.atomic();
+      if (session) {
+        const entry = await this.#kv.get(session);
+        if (entry.versionstamp === null) return SIGNED_OUT;
+        op.check(entry);
+      }
+      if ((await write(op).commit()).ok) return;
+    }
   }
 
   /** Shows the next clue; each one lowers the points available. */
@@ -413,15 +452,28 @@ export class Game {
    * Sets the name the leaderboard shows for `sub`, unless another player
    * holds a nickname that looks the same (`taken`).
    */
+  setNickname(
+    sub: string,
+    nickname: Nickname,
+  ): Promise<{ ok: true } | { ok: false; problem: "taken" }>;
+  setNickname(
+    sub: string,
+    nickname: Nickname,
+    session: Deno.KvKey,
+  ): Promise<{ ok: true } | { ok: false; problem: "taken" } | SignedOut>;
   async setNickname(
     sub: string,
     { nickname, keys }: Nickname,
-  ): Promise<{ ok: true } | { ok: false; problem: "taken" }> {
+    session?: Deno.KvKey,
+  ): Promise<{ ok: true } | { ok: false; problem: "taken" } | SignedOut> {
     for (;;) {
       const [entry, ...held] = await this.#kv.getMany<[Player, ...string[]]>([
         gameKeys.player(sub),
         ...keys.map(gameKeys.nickname),
       ]);
+      // See #guarded: a rename racing an erasure must not outlive it.
+      const alive = session ? await this.#kv.get(session) : null;
+      if (alive?.versionstamp === null) return { problem: "signed_out" };
       if (held.some((h) => h.value !== null && h.value !== sub)) {
         return { ok: false, problem: "taken" };
       }
@@ -435,6 +487,7 @@ export class Game {
           nickname,
           nicknameKeys: [...keys],
         });
+      if (alive) op.check(alive);
       for (const key of keys) op.set(gameKeys.nickname(key), sub);
       for (const key of player.nicknameKeys ?? []) {
         if (!keys.includes(key)) op.delete(gameKeys.nickname(key));

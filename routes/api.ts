@@ -13,7 +13,27 @@ import type { AccessClaims } from "../auth/tokens.ts";
 
 /** Hono variables set by the bearer guard. */
 export interface ApiEnv {
-  Variables: { user: AccessClaims };
+  Variables: {
+    user: AccessClaims;
+    /** The `WWW-Authenticate` challenge, for a refusal after the guard. */
+    challenge: string;
+  };
+}
+
+/**
+ * Refuses a token as revoked or invalid (RFC 6750 §3.1); the body never says
+ * which check failed.
+ */
+export function refuseToken(c: Context, challenge: string) {
+  c.header(
+    "WWW-Authenticate",
+    `${challenge}, error="invalid_token", error_description="The access token is invalid or expired"`,
+  );
+  c.header("Cache-Control", "no-store");
+  return c.json({
+    error: "invalid_token",
+    message: "The access token is invalid or expired. Sign in again.",
+  }, 401);
 }
 
 /** Renders an API error: JSON `{ error, message }`, never cached. */
@@ -69,17 +89,9 @@ export function bearerAuth(
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       log("info", "bearer token refused", { reason: err.reason });
-      c.header(
-        "WWW-Authenticate",
-        `${challenge}, error="invalid_token", error_description="The access token is invalid or expired"`,
-      );
-      return apiError(
-        c,
-        401,
-        "invalid_token",
-        "The access token is invalid or expired. Sign in again.",
-      );
+      return refuseToken(c, challenge);
     }
+    c.set("challenge", challenge);
     c.header("Cache-Control", "no-store");
     return await next();
   };

@@ -13,7 +13,7 @@ import { type Game, type RoundProblem } from "../game/game.ts";
 import { checkNickname } from "../game/nickname.ts";
 import { MAX_WRONG } from "../game/rules.ts";
 import { CATEGORIES, isCategory, WORDS } from "../game/words.ts";
-import { type ApiEnv, apiError } from "./api.ts";
+import { type ApiEnv, apiError, refuseToken } from "./api.ts";
 
 // Shapes are reused by spreading their fields, not with `.extend()` or
 // `.nullable()` on a named schema: those become `allOf` in the document,
@@ -372,6 +372,14 @@ function roundProblem(c: Context, p: RoundProblem) {
   }
 }
 
+/**
+ * The sign-in ended while the request was in flight (the player erased
+ * their data): as the bearer guard says of a revoked token.
+ */
+function signedOut(c: Context<ApiEnv>) {
+  return refuseToken(c, c.get("challenge"));
+}
+
 /** What the game routes need. */
 export interface GameDeps {
   game: Game;
@@ -424,7 +432,13 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
 
   app.openapi(routes.startRound, async (c) => {
     const { category } = c.req.valid("json");
-    return c.json(await game.start(c.get("user").sub, category), 201);
+    const user = c.get("user");
+    const round = await game.start(
+      user.sub,
+      category,
+      server.sessionKey(user),
+    );
+    return "problem" in round ? signedOut(c) : c.json(round, 201);
   });
 
   app.openapi(routes.getClue, async (c) => {
@@ -474,7 +488,13 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
         field: "nickname",
       }, 400);
     }
-    const set = await game.setNickname(c.get("user").sub, checked);
+    const user = c.get("user");
+    const set = await game.setNickname(
+      user.sub,
+      checked,
+      server.sessionKey(user),
+    );
+    if ("problem" in set && set.problem === "signed_out") return signedOut(c);
     if (!set.ok) {
       c.header("Cache-Control", "no-store");
       return c.json({

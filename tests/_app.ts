@@ -58,6 +58,8 @@ export async function testApp(
     ticking?: boolean;
     /** Share this other app's clock (several instances, one time). */
     clockOf?: TestApp;
+    /** With `clockOf`: this instance's clock runs this many ms ahead (< 0: behind). */
+    skewMs?: number;
     /** As `deno task dev` says when it generated the client secret. */
     devGeneratedSecret?: boolean;
   } = {},
@@ -65,8 +67,13 @@ export async function testApp(
   const config = loadConfig(testEnv(options.env));
   const kv = options.kv ?? await Deno.openKv(":memory:");
   let now = T0;
-  const read = options.clockOf?.now ??
-    (options.ticking ? () => ++now : () => now);
+  const other = options.clockOf;
+  const skew = options.skewMs ?? 0;
+  const read = other
+    ? () => other.now() + skew
+    : options.ticking
+    ? () => ++now
+    : () => now;
   const advance = options.clockOf?.advance ??
     ((seconds: number) => void (now += seconds * 1000));
   const logs: LogLine[] = [];

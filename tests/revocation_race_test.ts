@@ -7,7 +7,7 @@
  * every trial.
  */
 import assert from "node:assert/strict";
-import { type TestApp, testApp } from "./_app.ts";
+import { rowsMentioning, type TestApp, testApp, tombstoneOf } from "./_app.ts";
 import {
   api,
   postForm,
@@ -251,5 +251,132 @@ Deno.test("an RFC 7009 revocation during back-to-back refreshes of its family: t
     ]);
     assert.ok(rounds < MAX_ROUNDS, `trial ${trial}: the family kept going`);
     await assertAllDead([t], issued, trial);
+  }
+});
+
+Deno.test("a code issued before a sign-out on an instance whose clock runs 50 ms ahead does not redeem after it", async () => {
+  await using b = await testApp();
+  await using a = await testApp({ kv: b.kv, clockOf: b, skewMs: 50 });
+  const tokens = await tokensFor(b, "skew");
+  const code = (await signIn(a, { login: "skew" })).get("code")!;
+  b.advance(0.01);
+  assert.equal(
+    (await api(b, "/api/me/signout", tokens.access_token, { method: "POST" }))
+      .status,
+    200,
+  );
+  b.advance(0.01);
+  const res = await postForm(b, "/oauth/token", {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: "https://chatgpt.com/aip/g-test123/oauth/callback",
+  });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, "invalid_grant");
+});
+
+Deno.test("a sign-in after a sign-out, on an instance whose clock runs 50 ms behind, works", async () => {
+  await using b = await testApp();
+  await using a = await testApp({ kv: b.kv, clockOf: b, skewMs: -50 });
+  const old = await tokensFor(b, "skew");
+  assert.equal(
+    (await api(b, "/api/me/signout", old.access_token, { method: "POST" }))
+      .status,
+    200,
+  );
+  b.advance(0.01);
+  const fresh = await tokensFor(a, "skew");
+  for (const t of [a, b]) {
+    assert.equal((await api(t, "/api/me", fresh.access_token)).status, 200);
+  }
+  const next = await refresh(a, fresh.refresh_token);
+  assert.equal(next.status, 200);
+  assert.equal(
+    (await api(b, "/api/me", (await next.json()).access_token)).status,
+    200,
+  );
+  assert.equal((await api(b, "/api/me", old.access_token)).status, 401);
+});
+
+const nickname = (t: TestApp, token: string, name: string) =>
+  api(t, "/api/me/nickname", token, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ nickname: name }),
+  });
+const startRound = (t: TestApp, token: string) =>
+  api(t, "/api/rounds", token, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ category: "animals" }),
+  });
+
+Deno.test("after DELETE /api/me, an instance still trusting the token from its cache writes nothing that outlives the erasure", async () => {
+  await using a = await testApp();
+  await using b = await testApp({ kv: a.kv, clockOf: a });
+  const tokens = await tokensFor(a, "leaver");
+  assert.equal((await api(b, "/api/me", tokens.access_token)).status, 200);
+  assert.equal(
+    (await api(a, "/api/me", tokens.access_token, { method: "DELETE" }))
+      .status,
+    200,
+  );
+  // B's cache still says the token is good (the documented 5 s bound), but
+  // the writes check the sign-in itself, which is gone.
+  const named = await nickname(b, tokens.access_token, "WordWizard");
+  assert.equal(named.status, 401);
+  assert.match(named.headers.get("www-authenticate")!, /invalid_token/);
+  assert.equal((await startRound(b, tokens.access_token)).status, 401);
+  a.advance(PAST_CACHE_BOUND);
+  // Rate windows are counted before any handler and expire in 2 minutes.
+  assert.deepEqual(
+    (await rowsMentioning(a.kv, "dev:leaver")).filter((key) =>
+      key[0] !== "rate"
+    ),
+    tombstoneOf("dev:leaver"),
+  );
+  // The nickname is free for someone else.
+  const other = await tokensFor(a, "stayer");
+  assert.equal(
+    (await nickname(a, other.access_token, "WordWizard")).status,
+    200,
+  );
+});
+
+Deno.test("DELETE /api/me racing the player's own nickname and round writes leaves only the tombstone, on every trial", async () => {
+  for (let trial = 0; trial < TRIALS; trial++) {
+    await using t = await testApp({ env: UNLIMITED, ticking: true });
+    const sub = `dev:racer${trial}`;
+    const tokens = await tokensFor(t, `racer${trial}`);
+    const later = async <T>(run: () => Promise<T>): Promise<T> => {
+      const ticks = Math.floor(Math.random() * 60);
+      for (let i = 0; i < ticks; i++) await Promise.resolve();
+      if (ticks % 3 === 0) await new Promise((r) => setTimeout(r, 0));
+      return await run();
+    };
+    const writes = [
+      later(() => nickname(t, tokens.access_token, `Racer ${trial}`)),
+      later(() => startRound(t, tokens.access_token)),
+      later(() => nickname(t, tokens.access_token, `Racer ${trial} b`)),
+      later(() => startRound(t, tokens.access_token)),
+    ];
+    const erased = api(t, "/api/me", tokens.access_token, { method: "DELETE" });
+    for (const res of await Promise.all(writes)) {
+      assert.ok(
+        [200, 201, 401].includes(res.status),
+        `trial ${trial}: ${res.status}`,
+      );
+    }
+    assert.equal((await erased).status, 200, `trial ${trial}`);
+    assert.deepEqual(
+      (await rowsMentioning(t.kv, sub)).filter((key) => key[0] !== "rate"),
+      tombstoneOf(sub),
+      `trial ${trial}`,
+    );
+    assert.deepEqual(
+      await rowsMentioning(t.kv, `Racer ${trial}`),
+      [],
+      `trial ${trial}`,
+    );
   }
 });
