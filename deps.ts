@@ -37,7 +37,8 @@ export interface Deps {
   /**
    * Set only by `deno task dev` (scripts/dev.ts), when the GPT client's
    * secret is one it generated for this machine: the setup guide then shows
-   * it, to requests from loopback only. Not configurable from the
+   * it, only to this machine asking for itself directly (a loopback
+   * connection, a local `Host`, no forwarding header). Not configurable from the
    * environment, so `deno task start` never shows a secret.
    */
   devGeneratedSecret?: boolean;

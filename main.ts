@@ -38,7 +38,11 @@ import {
   READ_BUCKET,
   tokenLimit,
 } from "./routes/_limits.ts";
-import { clientAddress, fromLoopback, RateLimiter } from "./routes/_guards.ts";
+import {
+  clientAddress,
+  fromThisMachine,
+  RateLimiter,
+} from "./routes/_guards.ts";
 
 /**
  * Builds the whole application from its dependencies.
@@ -128,7 +132,10 @@ export function createApp(deps: Deps): Hono {
       providers,
       game,
       localSecret: deps.devGeneratedSecret
-        ? fromLoopback(config.trustProxyHeader)
+        ? fromThisMachine({
+          publicUrl: config.publicUrl,
+          trustedHeader: config.trustProxyHeader,
+        })
         : null,
     }),
   );

@@ -68,21 +68,65 @@ export function headerAddress(c: Context, header: string): string | null {
 }
 
 /**
- * Whether a request surely comes from this machine: the client's address,
- * found as {@linkcode clientAddress} finds it, is loopback (127.0.0.0/8,
- * ::1). With a trusted header only the header counts: when it is missing or
- * not an address, the connection (the proxy itself, often on loopback) says
- * nothing about the client, so the answer is no.
+ * Headers that say a request was relayed: by a proxy, or by a local tunnel
+ * (ngrok, cloudflared), whose client connects from loopback on behalf of
+ * every visitor on the internet.
  */
-export function fromLoopback(
-  trustedHeader: string | null,
-): (c: Context) => boolean {
-  if (!trustedHeader) return (c) => isLoopbackIp(connectionAddress(c));
-  const header = trustedHeader.toLowerCase();
-  return function loopbackBehindProxy(c) {
-    const address = headerAddress(c, header);
-    return address !== null && isLoopbackIp(address);
+const FORWARDING_HEADERS = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-real-ip",
+  "cf-connecting-ip",
+  "true-client-ip",
+] as const;
+
+/** Names that reach this machine whatever DNS says. */
+const LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"] as const;
+
+/**
+ * Whether a request surely comes from this machine, asking for this machine,
+ * directly. All three must hold:
+ *
+ * - the connection address is loopback (127.0.0.0/8, `::1`);
+ * - the host the request names (`Host`) is `localhost`, `127.0.0.1` or
+ *   `[::1]`, any port, or the host of `publicUrl` when that is loopback too
+ *   (`127.0.0.2`, `words.localhost`). Otherwise a page on a foreign name
+ *   that now resolves to 127.0.0.1 (DNS rebinding) reads the answer as its
+ *   own origin;
+ * - no forwarding header is present: a tunnel connects from loopback too.
+ *
+ * Behind a trusted proxy (`trustedHeader`) the answer is always no: the
+ * connection is the proxy's, and a proxy on this machine may itself front a
+ * tunnel, so even a loopback address in its header proves nothing.
+ *
+ * A raw TCP forward (`ssh -R`, `ngrok tcp`) adds no header and passes on
+ * whatever `Host` its visitor wrote: nothing in the request tells it apart.
+ */
+export function fromThisMachine(options: {
+  publicUrl: string;
+  trustedHeader: string | null;
+}): (c: Context) => boolean {
+  if (options.trustedHeader) return () => false;
+  const publicHost = new URL(options.publicUrl).hostname;
+  const hosts = new Set<string>(LOCAL_HOSTS);
+  if (isLoopbackName(publicHost)) hosts.add(publicHost);
+  return function fromThisMachine(c) {
+    return isLoopbackIp(connectionAddress(c)) &&
+      hosts.has(new URL(c.req.url).hostname) &&
+      FORWARDING_HEADERS.every((name) => c.req.header(name) === undefined);
   };
+}
+
+/**
+ * Whether a URL's host name can only mean this machine: a loopback address,
+ * `localhost`, or a name under `.localhost` (RFC 6761; no public DNS answer
+ * can point one elsewhere).
+ */
+function isLoopbackName(hostname: string): boolean {
+  if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
+  const address = parseIp(hostname);
+  return address !== null && isLoopbackIp(address);
 }
 
 /** The connection's remote address, canonical when it is an IP address. */

@@ -62,8 +62,11 @@ export async function serveApp(
   };
 }
 
-/** Launches headless Chromium the way this machine allows it. */
-export async function launch(): Promise<
+/**
+ * Launches headless Chromium the way this machine allows it, with `args`
+ * added (`--host-resolver-rules=…` to point a name at loopback).
+ */
+export async function launch(args: string[] = []): Promise<
   Browser & { [Symbol.asyncDispose](): Promise<void> }
 > {
   const browser = await chromium.launch({
@@ -77,6 +80,7 @@ export async function launch(): Promise<
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...args,
     ],
   });
   return Object.assign(browser, {

@@ -71,7 +71,7 @@ function browserTest(
   name: string,
   fn: (live: LiveApp, browser: Browser) => Promise<void>,
   env: Record<string, string> = ENV,
-  options: { devGeneratedSecret?: boolean } = {},
+  options: { devGeneratedSecret?: boolean; browserArgs?: string[] } = {},
 ): void {
   Deno.test({
     name: `browser: ${name}`,
@@ -81,7 +81,7 @@ function browserTest(
     sanitizeResources: false,
     async fn() {
       await using live = await serveApp(env, options);
-      await using browser = await launch();
+      await using browser = await launch(options.browserArgs);
       await fn(live, browser);
     },
   });
@@ -224,6 +224,32 @@ browserTest(
   },
   ENV,
   { devGeneratedSecret: true },
+);
+
+const REBIND = "rebind.attacker.example";
+
+browserTest(
+  "DNS rebinding: a foreign name resolving to 127.0.0.1 is not shown the secret deno task dev generated; localhost is",
+  async (live, browser) => {
+    const secret = live.config.client.secret!;
+    const page = await browser.newPage();
+    const port = new URL(live.origin).port;
+    // The attacker's page, same-origin with whatever this name now serves.
+    await page.goto(`http://${REBIND}:${port}/`);
+    const html = await page.content();
+    assert.ok(!html.includes(secret), "secret served to a rebound name");
+    assert.match(
+      (await page.textContent('[data-field="client-secret"]'))!,
+      /\.local\/dev\.json/,
+    );
+    await page.goto(`http://localhost:${port}/`);
+    assert.ok((await page.content()).includes(secret), "shown at localhost");
+  },
+  ENV,
+  {
+    devGeneratedSecret: true,
+    browserArgs: [`--host-resolver-rules=MAP ${REBIND} 127.0.0.1`],
+  },
 );
 
 browserTest(

@@ -1,40 +1,58 @@
 /**
  * The setup guide and the client secret: shown only when `deno task dev`
- * generated it, and only to this machine.
+ * generated it, and only to this machine asking for this machine, directly.
  */
 import assert from "node:assert/strict";
 import type { Env } from "../config.ts";
 import { CLIENT_SECRET, testApp } from "./_app.ts";
-import { ORIGIN } from "./_flow.ts";
 
 const from = (hostname: string) => ({
   remoteAddr: { transport: "tcp" as const, hostname, port: 40000 },
 });
 
+/** As `deno task dev` runs by default. */
+const DEV: Env = { PUBLIC_URL: "http://localhost:8000" };
+const LOCAL = "http://localhost:8000/";
+
+/** One request for the setup guide: a connection address, a URL, headers. */
+interface Visit {
+  label: string;
+  address: string | null;
+  url?: string;
+  headers?: HeadersInit;
+}
+
 async function setupPage(
   options: { env?: Env; devGeneratedSecret?: boolean },
-  requests: [label: string, address: string | null, headers?: HeadersInit][],
+  visits: Visit[],
 ): Promise<Map<string, string>> {
   await using t = await testApp(options);
   const pages = new Map<string, string>();
-  for (const [label, address, headers] of requests) {
+  for (const { label, address, url = LOCAL, headers } of visits) {
     const res = await t.app.request(
-      `${ORIGIN}/`,
+      url,
       { headers },
       address === null ? undefined : from(address),
     );
-    assert.equal(res.status, 200);
+    assert.equal(res.status, 200, label);
     pages.set(label, await res.text());
   }
   return pages;
+}
+
+/** Asserts the secret is withheld and the page says where to find it. */
+function assertWithheld(html: string, label: string): void {
+  assert.ok(!html.includes(CLIENT_SECRET), `secret shown: ${label}`);
+  assert.match(html, /\.local\/dev\.json/, label);
+  assert.match(html, /terminal/, label);
 }
 
 const LOOPBACK = ["127.0.0.1", "127.0.1.1", "::1", "::ffff:127.0.0.1"];
 
 Deno.test("setup guide: under deno task start the client secret is never shown, even with DEV_LOGIN=1 and to this machine", async () => {
   const pages = await setupPage(
-    { env: { DEV_LOGIN: "1" } },
-    [...LOOPBACK, "192.168.1.20"].map((a) => [a, a]),
+    { env: { ...DEV, DEV_LOGIN: "1" } },
+    [...LOOPBACK, "192.168.1.20"].map((a) => ({ label: a, address: a })),
   );
   for (const [address, html] of pages) {
     assert.ok(!html.includes(CLIENT_SECRET), address);
@@ -42,46 +60,139 @@ Deno.test("setup guide: under deno task start the client secret is never shown, 
   }
 });
 
-Deno.test("setup guide: a secret deno task dev generated is shown to loopback requests only", async () => {
-  const pages = await setupPage({ devGeneratedSecret: true }, [
-    ...LOOPBACK.map((a): [string, string] => [a, a]),
-    ["lan", "192.168.1.20"],
-    ["public", "203.0.113.5"],
-    ["IPv6", "2001:db8::5"],
-    ["no connection info", null],
-    // A client's own header means nothing without TRUST_PROXY_HEADER.
-    ["claims loopback", "203.0.113.5", { "x-forwarded-for": "127.0.0.1" }],
+Deno.test("setup guide: a secret deno task dev generated is shown to loopback connections only", async () => {
+  const pages = await setupPage({ env: DEV, devGeneratedSecret: true }, [
+    ...LOOPBACK.map((a) => ({ label: a, address: a })),
+    { label: "lan", address: "192.168.1.20" },
+    { label: "public", address: "203.0.113.5" },
+    { label: "IPv6", address: "2001:db8::5" },
+    { label: "no connection info", address: null },
   ]);
   for (const address of LOOPBACK) {
     assert.ok(pages.get(address)!.includes(CLIENT_SECRET), address);
   }
-  for (
-    const label of [
-      "lan",
-      "public",
-      "IPv6",
-      "no connection info",
-      "claims loopback",
-    ]
-  ) {
-    const html = pages.get(label)!;
-    assert.ok(!html.includes(CLIENT_SECRET), label);
-    assert.match(html, /shown only on the machine running deno task dev/);
+  for (const label of ["lan", "public", "IPv6", "no connection info"]) {
+    assertWithheld(pages.get(label)!, label);
   }
 });
 
-Deno.test("setup guide: behind a trusted proxy on loopback, the secret is shown only when the proxy's header says loopback", async () => {
+Deno.test("setup guide: the secret is shown at localhost, 127.0.0.1 and [::1] on any port, and at the host of a loopback PUBLIC_URL", async () => {
+  const hosts = [
+    "http://localhost:8000/",
+    "http://LOCALHOST:8000/",
+    "http://localhost/",
+    "http://127.0.0.1:4711/",
+    "http://[::1]:8000/",
+  ];
+  const dev = await setupPage(
+    { env: DEV, devGeneratedSecret: true },
+    hosts.map((url) => ({ label: url, address: "127.0.0.1", url })),
+  );
+  for (const [url, html] of dev) assert.ok(html.includes(CLIENT_SECRET), url);
+
+  for (
+    const publicUrl of ["http://words.localhost:8000", "http://127.0.0.2:9000"]
+  ) {
+    const pages = await setupPage(
+      { env: { PUBLIC_URL: publicUrl }, devGeneratedSecret: true },
+      [{ label: publicUrl, address: "127.0.0.1", url: `${publicUrl}/` }],
+    );
+    assert.ok(pages.get(publicUrl)!.includes(CLIENT_SECRET), publicUrl);
+  }
+});
+
+Deno.test("setup guide: a loopback connection asking for another host name (DNS rebinding) is not shown the secret", async () => {
+  const urls = [
+    // A foreign name that now resolves to 127.0.0.1: its page would read
+    // the answer as same-origin.
+    "http://rebind.attacker.example:8000/",
+    "http://localhost.attacker.example:8000/",
+    "http://127.0.0.1.nip.io:8000/",
+    "http://localhost.:8000/",
+    // PUBLIC_URL's host counts only when PUBLIC_URL is itself loopback.
+    "https://words.example.com/",
+  ];
+  const pages = await setupPage(
+    { env: DEV, devGeneratedSecret: true },
+    urls.map((url) => ({ label: url, address: "127.0.0.1", url })),
+  );
+  for (const [url, html] of pages) assertWithheld(html, url);
+
+  const published = await setupPage({
+    env: { PUBLIC_URL: "https://words.example.com" },
+    devGeneratedSecret: true,
+  }, [{
+    label: "public",
+    address: "127.0.0.1",
+    url: "https://words.example.com/",
+  }]);
+  assertWithheld(published.get("public")!, "non-loopback PUBLIC_URL");
+});
+
+Deno.test("setup guide: a request relayed by a local tunnel or proxy (any forwarding header) is not shown the secret", async () => {
+  const relayed: Visit[] = [
+    // ngrok: the public name, and the visitor's address in a header.
+    {
+      label: "ngrok",
+      address: "127.0.0.1",
+      url: "https://abcd.ngrok-free.app/",
+      headers: {
+        "x-forwarded-for": "203.0.113.5",
+        "x-forwarded-proto": "https",
+      },
+    },
+    // A tunnel that rewrites Host to localhost still says it forwarded.
+    ...[
+      ["x-forwarded-for", "203.0.113.5"],
+      ["x-forwarded-host", "abcd.ngrok-free.app"],
+      ["forwarded", "for=203.0.113.5;host=abcd.trycloudflare.com"],
+      ["x-real-ip", "203.0.113.5"],
+      ["cf-connecting-ip", "203.0.113.5"],
+      ["true-client-ip", "203.0.113.5"],
+      // Even when the header claims loopback, or is empty.
+      ["x-forwarded-for", "127.0.0.1"],
+      ["X-Real-IP", ""],
+    ].map(([name, value]): Visit => ({
+      label: `${name}: ${value}`,
+      address: "127.0.0.1",
+      headers: { [name!]: value! },
+    })),
+    // And from elsewhere, a client's own header means nothing.
+    {
+      label: "claims loopback",
+      address: "203.0.113.5",
+      headers: { "x-forwarded-for": "127.0.0.1" },
+    },
+  ];
+  const pages = await setupPage(
+    { env: DEV, devGeneratedSecret: true },
+    relayed,
+  );
+  for (const [label, html] of pages) assertWithheld(html, label);
+});
+
+Deno.test("setup guide: behind a trusted proxy the secret is never shown, even when the proxy's header says loopback", async () => {
   const pages = await setupPage({
     devGeneratedSecret: true,
-    env: { TRUST_PROXY_HEADER: "X-Forwarded-For" },
+    env: { ...DEV, TRUST_PROXY_HEADER: "X-Client-Address" },
   }, [
-    ["local", "127.0.0.1", { "x-forwarded-for": "203.0.113.5, 127.0.0.1" }],
-    ["remote", "127.0.0.1", { "x-forwarded-for": "127.0.0.1, 203.0.113.5" }],
-    ["no header", "127.0.0.1"],
-    ["not an address", "127.0.0.1", { "x-forwarded-for": "localhost" }],
+    // A proxy on this machine may front a tunnel: its word is not enough.
+    {
+      label: "local",
+      address: "127.0.0.1",
+      headers: { "x-client-address": "127.0.0.1" },
+    },
+    {
+      label: "remote",
+      address: "127.0.0.1",
+      headers: { "x-client-address": "203.0.113.5" },
+    },
+    { label: "no header", address: "127.0.0.1" },
+    {
+      label: "not an address",
+      address: "127.0.0.1",
+      headers: { "x-client-address": "localhost" },
+    },
   ]);
-  assert.ok(pages.get("local")!.includes(CLIENT_SECRET));
-  for (const label of ["remote", "no header", "not an address"]) {
-    assert.ok(!pages.get(label)!.includes(CLIENT_SECRET), label);
-  }
+  for (const [label, html] of pages) assertWithheld(html, label);
 });

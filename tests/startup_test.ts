@@ -72,6 +72,18 @@ async function listeningAddress(lines: string[]): Promise<string> {
   }
 }
 
+/**
+ * `GET /` over a raw HTTP/1.1 connection to 127.0.0.1 with exactly the
+ * header lines given (a `Host` fetch would not let us write), as a rebound
+ * name or a tunnel sends it. Returns the whole response.
+ */
+async function rawGet(port: number, headers: string[]): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const request = ["GET / HTTP/1.1", ...headers, "Connection: close", "", ""];
+  await conn.write(new TextEncoder().encode(request.join("\r\n")));
+  return await new Response(conn.readable).text();
+}
+
 /** This machine's addresses other than loopback. */
 function otherAddresses(): string[] {
   return Deno.networkInterfaces()
@@ -81,7 +93,7 @@ function otherAddresses(): string[] {
 
 Deno.test({
   name:
-    "start-up: deno task dev listens on 127.0.0.1 only, and its setup guide shows the secret it generated to this machine",
+    "start-up: deno task dev listens on 127.0.0.1 only, and its setup guide shows the secret it generated to this machine at localhost, not to a rebound name or a tunnel",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -115,6 +127,22 @@ Deno.test({
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       assert.ok(page.includes(secret), "shown to this machine");
       assert.ok(lines.some((l) => l.includes(secret)), "and in the banner");
+      // Not to a foreign name resolving here, nor through a tunnel.
+      for (
+        const headers of [
+          [`Host: rebind.attacker.example:${port}`],
+          [`Host: localhost:${port}`, "X-Forwarded-For: 203.0.113.5"],
+        ]
+      ) {
+        const response = await rawGet(port, headers);
+        assert.match(response, /^HTTP\/1\.1 200/, headers.join(", "));
+        assert.ok(!response.includes(secret), headers.join(", "));
+        assert.match(response, /\.local\/dev\.json/);
+      }
+      assert.ok(
+        (await rawGet(port, [`Host: localhost:${port}`])).includes(secret),
+        "shown at localhost",
+      );
       // Nothing answers on the machine's other addresses.
       for (const address of otherAddresses()) {
         await assert.rejects(
