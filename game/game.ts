@@ -415,12 +415,16 @@ export class Game {
    */
   async setNickname(
     sub: string,
-    { nickname, keys }: Nickname,
+    { nickname, keys, earlierKeys }: Nickname,
   ): Promise<{ ok: true } | { ok: false; problem: "taken" }> {
     for (;;) {
+      // Rows written before keys dropped accents hold the earlier keys until
+      // their holder sets a nickname again: checked too, so an exact copy of
+      // such a name is still taken; only `keys` are written.
       const [entry, ...held] = await this.#kv.getMany<[Player, ...string[]]>([
         gameKeys.player(sub),
         ...keys.map(gameKeys.nickname),
+        ...earlierKeys.map(gameKeys.nickname),
       ]);
       if (held.some((h) => h.value !== null && h.value !== sub)) {
         return { ok: false, problem: "taken" };
