@@ -463,13 +463,17 @@ export class Game {
   ): Promise<{ ok: true } | { ok: false; problem: "taken" } | SignedOut>;
   async setNickname(
     sub: string,
-    { nickname, keys }: Nickname,
+    { nickname, keys, earlierKeys }: Nickname,
     session?: Deno.KvKey,
   ): Promise<{ ok: true } | { ok: false; problem: "taken" } | SignedOut> {
     for (;;) {
+      // Rows written before keys dropped accents hold the earlier keys until
+      // their holder sets a nickname again: checked too, so an exact copy of
+      // such a name is still taken; only `keys` are written.
       const [entry, ...held] = await this.#kv.getMany<[Player, ...string[]]>([
         gameKeys.player(sub),
         ...keys.map(gameKeys.nickname),
+        ...earlierKeys.map(gameKeys.nickname),
       ]);
       // See #guarded: a rename racing an erasure must not outlive it.
       const alive = session ? await this.#kv.get(session) : null;

@@ -18,7 +18,14 @@
  *   that NFKC would change (fullwidth `Ｐ`, styled `𝐏`, ligatures) are
  *   refused. A combining mark must follow a letter and belong to the
  *   nickname's script; marks that hide or pile up are refused (UTS #39 §5.4:
- *   the same mark twice, more than four in a row, a dot above an `i`).
+ *   the same mark twice, more than four in a row, a dot above an `i`). On a
+ *   Latin, Greek or Cyrillic name a mark must also be one that Unicode
+ *   composes with some letter of that script (the accents of `é`, `ḍ`, `ő`,
+ *   `ё`, `ά`); the others (U+0358 dot above right, U+1DF8, U+0320, the
+ *   Devanagari stress signs U+0951/U+0952 that Unicode also lists for Latin)
+ *   draw as stray specks and spell no language's letter. A mark NFC leaves
+ *   apart from its letter is still fine when it is such an accent (Yoruba
+ *   `ọ́`).
  * - **Only characters the data knows.** The confusables data is Unicode
  *   13.0.0 (see `_nickname_data.ts`); a letter assigned after it is refused,
  *   since its look-alikes would be missing.
@@ -29,10 +36,28 @@
  *   Cyrillic а), and the skeleton of the name as written, lower-cased after
  *   (a capital `I` reads as `l`, so `WiII` = `Will`). Two nicknames that share
  *   a key cannot both be held.
+ * - **Marks in keys.** A bare skeleton keeps combining marks, so a dot below
+ *   (`WorḍWizard`) or a mark too small to see would make a second
+ *   `WordWizard`. Keys therefore drop the marks that are accents: in Latin,
+ *   Greek, Cyrillic and the other scripts whose letters stand on their own
+ *   (Armenian, Georgian, Ethiopic, Han, kana, Hangul, Bopomofo, and Hebrew and
+ *   Arabic, whose niqqud and harakat are optional pointing, usually left out),
+ *   a name differing only by marks reads as the same name: `Zoë` = `Zoe`,
+ *   `Ёжик` = `Ежик`, `مُحَمَّد` = `محمد`, and a letter confusables.txt draws
+ *   as a letter with an overlay counts as that letter (`Łukasz` = `Lukasz`).
+ *   In the scripts whose marks are vowels, viramas and the like (the Indic
+ *   scripts, Sinhala, Thai, Lao, Tibetan, Myanmar, Khmer, Thaana), dropping
+ *   them would make `राम` and `रम` one name: keys keep those scripts' own
+ *   marks (Script = the script), and drop the marks Unicode shares across
+ *   scripts (Script=Inherited: the Vedic accents U+0951, U+0952 and the
+ *   Vedic tone marks among them), which are accents there too. Keys err
+ *   towards collisions: a pair told apart only by an accent (`ä`/`a`,
+ *   `は`/`ば`) is one name.
  * - **The reserved prefix.** Anonymous players show as `Player-042137`. A
- *   nickname whose key is `player` followed by a separator, or by nothing but
- *   digits, is refused: `Ρlayer-1` (Greek Rho), `Рӏауег-1` (all Cyrillic),
- *   `Player.123456`, `Player 123456`, `P1ayer_7` all read as a handle.
+ *   nickname whose key, with every combining mark removed, is `player`
+ *   followed by a separator or by nothing but digits is refused: `Ρlayer-1`
+ *   (Greek Rho), `Рӏауег-1` (all Cyrillic), `Player.123456`,
+ *   `Player 123456`, `P1ayer_7` and `Pḷayer-1` all read as a handle.
  *
  * @module
  */
@@ -44,6 +69,12 @@ export interface Nickname {
   nickname: string;
   /** The skeletons it is held under (one or two, distinct). */
   keys: readonly string[];
+  /**
+   * The keys the earlier rule, which kept accents in keys, gives it, where
+   * they differ from `keys`: rows written then still hold such keys until
+   * their holder sets a nickname again, so they are checked, never taken.
+   */
+  earlierKeys: readonly string[];
 }
 
 /** A nickname check: the accepted nickname, or why it was refused. */
@@ -140,6 +171,38 @@ function scriptSet(char: string): Set<string> {
 
 const fold = (text: string) => text.toUpperCase().toLowerCase();
 
+/**
+ * The scripts whose combining marks spell (vowel signs, viramas, tone marks):
+ * their own marks stay in keys. Every other mark is dropped: the marks of the
+ * other scripts, and the marks Unicode shares across scripts
+ * (Script=Inherited: the accents of Latin, Greek and Cyrillic, Arabic harakat,
+ * kana voicing marks, Vedic accents), which are accents, not spelling. The
+ * rule is per mark, so a key's keys are itself.
+ */
+const SPELLING_MARK_SCRIPTS = [
+  "Bengali",
+  "Devanagari",
+  "Gujarati",
+  "Gurmukhi",
+  "Kannada",
+  "Khmer",
+  "Lao",
+  "Malayalam",
+  "Myanmar",
+  "Oriya",
+  "Sinhala",
+  "Tamil",
+  "Telugu",
+  "Thaana",
+  "Thai",
+  "Tibetan",
+] as const;
+const ACCENT_MARKS = new RegExp(
+  `[\\p{M}--[${SPELLING_MARK_SCRIPTS.map((s) => `\\p{sc=${s}}`).join("")}]]`,
+  "gv",
+);
+const ALL_MARKS = /\p{M}/gu;
+
 /** UTS #39 skeleton: NFD, each character to its prototype, NFD again. */
 export function skeleton(text: string): string {
   let mapped = "";
@@ -150,12 +213,14 @@ export function skeleton(text: string): string {
 }
 
 /**
- * Folds case and maps to prototypes until nothing changes (a prototype can be
- * upper case, `0` → `O`; its lower case is then mapped again).
+ * Folds case, maps to prototypes and drops accents (unless `keepAccents`, the
+ * earlier rule) until nothing changes (a prototype can be upper case,
+ * `0` → `O`; its lower case is then mapped again).
  */
-function settle(text: string): string {
+function settle(text: string, keepAccents = false): string {
   for (let round = 0; round < 8; round++) {
-    const next = skeleton(fold(text));
+    let next = skeleton(fold(text));
+    if (!keepAccents) next = next.replace(ACCENT_MARKS, "");
     if (next === text) break;
     text = next;
   }
@@ -166,10 +231,19 @@ function settle(text: string): string {
  * The keys a nickname is held under: the skeleton of its lower-case form
  * (case-insensitive), and that of the name as written, lower-cased after, so
  * that capitals that look like other lower-case letters (`I` and `l`) count
- * too. Keys are for comparison only, never for display.
+ * too. Both drop the combining marks that are accents, keeping those a script
+ * spells with (see the module documentation). Keys are for comparison only,
+ * never for display.
  */
 export function nicknameKeys(nickname: string): string[] {
   return [...new Set([settle(nickname), settle(skeleton(nickname))])];
+}
+
+/** The keys of the earlier rule, which kept every mark. */
+function earlierKeys(nickname: string): string[] {
+  return [
+    ...new Set([settle(nickname, true), settle(skeleton(nickname), true)]),
+  ];
 }
 
 /**
@@ -177,11 +251,15 @@ export function nicknameKeys(nickname: string): string[] {
  * prototype is `i`, draws as an `l`.
  */
 const RESERVED = /^p[il]ayer/;
-const SEPARATORS = new Set(["-", "_", ".", " "].map(settle));
-const DIGITS = new Set([..."0123456789"].map(settle));
+const SEPARATORS = new Set(["-", "_", ".", " "].map((c) => settle(c)));
+const DIGITS = new Set([..."0123456789"].map((c) => settle(c)));
 
-/** Whether `key` reads as an anonymous handle, `Player-NNNNNN`. */
+/**
+ * Whether `key` reads as an anonymous handle, `Player-NNNNNN`, whatever marks
+ * it carries: even where keys keep marks, none may make a handle pass.
+ */
 function reserved(key: string): boolean {
+  key = key.replace(ALL_MARKS, "");
   const prefix = RESERVED.exec(key);
   if (!prefix) return false;
   const rest = [...key.slice(prefix[0].length)];
@@ -200,6 +278,36 @@ const SHAPE = /^(?:\p{L}\p{M}*|[0-9])(?:\p{L}\p{M}*|[0-9_.-]| (?! ))*$/u;
 const HIDDEN_MARKS =
   /(\p{M})\1|\p{M}{5}|(?:\p{Soft_Dotted}|[\u0131\u0237])\p{M}*\u0307/u;
 const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+
+/**
+ * For Latin, Greek and Cyrillic: the marks Unicode composes with a letter of
+ * the script, read from the canonical decompositions of its precomposed
+ * letters (all below U+2000).
+ */
+const ACCENTS = new Map(
+  (["Latin", "Greek", "Cyrillic"] as const).map((script) =>
+    [script, new Set<string>()] as const
+  ),
+);
+for (let cp = 0xc0; cp < 0x2000; cp++) {
+  const char = String.fromCodePoint(cp);
+  const parts = char.normalize("NFD");
+  if (parts === char) continue;
+  const script = /\p{sc=Latin}/u.test(char)
+    ? "Latin"
+    : /\p{sc=Greek}/u.test(char)
+    ? "Greek"
+    : /\p{sc=Cyrillic}/u.test(char)
+    ? "Cyrillic"
+    : undefined;
+  if (!script) continue;
+  for (const mark of parts.match(ALL_MARKS) ?? []) {
+    ACCENTS.get(script)!.add(mark);
+  }
+}
+
+const hex = (char: string) =>
+  "U+" + char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
 
 function refuse(message: string): NicknameCheck {
   return { ok: false, message };
@@ -251,8 +359,8 @@ export function checkNickname(input: string): NicknameCheck {
     if (set.size === 0) {
       return refuse(
         /\p{M}/u.test(char)
-          ? `A combining mark of no particular script (U+${
-            char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")
+          ? `A combining mark of no particular script (${
+            hex(char)
           }) is not allowed.`
           : `'${char}' is not a letter of a supported script (such as Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari, Chinese, Japanese or Korean).`,
       );
@@ -264,11 +372,28 @@ export function checkNickname(input: string): NicknameCheck {
       "Use letters of one script: a nickname may not mix, for example, Latin and Cyrillic letters (Japanese may mix kanji and kana, Korean hangul and hanja).",
     );
   }
+  // A mark no letter of the script takes is a stray speck, not an accent.
+  const scripts = [...ACCENTS.keys()].filter((s) => common?.has(s));
+  if (scripts.length > 0) {
+    for (const mark of nickname.normalize("NFD").match(ALL_MARKS) ?? []) {
+      if (scripts.some((s) => ACCENTS.get(s)!.has(mark))) continue;
+      return refuse(
+        `A combining mark that no ${scripts.join(" or ")} letter takes (${
+          hex(mark)
+        }) is not allowed; use accented letters.`,
+      );
+    }
+  }
   const keys = nicknameKeys(nickname);
   if (keys.some(reserved)) {
     return refuse(
       "Nicknames that read like the anonymous 'Player-' handles are reserved.",
     );
   }
-  return { ok: true, nickname, keys };
+  return {
+    ok: true,
+    nickname,
+    keys,
+    earlierKeys: earlierKeys(nickname).filter((k) => !keys.includes(k)),
+  };
 }

@@ -19,6 +19,9 @@ Deno.test("nickname: names in many scripts are accepted as typed (NFC, trimmed)"
     ["Dvořák", "Dvořák"],
     ["Nguyễn", "Nguyễn"],
     ["Ọlọ\u0301run", "Ọlọ\u0301run"], // Yoruba: a mark with no composed form
+    ["\u0435\u0301\u043B\u043A\u0430", "\u0435\u0301\u043B\u043A\u0430"], // Cyrillic stress mark: е́лка
+    ["ᾅδης", "ᾅδης"], // polytonic Greek
+    ["राम\u0951", "राम\u0951"], // a Vedic accent on Devanagari
     ["Straße", "Straße"],
     ["Ёжик", "Ёжик"],
     ["Ελένη", "Ελένη"],
@@ -95,6 +98,14 @@ Deno.test("nickname: impersonation attempts and hidden characters are refused, e
     ["abc\u0301\u0301", /repeat/],
     ["\u0645\u0301\u0645\u0645", /one script/], // a Latin accent on Arabic
     ["Zoe\u0336", /no particular script/], // a stroke overlay
+    // Marks no letter of the script takes: stray specks, no language's accent.
+    ["Wo\u0358rdWizard", /no Latin letter takes \(U\+0358\)/], // dot above right
+    ["Word\u1DF8Wizard", /no Latin letter takes \(U\+1DF8\)/], // dot above left and right
+    ["Word\u0320Wizard", /no Latin letter takes \(U\+0320\)/], // minus sign below
+    ["Word\u0951Wizard", /no Latin letter takes \(U\+0951\)/], // Devanagari stress sign
+    ["Word\u0952Wizard", /no Latin letter takes \(U\+0952\)/],
+    ["Ελ\u1DC0ένη", /no Greek letter takes \(U\+1DC0\)/],
+    ["\u0401\u0436\u0302\u0438\u043A", /no Cyrillic letter takes \(U\+0302\)/],
     // Scripts not recommended for identifiers, and letters newer than the data.
     ["\u13AA\u13AB\u13AC", /supported script/], // Cherokee
     ["\u16A0\u16A1\u16A2", /supported script/], // Runic
@@ -112,6 +123,17 @@ Deno.test("nickname: impersonation attempts and hidden characters are refused, e
     ["PIayer-7", /reserved/], // capital I
     ["\u0420\u04CF\u0430\u0443\u0435\u0433-123456", /reserved/], // Cyrillic, small palochka
     ["\u0420\u04C0\u0430\u0443\u0435\u0433_123456", /reserved/], // Cyrillic, capital palochka
+    // Accents do not hide the prefix, precomposed or not.
+    ["Player\u0323-042137", /reserved/], // dot below: Playeṛ
+    ["Player\u0331-042137", /reserved/], // macron below
+    ["P\u1E37ayer-042137", /reserved/], // ḷ
+    ["Pl\u00E0yer-042137", /reserved/], // à
+    ["P\u0323\u0301layer 7", /reserved/], // two marks, one left apart by NFC
+    ["Player\u0358-042137", /no Latin letter takes/],
+    ["Player\u0951-042137", /no Latin letter takes/],
+    ["Player\u0952-042137", /no Latin letter takes/],
+    ["Player\u0320-042137", /no Latin letter takes/],
+    ["Player\u1DF8-042137", /no Latin letter takes/],
   ];
   for (const [input, reason] of cases) {
     const checked = checkNickname(input);
@@ -151,15 +173,56 @@ Deno.test("nickname: names that look alike share a key, whatever their case", ()
   ];
   for (const [a, b] of same) assert.ok(clash(a, b), `${a} / ${b}`);
   const different: [string, string][] = [
-    ["Zoë", "Zoe"],
-    ["Ana María", "Ana Maria"],
     ["William", "Wiliam"],
     ["Ana", "Ann"],
-    ["Ёжик", "Ежик"],
-    ["Dvořák", "Dvorak"],
     ["Player", "Prayer"],
   ];
   for (const [a, b] of different) assert.ok(!clash(a, b), `${a} / ${b}`);
+});
+
+Deno.test("nickname: names that differ only by accents share a key; in scripts that spell with marks, only those marks tell names apart", () => {
+  const same: [string, string][] = [
+    ["WordWizard", "Wor\u1E0DWizard"], // ḍ, precomposed
+    ["WordWizard", "Word\u0323Wizard"], // the same, composed by NFC
+    ["WordWizard", "W\u1ECD\u0301rdWizard"], // ọ́: NFC leaves the acute apart
+    ["WordWizard", "WordWiza\u0331rd"], // macron below, no composed form
+    ["Zoë", "Zoe"],
+    ["Ana María", "Ana Maria"],
+    ["Dvořák", "Dvorak"],
+    ["Nguyễn", "Nguyen"],
+    ["Łukasz", "Lukasz"], // confusables.txt: ł is l with an overlay
+    ["Søren", "Soren"],
+    ["Ёжик", "Ежик"],
+    ["Йован", "Иован"],
+    ["Ελένη", "Ελενη"],
+    ["\u0645\u064F\u062D\u064E\u0645\u0651\u064E\u062F", "محمد"], // harakat
+    ["أحمد", "احمد"], // hamza
+    ["\u05E9\u05C1\u05B8\u05DC\u05D5\u05B9\u05DD", "שלום"], // niqqud
+    ["バルカ", "ハルカ"], // kana voicing mark
+    ["राम\u0951", "राम"], // a Vedic accent is an accent in Devanagari too
+  ];
+  for (const [a, b] of same) assert.ok(clash(a, b), `${a} / ${b}`);
+  const different: [string, string][] = [
+    ["सीता", "सुता"], // Devanagari: vowel signs ी and ु
+    ["कमल", "कमला"],
+    ["मानी", "मान"],
+    ["มานี", "มาน"], // Thai vowel sign
+    ["\u0789\u07A6\u0782\u07A6", "\u0789\u07A8\u0782\u07A6"], // Thaana vowel signs
+  ];
+  for (const [a, b] of different) assert.ok(!clash(a, b), `${a} / ${b}`);
+  for (const name of [...same, ...different].flat()) {
+    assert.ok(checkNickname(name).ok, `${name} is a valid nickname`);
+  }
+});
+
+Deno.test("nickname: a name carries the keys the earlier, accent-keeping rule gave it, to be checked against old rows", () => {
+  const zoe = checkNickname("Zoë");
+  assert.ok(zoe.ok);
+  assert.deepEqual(zoe.keys, ["zoe"]);
+  assert.deepEqual(zoe.earlierKeys, ["zoe\u0308"]);
+  const plain = checkNickname("WordWizard");
+  assert.ok(plain.ok);
+  assert.deepEqual(plain.earlierKeys, []);
 });
 
 Deno.test("nickname: the skeleton follows UTS #39: NFD, prototypes, NFD", () => {

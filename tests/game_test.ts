@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { points } from "../game/rules.ts";
 import { WORDS } from "../game/words.ts";
 import { Tokens } from "../auth/tokens.ts";
-import { gameKeys, type RoundState } from "../game/game.ts";
+import {
+  gameKeys,
+  type Player as GamePlayer,
+  type RoundState,
+} from "../game/game.ts";
 import { rowsMentioning, type TestApp, testApp, tombstoneOf } from "./_app.ts";
 import { keyring } from "./_keys.ts";
 import { api, ORIGIN, refresh, tokensFor } from "./_flow.ts";
@@ -362,6 +366,7 @@ Deno.test("game: nicknames are validated and shown on the leaderboard", async ()
       " ",
       "a  b",
       "player-1",
+      "Player\u0323-042137",
       "<b>x</b>",
       "bad\u0000name",
     ]
@@ -403,6 +408,8 @@ Deno.test("game: a nickname that looks like another player's is taken: 409 until
       "W0rdWizard",
       "WordWIzard",
       "Wordwizard",
+      "Wor\u1E0DWizard",
+      "W\u1ECD\u0301rdWizard",
     ]
   ) {
     const res = await set(bob, copy);
@@ -423,6 +430,37 @@ Deno.test("game: a nickname that looks like another player's is taken: 409 until
   // Erasing a player frees their nickname.
   assert.equal((await call(t, bob, "DELETE", "/api/me")).status, 200);
   assert.equal((await set(alice, "WordWizard")).status, 200);
+});
+
+Deno.test("game: a nickname keyed by the earlier, accent-keeping rule still blocks its copies, and is re-keyed when its holder sets a nickname", async () => {
+  await using t = await testApp();
+  const alice = await player(t, "alice");
+  const bob = await player(t, "bob");
+  const set = (p: Player, nickname: string) =>
+    call(t, p, "PUT", "/api/me/nickname", { nickname });
+  assert.equal((await set(alice, "Zoë")).status, 200);
+  // What a row written before keys dropped accents holds: the skeleton
+  // with its diaeresis.
+  const row = await t.kv.get<GamePlayer>(gameKeys.player(alice.sub));
+  await t.kv.atomic()
+    .set(gameKeys.player(alice.sub), {
+      ...row.value!,
+      nicknameKeys: ["zoe\u0308"],
+    })
+    .delete(gameKeys.nickname("zoe"))
+    .set(gameKeys.nickname("zoe\u0308"), alice.sub)
+    .commit();
+  for (const copy of ["Zoë", "ZOË", "zoe\u0308"]) {
+    assert.equal((await set(bob, copy)).status, 409, copy);
+  }
+  assert.equal((await set(alice, "ZOË")).status, 200);
+  assert.equal(
+    (await t.kv.get(gameKeys.nickname("zoe\u0308"))).value,
+    null,
+    "the earlier key is let go",
+  );
+  assert.equal((await t.kv.get(gameKeys.nickname("zoe"))).value, alice.sub);
+  assert.equal((await set(bob, "Zoe")).status, 409);
 });
 
 Deno.test("game: DELETE /api/me leaves no key of that user in KV and revokes their tokens", async () => {

@@ -26,7 +26,7 @@ Deno.test("nickname race: two players on two game instances asking at once for l
       new Game(kv, tokens, Date.now, { dailyScoredRounds: 0 }),
     ] as const;
     // Same name, another case, a digit for a letter, a capital I for an l,
-    // Cyrillic letters for Latin ones (each name in one script).
+    // Cyrillic letters for Latin ones (each name in one script), an accent.
     const pairs = (i: number): [string, string] =>
       [
         [`Racer ${i}`, `Racer ${i}`],
@@ -34,7 +34,9 @@ Deno.test("nickname race: two players on two game instances asking at once for l
         [`Will ${i}`, `WiII ${i}`],
         [`Oscar ${i}`, `0scar ${i}`],
         [`cop ${i}`, `\u0441\u043E\u0440 ${i}`],
-      ][i % 5] as [string, string];
+        [`Zoë ${i}`, `Zoe ${i}`],
+        [`WordWizard ${i}`, `Wor\u1E0DWizard ${i}`],
+      ][i % 7] as [string, string];
     const trials = 100;
     for (let i = 0; i < trials; i++) {
       const subs: string[] = [`dev:a${i}`, `dev:b${i}`];
