@@ -15,8 +15,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Config } from "../config.ts";
 import type { Log } from "../deps.ts";
 import { parseAuthorizeRequest } from "../auth/authorize.ts";
-import { constantTimeEqual } from "../auth/compare.ts";
 import type { OAuthErrorCode } from "../auth/errors.ts";
+import { completeLogin, pendingRequest } from "../auth/login.ts";
 import { SCOPES } from "../auth/scope.ts";
 import type { AuthorizationServer } from "../auth/server.ts";
 import {
@@ -285,7 +285,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     }
     const login = await readPending(c);
     if (!login) return expired(c);
-    return startUpstream(c, pendingOf(login), provider);
+    return startUpstream(c, pendingRequest(login), provider);
   });
 
   app.get("/login/dev", async (c) => {
@@ -321,11 +321,15 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     const login = await readPending(c);
     if (!login) return expired(c);
     const params = new URL(c.req.url).searchParams;
-    const state = params.get("state") ?? "";
-    if (
-      login.provider !== id || !login.upstream_state ||
-      !constantTimeEqual(state, login.upstream_state)
-    ) {
+    const outcome = await completeLogin({
+      login,
+      provider,
+      state: params.get("state"),
+      finish: (leg) =>
+        provider.finish({ params, callbackUrl: callbackUrl(id), ...leg }),
+      hasRefreshToken: (subject) => upstream.has(provider.id, subject),
+    });
+    if (outcome.kind === "refuse_here") {
       // Someone else's sign-in result delivered to this browser: refuse it
       // and keep this browser's own pending sign-in intact.
       log("warn", "login callback state mismatch", { provider: id });
@@ -337,66 +341,50 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         "Go back to ChatGPT and start signing in again.",
       );
     }
-    let result;
-    try {
-      result = await provider.finish({
-        params,
-        callbackUrl: callbackUrl(id),
-        login,
-      });
-    } catch (err) {
-      result = {
-        ok: false as const,
-        error: "server_error" as const,
-        message: `${provider.name} sign-in failed unexpectedly.`,
-        reason: `provider threw: ${err instanceof Error ? err.name : "error"}`,
-      };
-    }
     clearPending(c);
-    if (!result.ok) {
-      // Our credentials refused at the provider: every sign-in will fail.
-      log(result.misconfigured ? "error" : "info", "upstream sign-in failed", {
-        provider: id,
-        error: result.error,
-        reason: result.reason,
-      });
-      return clientError(c, login, result.error, result.message);
+    switch (outcome.kind) {
+      case "client_error":
+        // Our credentials refused at the provider: every sign-in will fail.
+        log(
+          outcome.misconfigured ? "error" : "info",
+          "upstream sign-in failed",
+          {
+            provider: id,
+            error: outcome.error,
+            reason: outcome.reason,
+          },
+        );
+        return clientError(
+          c,
+          login,
+          outcome.error,
+          outcome.error_description,
+        );
+      case "ask_consent":
+        log("info", "no upstream refresh token; asking for consent", {
+          provider: id,
+        });
+        return startUpstream(
+          c,
+          outcome.pending,
+          provider,
+          outcome.loginHint,
+          "consent",
+        );
+      case "issue_code": {
+        if (outcome.refreshToken) {
+          await upstream.put(
+            provider.id,
+            outcome.subject,
+            outcome.refreshToken,
+          );
+        }
+        const code = await server.issueCode(login, outcome.sub);
+        log("info", "signed in", { provider: id, sub: outcome.sub });
+        return toClient(c, login, { code });
+      }
     }
-    if (result.refreshToken) {
-      await upstream.put(provider.id, result.subject, result.refreshToken);
-    } else if (
-      provider.wantsRefreshToken && !login.prompt &&
-      !(await upstream.has(provider.id, result.subject))
-    ) {
-      // Google issues a refresh token only on first consent: without one we
-      // could not follow a revocation there, so ask once more, for consent.
-      log("info", "no upstream refresh token; asking for consent", {
-        provider: id,
-      });
-      return startUpstream(
-        c,
-        pendingOf(login),
-        provider,
-        result.subject,
-        "consent",
-      );
-    }
-    const sub = `${provider.userPrefix}:${result.subject}`;
-    const code = await server.issueCode(login, sub);
-    log("info", "signed in", { provider: id, sub });
-    return toClient(c, login, { code });
   });
 
   return app;
-}
-
-function pendingOf(login: LoginClaims): Pending {
-  const { client_id, redirect_uri, scope, state, code_challenge } = login;
-  return {
-    client_id,
-    redirect_uri,
-    scope,
-    state,
-    ...(code_challenge !== undefined ? { code_challenge } : {}),
-  };
 }
