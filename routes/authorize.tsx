@@ -14,11 +14,10 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Config } from "../config.ts";
 import type { Log } from "../deps.ts";
-import { findClient, isAllowedRedirect } from "../auth/clients.ts";
-import { constantTimeEqual } from "../auth/compare.ts";
+import { parseAuthorizeRequest } from "../auth/authorize.ts";
 import type { OAuthErrorCode } from "../auth/errors.ts";
-import { isS256Challenge } from "../auth/pkce.ts";
-import { grantScope, SCOPES } from "../auth/scope.ts";
+import { completeLogin, pendingRequest } from "../auth/login.ts";
+import { SCOPES } from "../auth/scope.ts";
 import type { AuthorizationServer } from "../auth/server.ts";
 import {
   LIFETIME,
@@ -44,25 +43,6 @@ export interface AuthorizeDeps {
 }
 
 type Pending = Unstamped<"login">;
-
-/** Parameters that must appear at most once (RFC 6749 §3.1). */
-const SINGLE = [
-  "response_type",
-  "state",
-  "scope",
-  "code_challenge",
-  "code_challenge_method",
-  "provider",
-  "login_hint",
-] as const;
-const MAX_PARAM = 2048;
-/**
- * The pending request travels in a sealed cookie, with the upstream state,
- * nonce and verifier added later: this bound on its JSON (in UTF-8 bytes,
- * where quotes and non-ASCII characters count for more) keeps the cookie well
- * inside browsers' 4 KiB.
- */
-const MAX_PENDING_BYTES = 2048;
 
 /** Builds the authorize and login routes. */
 export function authorizeRoutes(deps: AuthorizeDeps): Hono {
@@ -185,36 +165,28 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   const app = new Hono();
 
   app.get("/oauth/authorize", async (c) => {
-    // Parameters sent without a value count as omitted (RFC 6749 §3.1).
-    const q = new URLSearchParams(
-      [...new URL(c.req.url).searchParams].filter(([, v]) => v !== ""),
-    );
-    const clientIds = q.getAll("client_id");
-    const redirects = q.getAll("redirect_uri");
-    // Never redirect to a URI we cannot vouch for (open redirect): render here.
-    const client = clientIds.length === 1
-      ? findClient(config.clients, clientIds[0]!)
-      : undefined;
-    if (!client) {
-      log("info", "authorize: unknown client", { count: clientIds.length });
-      return problem(
-        c,
-        400,
-        "Unknown application",
-        "The application that sent you here is not registered with this service, so you were not signed in.",
-        "If you are setting up a GPT, check the Client ID in its authentication settings.",
-      );
-    }
-    if (
-      redirects.length !== 1 || !isAllowedRedirect(client, redirects[0]!)
-    ) {
+    const decision = parseAuthorizeRequest(new URL(c.req.url).searchParams, {
+      clients: config.clients,
+      providers,
+    });
+    if (decision.kind === "render_here") {
+      if (decision.problem === "unknown_client") {
+        log("info", "authorize: unknown client", { count: decision.clientIds });
+        return problem(
+          c,
+          400,
+          "Unknown application",
+          "The application that sent you here is not registered with this service, so you were not signed in.",
+          "If you are setting up a GPT, check the Client ID in its authentication settings.",
+        );
+      }
       // The refused address is for the operator (it is not a secret: the
       // browser sent it in the clear); the page does not echo it.
       log("info", "authorize: redirect_uri not allowed", {
-        client: client.id,
-        count: redirects.length,
-        ...(redirects.length === 1
-          ? { redirect_uri: redirects[0]!.slice(0, 300) }
+        client: decision.client.id,
+        count: decision.redirects,
+        ...(decision.refused !== undefined
+          ? { redirect_uri: decision.refused }
           : {}),
       });
       return problem(
@@ -225,124 +197,24 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         "If you are setting up a GPT: with OAUTH_REDIRECT_URIS unset, ChatGPT's callback addresses (https://chatgpt.com/aip/…/oauth/callback) are accepted; with it set, only the addresses it lists. The server log names the address that was refused.",
       );
     }
-    const redirectUri = redirects[0]!;
-    const states = q.getAll("state");
-    const back = {
-      redirect_uri: redirectUri,
-      state: states.length === 1 ? states[0]! : "",
-    };
-    for (const name of SINGLE) {
-      const values = q.getAll(name);
-      if (values.length > 1) {
-        return clientError(c, back, "invalid_request", `${name} is repeated.`);
-      }
-      if ((values[0]?.length ?? 0) > MAX_PARAM) {
-        return clientError(c, back, "invalid_request", `${name} is too long.`);
-      }
-    }
-    const responseType = q.get("response_type");
-    if (responseType === null) {
+    if (decision.kind === "redirect_error") {
       return clientError(
         c,
-        back,
-        "invalid_request",
-        "response_type is required.",
+        { redirect_uri: decision.redirect_uri, state: decision.state ?? "" },
+        decision.error,
+        decision.error_description,
       );
     }
-    if (responseType !== "code") {
-      return clientError(
-        c,
-        back,
-        "unsupported_response_type",
-        "Only response_type=code is supported.",
-      );
-    }
-    const state = q.get("state");
-    if (!state) {
-      // The client's only defence against CSRF on its callback: required.
-      return clientError(c, back, "invalid_request", "state is required.");
-    }
-    const challenge = q.get("code_challenge");
-    const method = q.get("code_challenge_method");
-    if (challenge === null && method !== null) {
-      return clientError(
-        c,
-        back,
-        "invalid_request",
-        "code_challenge_method without code_challenge.",
-      );
-    }
-    if (challenge === null && client.secret === null) {
-      return clientError(
-        c,
-        back,
-        "invalid_request",
-        "A public client must send code_challenge (PKCE S256).",
-      );
-    }
-    if (challenge !== null) {
-      // RFC 7636 §4.3: a missing method means plain, which we refuse.
-      if (method !== "S256") {
-        return clientError(
-          c,
-          back,
-          "invalid_request",
-          "Only code_challenge_method=S256 is supported.",
-        );
-      }
-      if (!isS256Challenge(challenge)) {
-        return clientError(
-          c,
-          back,
-          "invalid_request",
-          "code_challenge must be 43 base64url characters.",
-        );
-      }
-    }
-    const providerId = q.get("provider");
-    const provider = providerId === null
-      ? undefined
-      : providers.get(providerId);
-    if (providerId !== null && !provider) {
-      return clientError(
-        c,
-        back,
-        "invalid_request",
-        `provider must be one of: ${[...providers.keys()].join(", ")}.`,
-      );
-    }
-    const pending: Pending = {
-      client_id: client.id,
-      redirect_uri: redirectUri,
-      scope: grantScope(q.get("scope")),
-      state,
-      ...(challenge !== null ? { code_challenge: challenge } : {}),
-    };
-    if (
-      new TextEncoder().encode(JSON.stringify(pending)).length >
-        MAX_PENDING_BYTES
-    ) {
-      return clientError(
-        c,
-        back,
-        "invalid_request",
-        "The request is too large to hold during sign-in; keep state under 1,000 characters.",
-      );
-    }
+    const { client, pending, provider } = decision;
     if (provider) {
-      return startUpstream(
-        c,
-        pending,
-        provider,
-        q.get("login_hint") ?? undefined,
-      );
+      return startUpstream(c, pending, provider, decision.loginHint);
     }
     await setPending(c, pending);
     return renderPage(
       c,
       <ConsentPage
         clientName={client.name}
-        redirectHost={new URL(redirectUri).host}
+        redirectHost={new URL(pending.redirect_uri).host}
         abilities={pending.scope.split(" ").map((s) =>
           SCOPES[s as keyof typeof SCOPES]
         )}
@@ -353,7 +225,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       />,
       {
         // Cancel redirects to the client: form-action covers redirects.
-        formAction: [new URL(redirectUri).origin],
+        formAction: [new URL(pending.redirect_uri).origin],
         referrer: "same-origin",
       },
     );
@@ -413,7 +285,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     }
     const login = await readPending(c);
     if (!login) return expired(c);
-    return startUpstream(c, pendingOf(login), provider);
+    return startUpstream(c, pendingRequest(login), provider);
   });
 
   app.get("/login/dev", async (c) => {
@@ -449,11 +321,15 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     const login = await readPending(c);
     if (!login) return expired(c);
     const params = new URL(c.req.url).searchParams;
-    const state = params.get("state") ?? "";
-    if (
-      login.provider !== id || !login.upstream_state ||
-      !constantTimeEqual(state, login.upstream_state)
-    ) {
+    const outcome = await completeLogin({
+      login,
+      provider,
+      state: params.get("state"),
+      finish: (leg) =>
+        provider.finish({ params, callbackUrl: callbackUrl(id), ...leg }),
+      hasRefreshToken: (subject) => upstream.has(provider.id, subject),
+    });
+    if (outcome.kind === "refuse_here") {
       // Someone else's sign-in result delivered to this browser: refuse it
       // and keep this browser's own pending sign-in intact.
       log("warn", "login callback state mismatch", { provider: id });
@@ -465,66 +341,50 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         "Go back to ChatGPT and start signing in again.",
       );
     }
-    let result;
-    try {
-      result = await provider.finish({
-        params,
-        callbackUrl: callbackUrl(id),
-        login,
-      });
-    } catch (err) {
-      result = {
-        ok: false as const,
-        error: "server_error" as const,
-        message: `${provider.name} sign-in failed unexpectedly.`,
-        reason: `provider threw: ${err instanceof Error ? err.name : "error"}`,
-      };
-    }
     clearPending(c);
-    if (!result.ok) {
-      // Our credentials refused at the provider: every sign-in will fail.
-      log(result.misconfigured ? "error" : "info", "upstream sign-in failed", {
-        provider: id,
-        error: result.error,
-        reason: result.reason,
-      });
-      return clientError(c, login, result.error, result.message);
+    switch (outcome.kind) {
+      case "client_error":
+        // Our credentials refused at the provider: every sign-in will fail.
+        log(
+          outcome.misconfigured ? "error" : "info",
+          "upstream sign-in failed",
+          {
+            provider: id,
+            error: outcome.error,
+            reason: outcome.reason,
+          },
+        );
+        return clientError(
+          c,
+          login,
+          outcome.error,
+          outcome.error_description,
+        );
+      case "ask_consent":
+        log("info", "no upstream refresh token; asking for consent", {
+          provider: id,
+        });
+        return startUpstream(
+          c,
+          outcome.pending,
+          provider,
+          outcome.loginHint,
+          "consent",
+        );
+      case "issue_code": {
+        if (outcome.refreshToken) {
+          await upstream.put(
+            provider.id,
+            outcome.subject,
+            outcome.refreshToken,
+          );
+        }
+        const code = await server.issueCode(login, outcome.sub);
+        log("info", "signed in", { provider: id, sub: outcome.sub });
+        return toClient(c, login, { code });
+      }
     }
-    if (result.refreshToken) {
-      await upstream.put(provider.id, result.subject, result.refreshToken);
-    } else if (
-      provider.wantsRefreshToken && !login.prompt &&
-      !(await upstream.has(provider.id, result.subject))
-    ) {
-      // Google issues a refresh token only on first consent: without one we
-      // could not follow a revocation there, so ask once more, for consent.
-      log("info", "no upstream refresh token; asking for consent", {
-        provider: id,
-      });
-      return startUpstream(
-        c,
-        pendingOf(login),
-        provider,
-        result.subject,
-        "consent",
-      );
-    }
-    const sub = `${provider.userPrefix}:${result.subject}`;
-    const code = await server.issueCode(login, sub);
-    log("info", "signed in", { provider: id, sub });
-    return toClient(c, login, { code });
   });
 
   return app;
-}
-
-function pendingOf(login: LoginClaims): Pending {
-  const { client_id, redirect_uri, scope, state, code_challenge } = login;
-  return {
-    client_id,
-    redirect_uri,
-    scope,
-    state,
-    ...(code_challenge !== undefined ? { code_challenge } : {}),
-  };
 }

@@ -14,6 +14,7 @@ import type { UpstreamProvider } from "./types.ts";
 export type {
   ProviderResult,
   ProviderStart,
+  UpstreamLeg,
   UpstreamProvider,
   UpstreamRefresh,
 } from "./types.ts";

@@ -112,7 +112,9 @@ export function oauthProvider(
       return { url: url.href, verifier, ...(nonce ? { nonce } : {}) };
     },
 
-    async finish({ params, callbackUrl, login }): Promise<ProviderResult> {
+    async finish(
+      { params, callbackUrl, state, nonce, verifier },
+    ): Promise<ProviderResult> {
       try {
         const as = await server();
         const c = client();
@@ -124,7 +126,7 @@ export function oauthProvider(
             as,
             c,
             params,
-            login.upstream_state ?? oauth.skipStateCheck,
+            state,
           );
         } catch (err) {
           if (!(err instanceof oauth.AuthorizationResponseError)) throw err;
@@ -146,7 +148,7 @@ export function oauthProvider(
           auth,
           checked,
           callbackUrl,
-          login.verifier ?? oauth.nopkce,
+          verifier ?? oauth.nopkce,
           options,
         );
         const said = await errorCode(response);
@@ -168,7 +170,7 @@ export function oauthProvider(
           c,
           response,
           spec.oidc
-            ? { expectedNonce: login.nonce, requireIdToken: true }
+            ? { expectedNonce: nonce, requireIdToken: true }
             : undefined,
         );
         const subject = spec.oidc

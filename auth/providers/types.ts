@@ -6,11 +6,11 @@
  * The caller (the login routes) owns the browser side: it makes the random
  * `state`, keeps what `start` returns in the sealed login cookie, checks the
  * returned `state` against that cookie before calling `finish`, and turns
- * the subject into a user id `<userPrefix>:<subject>`.
+ * the subject into a user id `<userPrefix>:<subject>`. A provider sees only
+ * its own leg's values, never the client's pending request.
  *
  * @module
  */
-import type { LoginClaims } from "../tokens.ts";
 
 /** Where to send the browser, and one-time values to keep until the callback. */
 export interface ProviderStart {
@@ -18,6 +18,16 @@ export interface ProviderStart {
   /** OIDC nonce, checked in the ID token. */
   nonce?: string;
   /** PKCE code verifier for the upstream leg. */
+  verifier?: string;
+}
+
+/** The one-time values of one upstream sign-in, handed back to `finish`. */
+export interface UpstreamLeg {
+  /** The `state` sent to the provider by `start`'s caller. */
+  state: string;
+  /** The OIDC nonce `start` returned, if any. */
+  nonce?: string;
+  /** The PKCE verifier `start` returned, if any. */
   verifier?: string;
 }
 
@@ -90,10 +100,14 @@ export interface UpstreamProvider {
    * rotated token), revoked, or the provider could not be asked.
    */
   refresh?(refreshToken: string): Promise<UpstreamRefresh>;
-  /** Completes the sign-in from the callback's query parameters. */
-  finish(input: {
-    params: URLSearchParams;
-    callbackUrl: string;
-    login: LoginClaims;
-  }): Promise<ProviderResult>;
+  /**
+   * Completes the sign-in from the callback's query parameters and the
+   * values of the leg `start` began.
+   */
+  finish(
+    input: UpstreamLeg & {
+      params: URLSearchParams;
+      callbackUrl: string;
+    },
+  ): Promise<ProviderResult>;
 }
