@@ -1,29 +1,51 @@
 /**
- * The two static assets and their versioned URLs. The version is a hash of
- * the content, so a page always names the exact file it was rendered with and
- * browsers may cache it for a year; a deploy changes the URL, not the cache.
+ * The two static assets, `static/app.js` and `static/style.css`, and their
+ * versioned URLs. The version is a hash of the bytes served, so a page always
+ * names the exact file it was rendered with and browsers may cache it for a
+ * year; a deploy changes the URL, not the cache.
+ *
+ * The files are imported as text modules (`with { type: "text" }`, stable
+ * since Deno 2.8): they join the module graph like any source file, so they
+ * are read once when the app loads, need no `--allow-read`, and travel with
+ * the code to Deno Deploy. No request reads a file.
  *
  * @module
  */
 import { createHash } from "node:crypto";
-import { APP_JS } from "./app_js.ts";
-import { STYLESHEET } from "./style.ts";
+import APP_JS from "./static/app.js" with { type: "text" };
+import STYLESHEET from "./static/style.css" with { type: "text" };
 
 /** A static asset: its path, content type, body and versioned URL. */
 export interface Asset {
   path: string;
   type: string;
-  body: string;
-  /** `path?v=<hash of body>`: what pages link to. */
+  /** The file's bytes, exactly as served and hashed. */
+  body: Uint8Array<ArrayBuffer>;
+  /** `path?v=<version>`: what pages link to. */
   href: string;
+  /** The first 12 base64url characters of the SHA-256 of `body`. */
   version: string;
 }
 
-function asset(path: string, type: string, body: string): Asset {
-  const version = createHash("sha256").update(body).digest("base64url").slice(
-    0,
-    12,
-  );
+/**
+ * Describes an asset served at `path`, versioned by a hash of its content.
+ *
+ * @example
+ * ```ts
+ * const css = asset("/assets/x.css", "text/css; charset=utf-8", "p {}");
+ * css.href; // "/assets/x.css?v=…" — another content, another href
+ * ```
+ */
+export function asset(
+  path: string,
+  type: string,
+  content: string | Uint8Array<ArrayBuffer>,
+): Asset {
+  const body = typeof content === "string"
+    ? new TextEncoder().encode(content)
+    : content;
+  const version = createHash("sha256").update(body).digest("base64url")
+    .slice(0, 12);
   return { path, type, body, version, href: `${path}?v=${version}` };
 }
 
