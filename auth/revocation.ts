@@ -15,7 +15,13 @@
  * @module
  */
 import { LIFETIME } from "./tokens.ts";
-import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
+import {
+  deleteAll,
+  keysUnder,
+  type Kv,
+  type KvAtomic,
+  StorageUnavailable,
+} from "../kv.ts";
 
 /** A refresh-token family: one sign-in, rotated on every refresh. */
 export interface Family {
@@ -74,7 +80,7 @@ export interface RevocationOptions {
 
 /** Reads and writes revocation state, with a short per-instance cache. */
 export class RevocationStore {
-  readonly #kv: Deno.Kv;
+  readonly #kv: Kv;
   readonly #now: () => number;
   readonly #cacheMs: number;
   readonly #maxEntries: number;
@@ -86,7 +92,7 @@ export class RevocationStore {
    */
   #epoch = 0;
 
-  constructor(kv: Deno.Kv, now: () => number, options: RevocationOptions = {}) {
+  constructor(kv: Kv, now: () => number, options: RevocationOptions = {}) {
     this.#kv = kv;
     this.#now = now;
     this.#cacheMs = options.cacheMs ?? 5_000;
@@ -170,7 +176,7 @@ export class RevocationStore {
     return (await op.commit()).ok;
   }
 
-  #checked(read: Issuance): Deno.AtomicOperation {
+  #checked(read: Issuance): KvAtomic {
     const op = this.#kv.atomic().check(read.family).check(read.user);
     if (read.upstream) op.check(read.upstream);
     return op;

@@ -31,7 +31,13 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Tokens } from "../auth/tokens.ts";
 import { LIFETIME, randomId } from "../auth/tokens.ts";
-import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
+import {
+  deleteAll,
+  keysUnder,
+  type Kv,
+  type KvAtomic,
+  StorageUnavailable,
+} from "../kv.ts";
 import { type Category, WORDS } from "./words.ts";
 import type { Nickname } from "./nickname.ts";
 import {
@@ -175,13 +181,13 @@ export function utcDay(ms: number): string {
 
 /** The game, over KV. */
 export class Game {
-  readonly #kv: Deno.Kv;
+  readonly #kv: Kv;
   readonly #tokens: Tokens;
   readonly #now: () => number;
   readonly #cap: number;
 
   constructor(
-    kv: Deno.Kv,
+    kv: Kv,
     tokens: Tokens,
     now: () => number,
     options: GameOptions,
@@ -239,7 +245,7 @@ export class Game {
    */
   async #guarded(
     session: Deno.KvKey | undefined,
-    write: (op: Deno.AtomicOperation) => Deno.AtomicOperation,
+    write: (op: KvAtomic) => KvAtomic,
   ): Promise<void | typeof SIGNED_OUT> {
     for (;;) {
       const op = this.#kv.atomic();

@@ -9,7 +9,7 @@ import { getConnInfo } from "hono/deno";
 import { ipRestriction } from "hono/ip-restriction";
 
 import type { Log } from "../deps.ts";
-import { deleteAll, keysUnder } from "../kv.ts";
+import { deleteAll, keysUnder, type Kv } from "../kv.ts";
 import { isLoopbackIp, parseIp } from "../ip.ts";
 
 export { isCidr, parseAllowlist } from "../ip.ts";
@@ -163,10 +163,10 @@ export type RateDecision = { ok: true } | { ok: false; retryAfter: number };
  * no request is ever left uncounted.
  */
 export class RateLimiter {
-  readonly #kv: Deno.Kv;
+  readonly #kv: Kv;
   readonly #now: () => number;
 
-  constructor(kv: Deno.Kv, now: () => number) {
+  constructor(kv: Kv, now: () => number) {
     this.#kv = kv;
     this.#now = now;
   }

@@ -26,6 +26,7 @@ import {
 import { secret } from "./_game.ts";
 import { keyring, SECRET_1, SECRET_2 } from "./_keys.ts";
 import { Keyring } from "../auth/seal.ts";
+import type { Kv } from "../kv.ts";
 import { faultyKv } from "./_faulty_kv.ts";
 
 const escapeHtml = (text: string) =>
@@ -41,7 +42,7 @@ interface Setup {
 async function setup(
   env: Env = {},
   extra: {
-    kv?: Deno.Kv;
+    kv?: Kv;
     keyring?: Keyring;
     google?: FakeGoogle;
     ticking?: boolean;
@@ -97,7 +98,7 @@ function logged(t: TestApp, msg: string, level?: string): boolean {
   return t.logs.some((l) => l.msg === msg && (!level || l.level === level));
 }
 
-async function kvDump(kv: Deno.Kv): Promise<string> {
+async function kvDump(kv: Kv): Promise<string> {
   const rows = [];
   for await (const e of kv.list({ prefix: [] })) rows.push([e.key, e.value]);
   return JSON.stringify(rows, (_, v) => typeof v === "bigint" ? String(v) : v);
