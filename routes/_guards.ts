@@ -6,13 +6,10 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
-import { ipRestriction } from "hono/ip-restriction";
 
 import type { Log } from "../deps.ts";
 import { deleteAll, keysUnder, type Kv } from "../kv.ts";
-import { isLoopbackIp, parseIp } from "../ip.ts";
-
-export { isCidr, parseAllowlist } from "../ip.ts";
+import { inRanges, type IpRange, isLoopbackIp, parseIp } from "../ip.ts";
 
 /** Finds the client's address for a request. */
 export type AddressOf = (c: Context) => string;
@@ -140,17 +137,19 @@ export function connectionAddress(c: Context): string {
   return address === undefined ? "unknown" : parseIp(address) ?? address;
 }
 
-/** Refuses requests from outside `ranges` with a 403 JSON body. */
+/**
+ * Refuses requests from outside `ranges` with `render`'s answer. The ranges
+ * come from the parser the configuration used (`parseRange` in ip.ts), so
+ * every range it accepted matches here.
+ */
 export function allowlist(
-  ranges: readonly string[],
+  ranges: readonly IpRange[],
   address: AddressOf,
   render: (c: Context) => Response,
 ): MiddlewareHandler {
-  return ipRestriction(
-    address,
-    { allowList: [...ranges] },
-    (_, c) => render(c),
-  );
+  return async function allowlist(c, next) {
+    return inRanges(address(c), ranges) ? await next() : render(c);
+  };
 }
 
 /** A rate-limit decision. */
