@@ -70,7 +70,7 @@ export function SetupPage(props: {
           <div class="card warn" role="status">
             <h2>Before you go live</h2>
             <ul>
-              {props.warnings.map((w) => <li key={w}>{w}</li>)}
+              {props.warnings.map((w) => <li>{w}</li>)}
             </ul>
           </div>
         )
@@ -85,7 +85,7 @@ export function SetupPage(props: {
           </strong>, then paste:
         </p>
         {props.values.filter((v) => v.field === "openapi-url").map((v) => (
-          <Value key={v.field} {...v} />
+          <Value {...v} />
         ))}
       </section>
 
@@ -97,7 +97,7 @@ export function SetupPage(props: {
         {props.values.filter((v) =>
           v.field !== "openapi-url" &&
           v.field !== "privacy-url"
-        ).map((v) => <Value key={v.field} {...v} />)}
+        ).map((v) => <Value {...v} />)}
         <p class="muted">
           After saving, the builder shows a callback URL. There is nothing to do
           with it: ChatGPT's callback addresses are accepted as they are.
@@ -107,7 +107,7 @@ export function SetupPage(props: {
       <section class="card">
         <h2>3. Privacy and instructions</h2>
         {props.values.filter((v) => v.field === "privacy-url").map((v) => (
-          <Value key={v.field} {...v} />
+          <Value {...v} />
         ))}
         <p>
           Paste the <a href="/gpt/instructions">GPT instructions</a>{" "}
@@ -120,7 +120,7 @@ export function SetupPage(props: {
         <h2>Sign-in providers</h2>
         <ul class="providers">
           {props.providers.map((p) => (
-            <li key={p.id} data-provider={p.id}>
+            <li data-provider={p.id}>
               <strong>{p.name}</strong>
               {p.callback
                 ? (
@@ -205,7 +205,7 @@ export function PrivacyPage(props: {
             </thead>
             <tbody>
               {props.items.map((item) => (
-                <tr key={item.what}>
+                <tr>
                   <td>{item.what}</td>
                   <td>{item.why}</td>
                   <td>{item.kept}</td>
@@ -216,7 +216,7 @@ export function PrivacyPage(props: {
         </div>
         <h2>What we never store</h2>
         <ul>
-          {props.never.map((n) => <li key={n}>{n}</li>)}
+          {props.never.map((n) => <li>{n}</li>)}
         </ul>
         <h2>Deleting your data</h2>
         <p>
@@ -264,7 +264,7 @@ export function LeaderboardPage(props: {
               </thead>
               <tbody>
                 {props.top.map((s) => (
-                  <tr key={`${s.rank}-${s.name}`}>
+                  <tr>
                     <td>{s.rank}</td>
                     <td>{s.name}</td>
                     <td class="num">{s.score}</td>
@@ -328,8 +328,7 @@ export function PlaygroundPage(props: {
         <Panel title="Play" id="play">
           <label for="category">Category</label>
           <select id="category">
-            {props.categories.map((c) => <option key={c} value={c}>{c}
-            </option>)}
+            {props.categories.map((c) => <option value={c}>{c}</option>)}
           </select>
           <div class="buttons inline">
             <button type="button" class="api primary" id="start" disabled>
