@@ -137,6 +137,7 @@ export function createApp(deps: Deps): Hono {
           trustedHeader: config.trustProxyHeader,
         })
         : null,
+      revocationCacheMs: store.cacheMs,
     }),
   );
   const api = gameRoutes({ game, server, eraseUser });

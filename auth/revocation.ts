@@ -66,12 +66,15 @@ interface Cached<T> {
   at: number;
 }
 
+/** How long an instance trusts what it read about revocation, by default (ms). */
+export const REVOCATION_CACHE_MS = 5_000;
+
 /** Options for {@linkcode RevocationStore}. */
 export interface RevocationOptions {
   /**
    * How long an instance trusts what it read about a family or user before
    * reading KV again (ms). This bounds how late another instance notices a
-   * revocation of an access token. Default 5 seconds.
+   * revocation of an access token. Default {@linkcode REVOCATION_CACHE_MS}.
    */
   cacheMs?: number;
   /** Most entries per cache; the oldest are dropped first. Default 10,000. */
@@ -95,7 +98,7 @@ export class RevocationStore {
   constructor(kv: Kv, now: () => number, options: RevocationOptions = {}) {
     this.#kv = kv;
     this.#now = now;
-    this.#cacheMs = options.cacheMs ?? 5_000;
+    this.#cacheMs = options.cacheMs ?? REVOCATION_CACHE_MS;
     this.#maxEntries = options.maxEntries ?? 10_000;
   }
 

@@ -173,6 +173,8 @@ export interface Standing {
 
 const ROUND_MS = LIFETIME.round * 1000;
 const DAY_MS = 86_400_000;
+/** How long a player's count of rounds scored on one UTC day is kept (ms). */
+export const DAILY_COUNT_KEPT_MS = 2 * DAY_MS;
 
 /** The UTC day of `ms` as `YYYY-MM-DD`: the daily cap counts per such day. */
 export function utcDay(ms: number): string {
@@ -302,7 +304,7 @@ export class Game {
           op.check(today.entry);
           if (!capped) {
             op.set(today.entry.key, new Deno.KvU64(BigInt(today.count + 1)), {
-              expireIn: 2 * DAY_MS,
+              expireIn: DAILY_COUNT_KEPT_MS,
             });
           }
         }

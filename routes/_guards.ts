@@ -152,6 +152,9 @@ export function allowlist(
   };
 }
 
+/** Windows a rate-limit counter outlives its own by, before KV drops it. */
+export const RATE_WINDOWS_KEPT = 2;
+
 /** A rate-limit decision. */
 export type RateDecision = { ok: true } | { ok: false; retryAfter: number };
 
@@ -195,7 +198,8 @@ export class RateLimiter {
       }
       // expireIn is cleanup only; the window index in the key decides.
       const done = await this.#kv.atomic().check(seen)
-        .set(key, count + 1, { expireIn: windowMs * 2 }).commit();
+        .set(key, count + 1, { expireIn: windowMs * RATE_WINDOWS_KEPT })
+        .commit();
       if (done.ok) return { ok: true };
     }
   }

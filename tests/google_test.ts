@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Tokens as TokenCodec } from "../auth/tokens.ts";
 import { upstreamKey } from "../auth/upstream.ts";
-import { storedItems } from "../routes/pages.tsx";
+import { privacyFigures, storedItems } from "../routes/pages.tsx";
+import { REVOCATION_CACHE_MS } from "../auth/revocation.ts";
 import type { Env } from "../config.ts";
 import {
   rowsMentioning,
@@ -548,7 +549,10 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
   for await (const e of s.t.kv.list({ prefix: [] })) {
     written.add(String(e.key[0]));
   }
-  const items = storedItems(true);
+  const items = storedItems(
+    true,
+    privacyFigures(s.t.config, REVOCATION_CACHE_MS),
+  );
   const described = new Set(items.flatMap((i) => i.keys));
   // A session writes all of these; each must be described.
   assert.deepEqual([...written].sort(), [

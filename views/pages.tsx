@@ -160,6 +160,13 @@ export function PrivacyPage(props: {
   providers: string[];
   items: StoredItem[];
   never: string[];
+  /** How soon every server honours a sign-out or an erasure (`5 seconds`). */
+  signOutWithin: string;
+  /**
+   * How soon the GPT's access ends once the person removes this app at a
+   * provider that gave a refresh token (`1 hour`); `null` without one.
+   */
+  accessEndsWithin: string | null;
 }) {
   return (
     <Layout title="Privacy policy" wide>
@@ -206,9 +213,9 @@ export function PrivacyPage(props: {
             <tbody>
               {props.items.map((item) => (
                 <tr>
-                  <td>{item.what}</td>
-                  <td>{item.why}</td>
-                  <td>{item.kept}</td>
+                  <td data-label="What">{item.what}</td>
+                  <td data-label="Why">{item.why}</td>
+                  <td data-label="How long">{item.kept}</td>
                 </tr>
               ))}
             </tbody>
@@ -220,17 +227,21 @@ export function PrivacyPage(props: {
         </ul>
         <h2>Deleting your data</h2>
         <p>
-          Ask the GPT to delete your data: it calls{" "}
-          <code>DELETE /api/me</code>, which erases your score, nickname,
-          rounds, daily counts and any stored provider token, and signs you out
-          everywhere at once. Signing out alone is{" "}
-          <code>POST /api/me/signout</code>. You can also remove this app from
-          your account at your sign-in provider (for Google:{" "}
+          Ask the GPT to delete your data (for example, say “delete my data”).
+          That erases your score, nickname, rounds, daily counts and any stored
+          provider token, and signs you out everywhere: every server refuses
+          your old sign-in within{" "}
+          {props.signOutWithin}. To sign out everywhere without erasing
+          anything, ask the GPT to sign you out.
+        </p>
+        <p>
+          You can also remove this app from your account at your sign-in
+          provider (for Google:{" "}
           <a href="https://myaccount.google.com/permissions">
             myaccount.google.com/permissions
-          </a>). Where the provider gave us a refresh token, we check with it
-          when the GPT renews its access, so the GPT's access ends within about
-          an hour; otherwise sign out here as well.
+          </a>).{props.accessEndsWithin
+            ? ` Where the provider gave us a refresh token, we check with it when the GPT renews its access, so the GPT's access ends within about ${props.accessEndsWithin}; otherwise ask the GPT to sign you out as well.`
+            : " Then ask the GPT to sign you out as well."}
         </p>
         <h2>Sharing</h2>
         <p>

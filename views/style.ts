@@ -51,9 +51,17 @@ select { width: 100%; padding: .6rem .75rem; border-radius: 8px; border: 1px sol
 .table-wrap { overflow-x: auto; }
 table { width: 100%; border-collapse: collapse; font-size: .95rem; }
 th, td { text-align: left; vertical-align: top; padding: .5rem; border-bottom: 1px solid var(--line);
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
 .num { text-align: right; }
 .prose td { min-width: 6rem; }
+@media (max-width: 40rem) {
+  .prose table, .prose tbody, .prose tr, .prose td { display: block; min-width: 0; }
+  .prose thead { display: none; }
+  .prose tr { padding: .5rem 0; border-bottom: 1px solid var(--line); }
+  .prose td { padding: .15rem 0; border: 0; }
+  .prose td::before { content: attr(data-label); display: block; font-size: .85rem; font-weight: 600;
+    color: var(--muted); }
+}
 .box { margin: .5rem 0 0; padding: .75rem; border-radius: 8px; background: var(--bg); border: 1px solid var(--line);
   font: .85rem/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 .log { padding-left: 1.5rem; margin: 0; }
