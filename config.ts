@@ -6,7 +6,7 @@
  * @module
  */
 import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
-import { isCidr, parseAllowlist } from "./ip.ts";
+import { canonicalIp, type IpRange, parseAllowlist } from "./ip.ts";
 import { MIN_SECRET_BITS, secretBits } from "./auth/strength.ts";
 
 /** An upstream OAuth client registered with a provider. */
@@ -77,8 +77,8 @@ export interface Config {
   rateLimits: RateLimits;
   /** Rounds one player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0 = no cap. */
   dailyScoredRounds: number;
-  /** CIDR ranges allowed to call `/api/*` and the token endpoints; `null` = anyone. */
-  ipAllowlist: readonly string[] | null;
+  /** Ranges allowed to call `/api/*` and the token endpoints; `null` = anyone. */
+  ipAllowlist: readonly IpRange[] | null;
   /** A header set by a trusted proxy that carries the client address, or `null`. */
   trustProxyHeader: string | null;
   /** How upstream sign-ins are followed (ms). */
@@ -165,7 +165,7 @@ export function loadConfig(env: Env): Config {
   const port = check(() => parsePort(get("PORT")), 8000);
   const hostname = get("LISTEN_HOST") ?? "0.0.0.0";
   if (
-    hostname !== "localhost" && !(isCidr(hostname) && !hostname.includes("/"))
+    hostname !== "localhost" && canonicalIp(hostname) === null
   ) {
     problems.push(
       new ConfigError(
@@ -317,7 +317,7 @@ function parseLimit(
   return Number(value);
 }
 
-function parseIpAllowlist(value: string | undefined): string[] | null {
+function parseIpAllowlist(value: string | undefined): IpRange[] | null {
   if (value === undefined) return null;
   const parsed = parseAllowlist(value);
   if (!parsed.ok) {

@@ -262,10 +262,40 @@ Deno.test("LISTEN_HOST: every interface by default, or one IP address", () => {
   for (const host of ["127.0.0.1", "::1", "::", "192.0.2.7", "localhost"]) {
     assert.equal(loadConfig({ ...BASE, LISTEN_HOST: host }).hostname, host);
   }
-  for (const host of ["127.0.0.1:80", "10.0.0.0/8", "example.com", "[::1]"]) {
+  for (
+    const host of [
+      "127.0.0.1:80",
+      "10.0.0.0/8",
+      "example.com",
+      "[::1]",
+      "01.2.3.4",
+    ]
+  ) {
     assert.match(
       problem({ ...BASE, LISTEN_HOST: host }).message,
       /^LISTEN_HOST: .* must be an IP address to listen on, e\.g\. 127\.0\.0\.1/,
     );
   }
+});
+
+Deno.test("IP_ALLOWLIST: a range the allowlist could not match (leading zeros, a port, a bad prefix) is a configuration error, not a crash at start-up", () => {
+  for (
+    const value of [
+      "01.2.3.4",
+      "10.0.0.0/8, 192.168.001.0/24",
+      "1.2.3.4:443",
+      "10.0.0.0/08",
+      '{"prefixes":[{"ipv4Prefix":"023.102.140.112/28"}]}',
+    ]
+  ) {
+    assert.match(
+      problem({ ...BASE, IP_ALLOWLIST: value }).message,
+      /^IP_ALLOWLIST: .* is not an IP range; use CIDR ranges such as 23\.102\.140\.112\/28/,
+      value,
+    );
+  }
+  const ranges =
+    loadConfig({ ...BASE, IP_ALLOWLIST: "10.0.0.0/8 2001:db8::/32" })
+      .ipAllowlist;
+  assert.deepEqual(ranges?.map((r) => [r.family, r.prefix]), [[4, 8], [6, 32]]);
 });

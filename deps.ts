@@ -7,6 +7,7 @@
  */
 import type { Config } from "./config.ts";
 import type { Keyring } from "./auth/seal.ts";
+import type { Kv } from "./kv.ts";
 
 /** Severity of a log line. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -24,7 +25,7 @@ export type Log = (
 /** The application's dependencies. */
 export interface Deps {
   config: Config;
-  kv: Deno.Kv;
+  kv: Kv;
   /** Milliseconds since the epoch, like `Date.now`. */
   now: () => number;
   fetch: typeof fetch;

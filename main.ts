@@ -137,6 +137,7 @@ export function createApp(deps: Deps): Hono {
           trustedHeader: config.trustProxyHeader,
         })
         : null,
+      revocationCacheMs: store.cacheMs,
     }),
   );
   const api = gameRoutes({ game, server, eraseUser });
@@ -189,13 +190,27 @@ export async function start(
       log("warn", "configuration", { warning });
     }
   }
+  const fatal = (variable: string, problem: string): never => {
+    // deno-lint-ignore no-console
+    console.error(`configuration error: ${variable}: ${problem}`);
+    Deno.exit(1);
+  };
+  const unwritable = kvPathNotPermitted(config.kvPath);
+  if (unwritable) {
+    // Asked before opening: Deno would otherwise prompt for the permission
+    // (offering to allow all writes), or advise a wider --allow-write.
+    fatal(
+      "KV_PATH",
+      `"${config.kvPath}" is outside the files this task may ${unwritable}; put it under .local/ for deno task dev, or unset it for the default`,
+    );
+  }
   let kv: Deno.Kv;
   try {
     kv = await Deno.openKv(config.kvPath);
   } catch (err) {
-    // deno-lint-ignore no-console
-    console.error(
-      `configuration error: KV_PATH: ${
+    return fatal(
+      "KV_PATH",
+      `${
         config.kvPath
           ? `"${config.kvPath}" cannot be opened`
           : "KV cannot be opened"
@@ -203,7 +218,6 @@ export async function start(
         err instanceof Error ? err.message : String(err)
       }); use a writable file path, or unset it for the default`,
     );
-    Deno.exit(1);
   }
   const keyring = new Keyring(config.sealKeys);
   await keyring.ready();
@@ -216,17 +230,37 @@ export async function start(
     keyring,
     devGeneratedSecret: options.devGeneratedSecret,
   });
-  const server = Deno.serve({
-    port: config.port,
-    hostname: config.hostname,
-    onListen({ hostname, port }) {
-      log("info", "listening", {
-        address: `${hostname}:${port}`,
-        publicUrl: config.publicUrl,
-      });
-      options.onListen?.(config.publicUrl);
-    },
-  }, app.fetch);
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      port: config.port,
+      hostname: config.hostname,
+      onListen({ hostname, port }) {
+        log("info", "listening", {
+          address: `${hostname}:${port}`,
+          publicUrl: config.publicUrl,
+        });
+        options.onListen?.(config.publicUrl);
+      },
+    }, app.fetch);
+  } catch (err) {
+    kv.close();
+    if (err instanceof Deno.errors.AddrInUse) {
+      return fatal(
+        "PORT",
+        `${config.port} is already in use on ${config.hostname} (another server, or another deno task dev or start); stop it, or choose a free port, e.g. PORT=${
+          config.port === 65535 ? 8001 : config.port + 1
+        }`,
+      );
+    }
+    if (err instanceof Deno.errors.PermissionDenied) {
+      return fatal(
+        "PORT",
+        `${config.port} may not be opened by this user (ports below 1024 need privileges); use a port above 1023, e.g. PORT=8000, behind a proxy`,
+      );
+    }
+    throw err;
+  }
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, exit.
   let stopping = false;
@@ -244,6 +278,25 @@ export async function start(
     Deno.addSignalListener(signal, () => stop(signal));
   }
   return server;
+}
+
+/**
+ * Whether this process lacks the permission to read or write a KV file at
+ * `path` (`deno task dev` may write under `.local/` only): the missing one,
+ * or `null`. Queried, never requested: a request would prompt.
+ */
+function kvPathNotPermitted(
+  path: string | undefined,
+): "read" | "write" | null {
+  if (path === undefined || path === ":memory:" || /^https?:/.test(path)) {
+    return null;
+  }
+  for (const name of ["read", "write"] as const) {
+    if (Deno.permissions.querySync({ name, path }).state !== "granted") {
+      return name;
+    }
+  }
+  return null;
 }
 
 /**

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { RETRY_AFTER_SECONDS } from "../kv.ts";
 
 /** Error codes from RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and RFC 7009. */
 export type OAuthErrorCode =
@@ -79,7 +80,9 @@ export function oauthErrorResponse(
   if (err.code === "invalid_client") {
     headers.set("WWW-Authenticate", 'Basic realm="oauth", charset="UTF-8"');
   }
-  if (err.code === "temporarily_unavailable") headers.set("Retry-After", "5");
+  if (err.code === "temporarily_unavailable") {
+    headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  }
   return new Response(
     JSON.stringify({ error: err.code, error_description: err.description }),
     { status, headers },

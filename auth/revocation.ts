@@ -15,7 +15,13 @@
  * @module
  */
 import { LIFETIME } from "./tokens.ts";
-import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
+import {
+  deleteAll,
+  keysUnder,
+  type Kv,
+  type KvAtomic,
+  StorageUnavailable,
+} from "../kv.ts";
 
 /** A refresh-token family: one sign-in, rotated on every refresh. */
 export interface Family {
@@ -60,12 +66,15 @@ interface Cached<T> {
   at: number;
 }
 
+/** How long an instance trusts what it read about revocation, by default (ms). */
+export const REVOCATION_CACHE_MS = 5_000;
+
 /** Options for {@linkcode RevocationStore}. */
 export interface RevocationOptions {
   /**
    * How long an instance trusts what it read about a family or user before
    * reading KV again (ms). This bounds how late another instance notices a
-   * revocation of an access token. Default 5 seconds.
+   * revocation of an access token. Default {@linkcode REVOCATION_CACHE_MS}.
    */
   cacheMs?: number;
   /** Most entries per cache; the oldest are dropped first. Default 10,000. */
@@ -74,7 +83,7 @@ export interface RevocationOptions {
 
 /** Reads and writes revocation state, with a short per-instance cache. */
 export class RevocationStore {
-  readonly #kv: Deno.Kv;
+  readonly #kv: Kv;
   readonly #now: () => number;
   readonly #cacheMs: number;
   readonly #maxEntries: number;
@@ -86,10 +95,10 @@ export class RevocationStore {
    */
   #epoch = 0;
 
-  constructor(kv: Deno.Kv, now: () => number, options: RevocationOptions = {}) {
+  constructor(kv: Kv, now: () => number, options: RevocationOptions = {}) {
     this.#kv = kv;
     this.#now = now;
-    this.#cacheMs = options.cacheMs ?? 5_000;
+    this.#cacheMs = options.cacheMs ?? REVOCATION_CACHE_MS;
     this.#maxEntries = options.maxEntries ?? 10_000;
   }
 
@@ -170,7 +179,7 @@ export class RevocationStore {
     return (await op.commit()).ok;
   }
 
-  #checked(read: Issuance): Deno.AtomicOperation {
+  #checked(read: Issuance): KvAtomic {
     const op = this.#kv.atomic().check(read.family).check(read.user);
     if (read.upstream) op.check(read.upstream);
     return op;

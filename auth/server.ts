@@ -8,6 +8,7 @@
 import type { Log } from "../deps.ts";
 import { OAuthError } from "./errors.ts";
 import { verifyS256 } from "./pkce.ts";
+import { PREFIX } from "./seal.ts";
 import {
   type Family,
   type Issuance,
@@ -260,7 +261,7 @@ export class AuthorizationServer {
     if (!token) throw invalidRequest("token is required.");
     const opened: { ok: true; claims: RefreshClaims | AccessClaims } | {
       ok: false;
-    } = token.startsWith("wwc_at.")
+    } = token.startsWith(PREFIX.access)
       ? await this.#tokens.open("access", token)
       : await this.#tokens.open("refresh", token);
     if (!opened.ok) return;

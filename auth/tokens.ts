@@ -15,82 +15,109 @@ import {
   sealBytes,
 } from "./seal.ts";
 
+/** A check of one claim: the type it proves is the claim's type. */
+type Check<T> = (value: unknown) => value is T;
+/** A claim that may be absent; when present, `check` holds. */
+interface Optional<T> {
+  readonly optional: Check<T>;
+}
+type Field = Check<unknown> | Optional<unknown>;
+type Schema = Readonly<Record<string, Field>>;
+
+const str: Check<string> = (v): v is string => typeof v === "string";
+const int: Check<number> = (v): v is number => Number.isSafeInteger(v);
+const count: Check<number> = (v): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= 0;
+const optional = <T>(check: Check<T>): Optional<T> => ({ optional: check });
+
+/** The claims a schema proves: each check's type, optional ones optional. */
+type Proven<S extends Schema> =
+  & {
+    -readonly [K in keyof S as S[K] extends Optional<unknown> ? never : K]:
+      S[K] extends Check<infer T> ? T : never;
+  }
+  & {
+    -readonly [K in keyof S as S[K] extends Optional<unknown> ? K : never]?:
+      S[K] extends Optional<infer T> ? T : never;
+  };
+
 /**
  * Stamped on every token when it is sealed. Times are Unix **milliseconds**:
  * a user-level revocation ("everything issued before t") then has no
  * same-second ambiguity between the tokens it kills and a fresh sign-in.
  */
-export interface Stamp {
-  iat: number;
-  exp: number;
-  jti: string;
-}
+const STAMP = { iat: int, exp: int, jti: str } as const;
+
+/**
+ * The claims of each purpose, declared once: the types below are derived
+ * from these checks, and `open` runs exactly these checks.
+ */
+const CLAIMS = {
+  code: {
+    sub: str,
+    client_id: str,
+    redirect_uri: str,
+    scope: str,
+    /** PKCE S256 challenge, when the client sent one. */
+    code_challenge: optional(str),
+    /** The refresh family this code will start; revoked if the code is replayed. */
+    fid: str,
+    /**
+     * The version of the user's sign-out record when the code was issued
+     * (`""`: none): the code redeems only while it is unchanged.
+     */
+    rev: optional(str),
+  },
+  access: { sub: str, client_id: str, scope: str, fid: str },
+  refresh: {
+    sub: str,
+    client_id: str,
+    scope: str,
+    fid: str,
+    /** Rotations so far within family `fid`. */
+    gen: count,
+  },
+  login: {
+    client_id: str,
+    redirect_uri: str,
+    scope: str,
+    state: str,
+    code_challenge: optional(str),
+    /** Set when the upstream leg starts: which provider, and its one-time values. */
+    provider: optional(str),
+    upstream_state: optional(str),
+    nonce: optional(str),
+    verifier: optional(str),
+    /** Set once the upstream leg was repeated asking for consent. */
+    prompt: optional(str),
+  },
+  upstream: { sub: str, provider: str, refresh_token: str },
+  round: { sub: str, rid: str },
+} as const satisfies Readonly<Record<Purpose, Schema>>;
+
+/** Stamped on every token when it is sealed (times in Unix milliseconds). */
+export interface Stamp extends Proven<typeof STAMP> {}
 
 /** An authorization code (RFC 6749 §4.1.2), bound to everything it was issued for. */
-export interface CodeClaims extends Stamp {
-  sub: string;
-  client_id: string;
-  redirect_uri: string;
-  scope: string;
-  /** PKCE S256 challenge, when the client sent one. */
-  code_challenge?: string;
-  /** The refresh family this code will start; revoked if the code is replayed. */
-  fid: string;
-  /**
-   * The version of the user's sign-out record when the code was issued
-   * (`""`: none): the code redeems only while it is unchanged.
-   */
-  rev?: string;
-}
+export interface CodeClaims extends Stamp, Proven<typeof CLAIMS.code> {}
 
 /** A bearer access token for `/api/*`. */
-export interface AccessClaims extends Stamp {
-  sub: string;
-  client_id: string;
-  scope: string;
-  fid: string;
-}
+export interface AccessClaims extends Stamp, Proven<typeof CLAIMS.access> {}
 
 /** A rotating refresh token: `gen` counts rotations within family `fid`. */
-export interface RefreshClaims extends Stamp {
-  sub: string;
-  client_id: string;
-  scope: string;
-  fid: string;
-  gen: number;
-}
+export interface RefreshClaims extends Stamp, Proven<typeof CLAIMS.refresh> {}
 
 /**
  * A pending authorization request, held in the browser's login cookie while
  * the person signs in upstream.
  */
-export interface LoginClaims extends Stamp {
-  client_id: string;
-  redirect_uri: string;
-  scope: string;
-  state: string;
-  code_challenge?: string;
-  /** Set when the upstream leg starts: which provider, and its one-time values. */
-  provider?: string;
-  upstream_state?: string;
-  nonce?: string;
-  verifier?: string;
-  /** Set once the upstream leg was repeated asking for consent. */
-  prompt?: string;
-}
+export interface LoginClaims extends Stamp, Proven<typeof CLAIMS.login> {}
 
 /** A provider's refresh token, sealed before it is stored in KV. */
-export interface UpstreamClaims extends Stamp {
-  sub: string;
-  provider: string;
-  refresh_token: string;
-}
+export interface UpstreamClaims extends Stamp, Proven<typeof CLAIMS.upstream> {}
 
 /** A game round handle: whose round, and which. The round itself lives in KV. */
-export interface RoundClaims extends Stamp {
-  sub: string;
-  rid: string;
-}
+export interface RoundClaims extends Stamp, Proven<typeof CLAIMS.round> {}
 
 /** The claims each purpose carries. */
 export interface ClaimsByPurpose {
@@ -100,6 +127,44 @@ export interface ClaimsByPurpose {
   login: LoginClaims;
   upstream: UpstreamClaims;
   round: RoundClaims;
+}
+
+/** The checks `open` runs for one purpose, flattened for its hot path. */
+interface Checks {
+  readonly keys: readonly string[];
+  readonly checks: readonly ((value: unknown) => boolean)[];
+  readonly optional: readonly boolean[];
+}
+
+/** The checks of a schema: the stamp's, then the purpose's. */
+function checksOf(schema: Schema): Checks {
+  const fields = Object.entries<Field>({ ...STAMP, ...schema });
+  return {
+    keys: fields.map(([key]) => key),
+    checks: fields.map(([, f]) => typeof f === "function" ? f : f.optional),
+    optional: fields.map(([, f]) => typeof f !== "function"),
+  };
+}
+
+const CHECKS: Readonly<Record<Purpose, Checks>> = {
+  code: checksOf(CLAIMS.code),
+  access: checksOf(CLAIMS.access),
+  refresh: checksOf(CLAIMS.refresh),
+  login: checksOf(CLAIMS.login),
+  upstream: checksOf(CLAIMS.upstream),
+  round: checksOf(CLAIMS.round),
+};
+
+/** Whether `c` has every claim of `checks`, each of its type. */
+function proves(c: Record<string, unknown>, checks: Checks): boolean {
+  const { keys, optional } = checks;
+  for (let i = 0; i < keys.length; i++) {
+    const value = c[keys[i]!];
+    if (value === undefined ? !optional[i] : !checks.checks[i]!(value)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** What a caller supplies; `iat`, `exp` and `jti` are stamped by `seal`. */
@@ -118,28 +183,6 @@ export const LIFETIME: Readonly<Record<Purpose, number>> = {
   // Re-sealed on every successful upstream refresh; KV deletion revokes it.
   upstream: 400 * 24 * 60 * 60,
   round: 60 * 60,
-};
-
-type Shape = (c: Record<string, unknown>) => boolean;
-const str = (v: unknown): v is string => typeof v === "string";
-const optStr = (v: unknown) => v === undefined || typeof v === "string";
-const int = (v: unknown): v is number => Number.isSafeInteger(v);
-
-const SHAPES: Readonly<Record<Purpose, Shape>> = {
-  code: (c) =>
-    str(c.sub) && str(c.client_id) && str(c.redirect_uri) && str(c.scope) &&
-    optStr(c.code_challenge) && str(c.fid) && optStr(c.rev),
-  access: (c) => str(c.sub) && str(c.client_id) && str(c.scope) && str(c.fid),
-  refresh: (c) =>
-    str(c.sub) && str(c.client_id) && str(c.scope) && str(c.fid) &&
-    int(c.gen) && c.gen >= 0,
-  login: (c) =>
-    str(c.client_id) && str(c.redirect_uri) && str(c.scope) && str(c.state) &&
-    optStr(c.code_challenge) && optStr(c.provider) &&
-    optStr(c.upstream_state) && optStr(c.nonce) && optStr(c.verifier) &&
-    optStr(c.prompt),
-  upstream: (c) => str(c.sub) && str(c.provider) && str(c.refresh_token),
-  round: (c) => str(c.sub) && str(c.rid),
 };
 
 /** Why a token was refused. For server logs only, never for the wire. */
@@ -243,10 +286,9 @@ export class Tokens {
       return { ok: false, reason: "bad_claims" };
     }
     const c = claims as Record<string, unknown>;
-    if (!int(c.iat) || !int(c.exp) || !str(c.jti) || !SHAPES[purpose](c)) {
-      return { ok: false, reason: "bad_claims" };
-    }
-    if (c.exp <= this.#now()) return { ok: false, reason: "expired" };
-    return { ok: true, claims: c as unknown as ClaimsByPurpose[P] };
+    if (!proves(c, CHECKS[purpose])) return { ok: false, reason: "bad_claims" };
+    const proven = c as unknown as ClaimsByPurpose[P];
+    if (proven.exp <= this.#now()) return { ok: false, reason: "expired" };
+    return { ok: true, claims: proven };
   }
 }

@@ -142,6 +142,65 @@ Deno.test("Tokens.open() refuses authentic tokens whose claims have the wrong sh
   );
 });
 
+/** Every claim each type declares, optional ones included (checked by the compiler). */
+const everyClaim: {
+  [P in (typeof PURPOSES)[number]]: Required<Unstamped<P>>;
+} = {
+  code: { ...samples.code, code_challenge: "abc", rev: "v1" },
+  access: samples.access,
+  refresh: samples.refresh,
+  login: {
+    ...samples.login,
+    code_challenge: "abc",
+    provider: "google",
+    upstream_state: "s",
+    nonce: "n",
+    verifier: "v",
+    prompt: "consent",
+  },
+  upstream: samples.upstream,
+  round: samples.round,
+};
+const OPTIONAL = new Set([
+  "code.code_challenge",
+  "code.rev",
+  ...[
+    "code_challenge",
+    "provider",
+    "upstream_state",
+    "nonce",
+    "verifier",
+    "prompt",
+  ]
+    .map((k) => `login.${k}`),
+]);
+
+Deno.test("Tokens.open() checks exactly the claims the types declare: each one of another type is refused, each required one missing is refused", async () => {
+  const tokens = new Tokens(keyring, clock().now);
+  const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+  const stamp = { iat: T0, exp: T0 + 60_000, jti: "j" };
+  for (const p of PURPOSES) {
+    const claims: Record<string, unknown> = { ...everyClaim[p], ...stamp };
+    const opens = async (c: unknown) =>
+      (await tokens.open(p, await sealBytes(keyring, p, enc(c)))).ok;
+    assert.ok(await opens(claims), p);
+    for (const [key, value] of Object.entries(claims)) {
+      const other = typeof value === "string" ? 42 : "42";
+      assert.equal(
+        await opens({ ...claims, [key]: other }),
+        false,
+        `${p}.${key}`,
+      );
+      const { [key]: _, ...without } = claims;
+      assert.equal(
+        await opens(without),
+        OPTIONAL.has(`${p}.${key}`),
+        `${p}.${key} missing`,
+      );
+    }
+  }
+});
+
 Deno.test("Tokens.seal() gives every token a fresh jti", async () => {
   const tokens = new Tokens(keyring, clock().now);
   const a = await tokens.seal("access", samples.access);

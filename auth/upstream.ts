@@ -12,6 +12,7 @@
  */
 import type { UpstreamPolicy } from "../config.ts";
 import type { Log } from "../deps.ts";
+import type { Kv } from "../kv.ts";
 import { OAuthError } from "./errors.ts";
 import type { RevocationStore } from "./revocation.ts";
 import type { Tokens } from "./tokens.ts";
@@ -36,7 +37,7 @@ export const upstreamKey = (provider: string, subject: string): Deno.KvKey => [
 
 /** Stores, checks and deletes upstream refresh tokens. */
 export class UpstreamTokens {
-  readonly #kv: Deno.Kv;
+  readonly #kv: Kv;
   readonly #tokens: Tokens;
   readonly #providers: ReadonlyMap<string, UpstreamProvider>;
   readonly #store: RevocationStore;
@@ -44,7 +45,7 @@ export class UpstreamTokens {
   readonly #log: Log;
 
   constructor(
-    kv: Deno.Kv,
+    kv: Kv,
     tokens: Tokens,
     providers: ReadonlyMap<string, UpstreamProvider>,
     store: RevocationStore,

@@ -32,7 +32,8 @@ const jwt = await new SignJWT(claims)
 const enc = new TextEncoder();
 const legacyPassword = enc.encode(SECRET.slice(0, 16));
 const legacySalt = enc.encode(SECRET.slice(16, 32));
-const legacyIv = enc.encode(SECRET.slice(32, 44));
+// AES-GCM takes a 12-byte IV: the secret's last 12 characters.
+const legacyIv = enc.encode(SECRET.slice(31, 43));
 async function legacyKey(): Promise<CryptoKey> {
   const base = await crypto.subtle.importKey(
     "raw",

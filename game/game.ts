@@ -31,7 +31,13 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Tokens } from "../auth/tokens.ts";
 import { LIFETIME, randomId } from "../auth/tokens.ts";
-import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
+import {
+  deleteAll,
+  keysUnder,
+  type Kv,
+  type KvAtomic,
+  StorageUnavailable,
+} from "../kv.ts";
 import { type Category, WORDS } from "./words.ts";
 import type { Nickname } from "./nickname.ts";
 import {
@@ -167,6 +173,8 @@ export interface Standing {
 
 const ROUND_MS = LIFETIME.round * 1000;
 const DAY_MS = 86_400_000;
+/** How long a player's count of rounds scored on one UTC day is kept (ms). */
+export const DAILY_COUNT_KEPT_MS = 2 * DAY_MS;
 
 /** The UTC day of `ms` as `YYYY-MM-DD`: the daily cap counts per such day. */
 export function utcDay(ms: number): string {
@@ -175,13 +183,13 @@ export function utcDay(ms: number): string {
 
 /** The game, over KV. */
 export class Game {
-  readonly #kv: Deno.Kv;
+  readonly #kv: Kv;
   readonly #tokens: Tokens;
   readonly #now: () => number;
   readonly #cap: number;
 
   constructor(
-    kv: Deno.Kv,
+    kv: Kv,
     tokens: Tokens,
     now: () => number,
     options: GameOptions,
@@ -239,7 +247,7 @@ export class Game {
    */
   async #guarded(
     session: Deno.KvKey | undefined,
-    write: (op: Deno.AtomicOperation) => Deno.AtomicOperation,
+    write: (op: KvAtomic) => KvAtomic,
   ): Promise<void | typeof SIGNED_OUT> {
     for (;;) {
       const op = this.#kv.atomic();
@@ -296,7 +304,7 @@ export class Game {
           op.check(today.entry);
           if (!capped) {
             op.set(today.entry.key, new Deno.KvU64(BigInt(today.count + 1)), {
-              expireIn: 2 * DAY_MS,
+              expireIn: DAILY_COUNT_KEPT_MS,
             });
           }
         }

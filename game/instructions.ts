@@ -6,14 +6,17 @@
  * @module
  */
 import { MAX_WRONG } from "./rules.ts";
+import { CATEGORIES } from "./words.ts";
 
 /**
  * The GPT instructions for the service at `publicUrl`, where one player can
- * score `dailyScoredRounds` rounds per UTC day (0: no cap).
+ * score `dailyScoredRounds` rounds per UTC day (0: no cap). The categories
+ * offered are the word banks' (what `listCategories` returns).
  */
 export function gptInstructions(
   publicUrl: string,
   dailyScoredRounds: number,
+  categories: readonly string[] = CATEGORIES,
 ): string {
   const cap = dailyScoredRounds > 0
     ? `- A player can score at most ${dailyScoredRounds} rounds per UTC day. After that, rounds still play but score nothing until 00:00 UTC: startRound then says so (points_available 0 and a message), and a correct guess answers scored: false with points 0 and a message. Tell the player plainly, and offer to keep playing for fun.
@@ -23,7 +26,9 @@ export function gptInstructions(
 
 How to run a game:
 1. Greet the player. If they have not played yet, offer to set a nickname for the leaderboard (setNickname); never suggest an e-mail address as a nickname. If setNickname answers that the nickname is taken or not allowed, tell the player why and ask for another.
-2. Ask which category they want: call listCategories and offer the categories it returns (animals, places, colors).
+2. Ask which category they want: call listCategories and offer the categories it returns (${
+    categories.join(", ")
+  }).
 3. Call startRound with that category. Tell the player how many letters the word has and give the first clue in your own words, without adding hints of your own. If the answer carries a message, pass it on.
 4. Every time the player guesses, call submitGuess with their guess exactly as they said it, even if you think it is wrong. Never decide yourself whether a guess is right: only the server's "correct" field counts.
 5. If the guess is wrong, say so, tell them how many attempts are left (attempts_left), and encourage them. A round ends after ${MAX_WRONG} wrong guesses; then the server reveals the word.

@@ -24,6 +24,7 @@
  *
  * @module
  */
+import type { Kv, KvAtomic } from "../kv.ts";
 
 /** Children per counter: each level groups 64 buckets of the level below. */
 export const RANK_BASE = 64;
@@ -67,10 +68,10 @@ export function rankMoves(
 
 /** Adds the counter changes of {@linkcode rankMoves} to `op`. */
 export function moveRank(
-  op: Deno.AtomicOperation,
+  op: KvAtomic,
   from: number | null,
   to: number | null,
-): Deno.AtomicOperation {
+): KvAtomic {
   for (const { key, delta } of rankMoves(from, to)) {
     op.sum(key, delta === 1 ? 1n : MINUS_ONE);
   }
@@ -110,7 +111,7 @@ export function highOf(entry: Deno.KvEntryMaybe<Deno.KvU64>): number {
  * parallel. `high` is the highest score ever shown; read when not given.
  */
 export async function countAbove(
-  kv: Deno.Kv,
+  kv: Kv,
   score: number,
   high?: number,
 ): Promise<number> {
@@ -151,7 +152,7 @@ export interface RebuildReport {
  * and is read again, and a player already counted is skipped.
  */
 export async function rebuildRanks(
-  kv: Deno.Kv,
+  kv: Kv,
   playerPrefix: Deno.KvKey,
   concurrency = 16,
 ): Promise<RebuildReport> {
@@ -171,7 +172,7 @@ export async function rebuildRanks(
 }
 
 async function updateOne(
-  kv: Deno.Kv,
+  kv: Kv,
   listed: Deno.KvEntry<Ranked>,
 ): Promise<boolean> {
   let entry: Deno.KvEntryMaybe<Ranked> = listed;
@@ -201,7 +202,7 @@ export interface CheckReport {
 
 /** The counters the player rows call for, and the highest score shown. */
 async function expectedCounters(
-  kv: Deno.Kv,
+  kv: Kv,
   playerPrefix: Deno.KvKey,
 ): Promise<{ players: number; counts: Map<string, bigint>; highest: number }> {
   const counts = new Map<string, bigint>();
@@ -222,7 +223,7 @@ async function expectedCounters(
 
 /** The counters that differ from what the rows call for, with the right value. */
 async function wrongCounters(
-  kv: Deno.Kv,
+  kv: Kv,
   expected: Map<string, bigint>,
 ): Promise<Map<string, bigint>> {
   const wrong = new Map<string, bigint>();
@@ -247,7 +248,7 @@ async function wrongCounters(
  * as a difference that a second run no longer finds.
  */
 export async function checkRanks(
-  kv: Deno.Kv,
+  kv: Kv,
   playerPrefix: Deno.KvKey,
 ): Promise<CheckReport> {
   const high = highOf(await kv.get<Deno.KvU64>(RANK_HIGH_KEY));
@@ -263,7 +264,7 @@ export async function checkRanks(
  * know the counters. Returns how many counters it changed.
  */
 export async function repairRanks(
-  kv: Deno.Kv,
+  kv: Kv,
   playerPrefix: Deno.KvKey,
 ): Promise<number> {
   await rebuildRanks(kv, playerPrefix);

@@ -6,13 +6,10 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
-import { ipRestriction } from "hono/ip-restriction";
 
 import type { Log } from "../deps.ts";
-import { deleteAll, keysUnder } from "../kv.ts";
-import { isLoopbackIp, parseIp } from "../ip.ts";
-
-export { isCidr, parseAllowlist } from "../ip.ts";
+import { deleteAll, keysUnder, type Kv } from "../kv.ts";
+import { inRanges, type IpRange, isLoopbackIp, parseIp } from "../ip.ts";
 
 /** Finds the client's address for a request. */
 export type AddressOf = (c: Context) => string;
@@ -140,18 +137,23 @@ export function connectionAddress(c: Context): string {
   return address === undefined ? "unknown" : parseIp(address) ?? address;
 }
 
-/** Refuses requests from outside `ranges` with a 403 JSON body. */
+/**
+ * Refuses requests from outside `ranges` with `render`'s answer. The ranges
+ * come from the parser the configuration used (`parseRange` in ip.ts), so
+ * every range it accepted matches here.
+ */
 export function allowlist(
-  ranges: readonly string[],
+  ranges: readonly IpRange[],
   address: AddressOf,
   render: (c: Context) => Response,
 ): MiddlewareHandler {
-  return ipRestriction(
-    address,
-    { allowList: [...ranges] },
-    (_, c) => render(c),
-  );
+  return async function allowlist(c, next) {
+    return inRanges(address(c), ranges) ? await next() : render(c);
+  };
 }
+
+/** Windows a rate-limit counter outlives its own by, before KV drops it. */
+export const RATE_WINDOWS_KEPT = 2;
 
 /** A rate-limit decision. */
 export type RateDecision = { ok: true } | { ok: false; retryAfter: number };
@@ -163,10 +165,10 @@ export type RateDecision = { ok: true } | { ok: false; retryAfter: number };
  * no request is ever left uncounted.
  */
 export class RateLimiter {
-  readonly #kv: Deno.Kv;
+  readonly #kv: Kv;
   readonly #now: () => number;
 
-  constructor(kv: Deno.Kv, now: () => number) {
+  constructor(kv: Kv, now: () => number) {
     this.#kv = kv;
     this.#now = now;
   }
@@ -196,7 +198,8 @@ export class RateLimiter {
       }
       // expireIn is cleanup only; the window index in the key decides.
       const done = await this.#kv.atomic().check(seen)
-        .set(key, count + 1, { expireIn: windowMs * 2 }).commit();
+        .set(key, count + 1, { expireIn: windowMs * RATE_WINDOWS_KEPT })
+        .commit();
       if (done.ok) return { ok: true };
     }
   }

@@ -1,20 +1,22 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
+import fc from "fast-check";
+import { allowlist, clientAddress, rateLimit, RateLimiter } from "./_guards.ts";
 import {
-  allowlist,
-  clientAddress,
-  isCidr,
+  type IpRange,
+  isLoopbackIp,
   parseAllowlist,
-  rateLimit,
-  RateLimiter,
-} from "./_guards.ts";
-import { isLoopbackIp, parseIp } from "../ip.ts";
+  parseIp,
+  parseRange,
+} from "../ip.ts";
+
 import type { LogLevel } from "../deps.ts";
 
 Deno.test("parseAllowlist() reads CIDR lists and OpenAI's published prefixes format", () => {
+  const range = (text: string) => parseRange(text)!;
   assert.deepEqual(parseAllowlist("10.0.0.0/8, 192.168.1.7 2001:db8::/32"), {
     ok: true,
-    ranges: ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"],
+    ranges: [range("10.0.0.0/8"), range("192.168.1.7"), range("2001:db8::/32")],
   });
   const openai = JSON.stringify({
     creationTime: "2026-11-01T00:00:00Z",
@@ -24,7 +26,7 @@ Deno.test("parseAllowlist() reads CIDR lists and OpenAI's published prefixes for
   });
   assert.deepEqual(parseAllowlist(openai), {
     ok: true,
-    ranges: ["23.102.140.112/28", "2603:1030::/32"],
+    ranges: [range("23.102.140.112/28"), range("2603:1030::/32")],
   });
   for (
     const bad of [
@@ -41,7 +43,7 @@ Deno.test("parseAllowlist() reads CIDR lists and OpenAI's published prefixes for
   }
 });
 
-Deno.test("isCidr() accepts addresses and ranges of both families only", () => {
+Deno.test("parseRange() accepts addresses and ranges of both families only, by parseIp's rules", () => {
   for (
     const ok of [
       "1.2.3.4",
@@ -52,7 +54,7 @@ Deno.test("isCidr() accepts addresses and ranges of both families only", () => {
       "::ffff:1.2.3.4",
     ]
   ) {
-    assert.ok(isCidr(ok), ok);
+    assert.ok(parseRange(ok), ok);
   }
   for (
     const bad of [
@@ -63,17 +65,105 @@ Deno.test("isCidr() accepts addresses and ranges of both families only", () => {
       "1:2",
       "::1/200",
       "localhost",
+      "01.2.3.4",
+      "1.2.3.04/32",
+      "10.0.0.0/08",
+      "1.2.3.4:80",
+      "[::1]",
+      "fe80::1%eth0",
+      "::ffff:0:0/95",
+      " 1.2.3.4",
     ]
   ) {
-    assert.ok(!isCidr(bad), bad);
+    assert.equal(parseRange(bad), null, bad);
   }
+});
+
+/** An address written out from its bits: dotted IPv4, or eight IPv6 groups. */
+function addressOf(family: 4 | 6, bits: bigint): string {
+  const [count, size, base, sep] = family === 4
+    ? [4, 8n, 10, "."]
+    : [8, 16n, 16, ":"];
+  const parts: string[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    parts.push(
+      ((bits >> (BigInt(i) * size)) & ((1n << size) - 1n)).toString(base),
+    );
+  }
+  return parts.join(sep);
+}
+
+Deno.test("allowlist(): every range parseAllowlist accepts (as the configuration does) builds, lets its own addresses in and keeps others out", async () => {
+  // Range texts as operators write them, mistakes included: leading zeros,
+  // large octets, odd prefixes, mapped and compressed IPv6.
+  const octet = fc.oneof(
+    fc.integer({ min: 0, max: 300 }).map(String),
+    fc.integer({ min: 0, max: 99 }).map((n) => `0${n}`),
+  );
+  const v4 = fc.tuple(octet, octet, octet, octet).map((o) => o.join("."));
+  const group = fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16)),
+    fc.constantFrom("0", "00000", "ffff", "FFFF"),
+  );
+  const v6 = fc.oneof(
+    fc.array(group, { minLength: 8, maxLength: 8 }).map((g) => g.join(":")),
+    fc.tuple(
+      fc.array(group, { maxLength: 3 }),
+      fc.array(group, { maxLength: 3 }),
+    )
+      .map(([a, b]) => `${a.join(":")}::${b.join(":")}`),
+    v4.map((a) => `::ffff:${a}`),
+  );
+  const prefix = fc.oneof(
+    fc.constant(""),
+    fc.integer({ min: 0, max: 130 }).map((n) => `/${n}`),
+    fc.integer({ min: 0, max: 9 }).map((n) => `/0${n}`),
+  );
+  const text = fc.tuple(fc.oneof(v4, v6), prefix).map(([a, p]) => a + p);
+  await fc.assert(
+    fc.asyncProperty(
+      text,
+      fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+      async (entry, noise) => {
+        const parsed = parseAllowlist(entry);
+        if (!parsed.ok) return;
+        const [range] = parsed.ranges as [IpRange];
+        const width = range.family === 4 ? 32 : 128;
+        const all = (1n << BigInt(width)) - 1n;
+        const inside = range.network | (noise & all & ~range.mask);
+        const app = new Hono();
+        app.use(
+          allowlist(
+            parsed.ranges,
+            clientAddress(null),
+            (c) => c.text("no", 403),
+          ),
+        );
+        app.get("/", (c) => c.text("ok"));
+        const from = (bits: bigint) =>
+          app.request("/", {}, {
+            remoteAddr: {
+              transport: "tcp",
+              hostname: addressOf(range.family, bits),
+              port: 1,
+            },
+          });
+        assert.equal((await from(inside)).status, 200, `${entry}: inside`);
+        if (range.prefix > 0) {
+          const outside = inside ^ (1n << BigInt(width - 1));
+          assert.equal((await from(outside)).status, 403, `${entry}: outside`);
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
 });
 
 Deno.test("allowlist() lets listed addresses through and refuses others with the renderer", async () => {
   const app = new Hono();
   app.use(
     allowlist(
-      ["10.0.0.0/8", "2001:db8::/32"],
+      [parseRange("10.0.0.0/8")!, parseRange("2001:db8::/32")!],
       clientAddress(null),
       (c) => c.json({ error: "forbidden" }, 403),
     ),

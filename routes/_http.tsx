@@ -10,7 +10,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { Log } from "../deps.ts";
 import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
-import { StorageUnavailable } from "../kv.ts";
+import { RETRY_AFTER_SECONDS, StorageUnavailable } from "../kv.ts";
 import { ErrorPage } from "../views/layout.tsx";
 import { renderPage } from "./_page.ts";
 
@@ -115,7 +115,7 @@ export function notFoundOrMethod(app: Hono): (c: Context) => Response {
 
 /** 503 with `Retry-After`, in the shape the route speaks. */
 function unavailable(c: Context): Response | Promise<Response> {
-  c.header("Retry-After", "5");
+  c.header("Retry-After", String(RETRY_AFTER_SECONDS));
   c.header("Cache-Control", "no-store");
   const path = c.req.path;
   if (isOAuthJsonPath(path)) {

@@ -40,7 +40,8 @@ const READS = ["/api/leaderboard", "/api/score", "/api/me"];
 
 /** Largest request body anywhere: OAuth forms and game moves are tiny. */
 export const MAX_BODY_BYTES = 16 * 1024;
-const MINUTE = 60;
+/** Every rate limit counts requests per window of this many seconds. */
+export const RATE_WINDOW_SECONDS = 60;
 
 function tooMany(c: Context, retryAfter: number): Response {
   c.header("Cache-Control", "no-store");
@@ -110,7 +111,7 @@ export function applyGuards(
         rateLimit(limiter, {
           bucket,
           limit: authorize,
-          windowSeconds: MINUTE,
+          windowSeconds: RATE_WINDOW_SECONDS,
           id: address,
           render: tooMany,
         }),
@@ -143,7 +144,7 @@ export function tokenLimit(
       bucket: "token",
       id: `${client ?? "?"}|${address(c)}`,
       limit,
-      windowSeconds: MINUTE,
+      windowSeconds: RATE_WINDOW_SECONDS,
       render: tooMany,
     });
     if (refused) throw new HTTPException(429, { res: refused });
@@ -162,7 +163,7 @@ export function applyGameLimit(
     rateLimit(limiter, {
       bucket,
       limit,
-      windowSeconds: MINUTE,
+      windowSeconds: RATE_WINDOW_SECONDS,
       id: (c) => (c.get("user") as AccessClaims).sub,
       render: tooMany,
     });

@@ -44,11 +44,19 @@ export interface AuthorizeDeps {
 
 type Pending = Unstamped<"login">;
 
+/**
+ * The login cookie's name: `__Host-` prefixed over https, where browsers then
+ * refuse it unless it is Secure, host-only and for the whole site.
+ */
+export function loginCookieName(publicUrl: string): string {
+  return publicUrl.startsWith("https:") ? "__Host-wwc_login" : "wwc_login";
+}
+
 /** Builds the authorize and login routes. */
 export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   const { config, tokens, server, providers, upstream, log } = deps;
   const secure = config.publicUrl.startsWith("https:");
-  const cookieName = secure ? "__Host-wwc_login" : "wwc_login";
+  const cookieName = loginCookieName(config.publicUrl);
   const callbackUrl = (id: string) =>
     `${config.publicUrl}/login/${id}/callback`;
 

@@ -13,6 +13,7 @@ import { type Game, type RoundProblem } from "../game/game.ts";
 import { checkNickname } from "../game/nickname.ts";
 import { MAX_WRONG } from "../game/rules.ts";
 import { CATEGORIES, isCategory, WORDS } from "../game/words.ts";
+import { MAX_TOKEN_CHARS } from "../auth/seal.ts";
 import { type ApiEnv, apiError, refuseToken } from "./api.ts";
 
 // Shapes are reused by spreading their fields, not with `.extend()` or
@@ -46,7 +47,10 @@ const Category = z.enum(
 
 const RoundHandle = z.string(
   says(() => "must be the round handle (a string) that startRound returned"),
-).min(1, "must not be empty").max(4096, "is not a round handle").openapi({
+).min(1, "must not be empty").max(
+  MAX_TOKEN_CHARS,
+  "is not a round handle",
+).openapi({
   description: "The round handle returned by startRound.",
   example: "wwc_round.AQJrMS…",
 });

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Deps } from "../deps.ts";
+import { RETRY_AFTER_SECONDS } from "../kv.ts";
 
 /**
  * `GET /health`: 200 `{"status":"ok"}` when KV answers, else 503 — load
@@ -13,7 +14,7 @@ export function healthRoutes({ kv, log }: Pick<Deps, "kv" | "log">): Hono {
       return c.json({ status: "ok" });
     } catch (err) {
       log("error", "health check: KV did not answer", { error: String(err) });
-      c.header("Retry-After", "5");
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
       return c.json({ status: "unavailable" }, 503);
     }
   });

@@ -8,6 +8,9 @@ import { type Context, Hono } from "hono";
 import { type Config, PLAYGROUND_CLIENT_ID } from "../config.ts";
 import type { UpstreamProvider } from "../auth/providers/mod.ts";
 import { LIFETIME } from "../auth/tokens.ts";
+import { DAILY_COUNT_KEPT_MS } from "../game/game.ts";
+import { RATE_WINDOWS_KEPT } from "./_guards.ts";
+import { RATE_WINDOW_SECONDS } from "./_limits.ts";
 import { CATEGORIES } from "../game/words.ts";
 import type { Game } from "../game/game.ts";
 import {
@@ -31,6 +34,8 @@ export interface PageDeps {
    * `fromThisMachine`).
    */
   localSecret: ((c: Context) => boolean) | null;
+  /** How late another instance may notice a sign-out (`RevocationStore.cacheMs`). */
+  revocationCacheMs: number;
 }
 
 /**
@@ -39,9 +44,6 @@ export interface PageDeps {
  * or a proxy), or never.
  */
 export type SecretShown = "here" | "elsewhere" | "never";
-
-const days = (seconds: number) => `${Math.round(seconds / 86_400)} days`;
-const minutes = (seconds: number) => `${Math.round(seconds / 60)} minutes`;
 
 /** The values a GPT author pastes into the builder, from the live configuration. */
 export function builderValues(
@@ -134,6 +136,62 @@ export function productionWarnings(config: Config): string[] {
 }
 
 /**
+ * The figures `/privacy` states, each from where the running service takes
+ * it: the configuration, the token lifetimes, the stores' own bounds.
+ */
+export interface PrivacyFigures {
+  /** Rounds a player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0: no cap. */
+  dailyScoredRounds: number;
+  /** Whether any rate limit is on (each counts requests in KV). */
+  rateLimited: boolean;
+  /** How often a provider's refresh token is checked (`UPSTREAM_CHECK_MINUTES`, ms). */
+  upstreamCheckEvery: number;
+  /** How late another instance may notice a sign-out (the revocation cache, ms). */
+  revocationCacheMs: number;
+}
+
+/** The figures of a configuration, with the revocation cache of its store. */
+export function privacyFigures(
+  config: Config,
+  revocationCacheMs: number,
+): PrivacyFigures {
+  return {
+    dailyScoredRounds: config.dailyScoredRounds,
+    rateLimited: Object.values(config.rateLimits).some((n) => n > 0),
+    upstreamCheckEvery: config.upstream.checkEvery,
+    revocationCacheMs,
+  };
+}
+
+const UNITS: readonly [ms: number, unit: string][] = [
+  [86_400_000, "day"],
+  [3_600_000, "hour"],
+  [60_000, "minute"],
+  [1000, "second"],
+];
+
+/** A duration in the largest whole unit: `30 days`, `1 hour`, `90 minutes`. */
+export function duration(ms: number): string {
+  const [size, unit] = UNITS.find(([size]) => ms >= size && ms % size === 0) ??
+    UNITS.find(([size]) => ms >= size) ?? UNITS[UNITS.length - 1]!;
+  const n = Math.max(1, Math.round(ms / size));
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * How long, at most, the GPT keeps access after a person removes this app at
+ * their provider: the provider is asked at the first renewal of access (one
+ * per access-token lifetime) once `checkEvery` has passed since it last was.
+ */
+export function accessEndsWithin(checkEvery: number): string {
+  const access = LIFETIME.access * 1000;
+  return duration(Math.max(1, Math.ceil(checkEvery / access)) * access);
+}
+
+/** What a person does to erase their data, as the policy says it. */
+const ERASE = "until you ask the GPT to delete your data";
+
+/**
  * What the service stores about a person, for `/privacy`. Each item names the
  * KV keys it describes (`keys`: the first element of the key); a test signs
  * in, plays, refreshes and signs out, then checks that every key in KV is
@@ -142,14 +200,18 @@ export function productionWarnings(config: Config): string[] {
  * `realProviders` says whether a provider other than the development one is
  * enabled: only those can hand us a refresh token.
  */
-export function storedItems(realProviders: boolean): StoredItem[] {
+export function storedItems(
+  realProviders: boolean,
+  figures: PrivacyFigures,
+): StoredItem[] {
+  const cap = figures.dailyScoredRounds;
   return [
     {
       what:
         "Your user id: the provider's name and its stable identifier for your account (for example google:1098…)",
       why: "To know it is you on every call, and to keep your score",
       kept:
-        "With the items below that carry it; DELETE /api/me erases them all, except the sign-out record",
+        "With the items below that carry it; deleting your data erases them all, except the sign-out record",
       keys: [],
     },
     {
@@ -157,9 +219,9 @@ export function storedItems(realProviders: boolean): StoredItem[] {
         "Your sign-in session: which app you signed in to and when its access was last renewed; which one-time sign-in codes were used (codes carry no user id)",
       why:
         "To renew access without asking you again, to sign you out, and to refuse a code used twice",
-      kept: `${days(LIFETIME.refresh)} after the last renewal; codes ${
-        minutes(LIFETIME.code)
-      }`,
+      kept: `${
+        duration(LIFETIME.refresh * 1000)
+      } after the last renewal; codes ${duration(LIFETIME.code * 1000)}`,
       keys: ["family", "code"],
     },
     {
@@ -168,7 +230,7 @@ export function storedItems(realProviders: boolean): StoredItem[] {
       why:
         "So that tokens and sign-in codes issued before it stay refused on every server, even after an erasure",
       kept: `${
-        days(LIFETIME.refresh)
+        duration(LIFETIME.refresh * 1000)
       } after the last sign-out or erasure (the longest any token issued before it could otherwise live)`,
       keys: ["user_revoked"],
     },
@@ -176,9 +238,11 @@ export function storedItems(realProviders: boolean): StoredItem[] {
       ? [{
         what:
           "Your provider's refresh token, when it gives one (Google and most OpenID providers do; GitHub usually does not), sealed with AES-256-GCM so it is unreadable at rest",
-        why:
-          "Only to check, now and then, that you have not removed this app at the provider",
-        kept: "Until you remove access, sign-in fails there, or DELETE /api/me",
+        why: `Only to check, at most every ${
+          duration(figures.upstreamCheckEvery)
+        }, that you have not removed this app at the provider`,
+        kept:
+          `Until you remove this app at the provider, signing in there fails, or you ask the GPT to delete your data`,
         keys: ["upstream"],
       }]
       : []),
@@ -188,36 +252,43 @@ export function storedItems(realProviders: boolean): StoredItem[] {
       why:
         "The game and the leaderboard; the look-alike form keeps anyone else from taking a nickname that looks like yours",
       kept:
-        "Until DELETE /api/me; the look-alike form until you change your nickname",
+        "Until you ask the GPT to delete your data; the look-alike form until you change your nickname",
       keys: ["score", "player", "leaderboard", "nickname"],
     },
-    {
-      what:
-        "How many rounds you scored each UTC day (your user id, the date and a count)",
-      why: "The daily cap on scored rounds",
-      kept: "2 days, or until DELETE /api/me",
-      keys: ["scored_today"],
-    },
+    ...(cap > 0
+      ? [{
+        what:
+          "How many rounds you scored each UTC day (your user id, the date and a count)",
+        why: `The daily cap: at most ${cap} scored ${
+          cap === 1 ? "round" : "rounds"
+        } a day`,
+        kept: `${duration(DAILY_COUNT_KEPT_MS)}, or ${ERASE}`,
+        keys: ["scored_today"],
+      }]
+      : []),
     {
       what:
         "How many players have each score, counted by score band, and the highest score shown, with no user id",
       why: "To tell you your rank without reading the whole leaderboard",
-      kept: "As long as the service runs; your count goes with DELETE /api/me",
+      kept:
+        "As long as the service runs; your count goes when you delete your data",
       keys: ["rank", "rank_high"],
     },
     {
       what:
         "Rounds you play: the word, how many clues and wrong guesses so far (not the guesses themselves)",
       why: "So the server, not the GPT, decides whether a guess is right",
-      kept: minutes(LIFETIME.round),
+      kept: duration(LIFETIME.round * 1000),
       keys: ["round"],
     },
-    {
-      what: "Request counters per user, client and network address",
-      why: "Rate limits against abuse",
-      kept: "2 minutes",
-      keys: ["rate"],
-    },
+    ...(figures.rateLimited
+      ? [{
+        what: "Request counters per user, client and network address",
+        why: "Rate limits against abuse",
+        kept: duration(RATE_WINDOWS_KEPT * RATE_WINDOW_SECONDS * 1000),
+        keys: ["rate"],
+      }]
+      : []),
     {
       what:
         "Server logs: route, status and timing of each request; sign-in events with your user id",
@@ -237,7 +308,7 @@ const NEVER = [
 
 /** Builds the page routes. */
 export function pageRoutes(
-  { config, providers, game, localSecret }: PageDeps,
+  { config, providers, game, localSecret, revocationCacheMs }: PageDeps,
 ): Hono {
   const app = new Hono();
   // The configuration is fixed for the process: work the pages out once.
@@ -256,12 +327,17 @@ export function pageRoutes(
     })),
     playground: config.devLogin,
   };
+  const figures = privacyFigures(config, revocationCacheMs);
   const privacy = {
     publicUrl: config.publicUrl,
     contact: config.contact,
     providers: realProviders.map((p) => p.name),
-    items: storedItems(realProviders.length > 0),
+    items: storedItems(realProviders.length > 0, figures),
     never: NEVER,
+    signOutWithin: duration(revocationCacheMs),
+    accessEndsWithin: realProviders.length > 0
+      ? accessEndsWithin(config.upstream.checkEvery)
+      : null,
   };
 
   const withSecret = { ...setup, values: builderValues(config, "here") };

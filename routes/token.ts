@@ -12,7 +12,7 @@ import { authenticateClient } from "../auth/clients.ts";
 import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
 import { SCOPES } from "../auth/scope.ts";
 import type { AuthorizationServer } from "../auth/server.ts";
-import type { TokenLimit } from "./_limits.ts";
+import { MAX_BODY_BYTES, type TokenLimit } from "./_limits.ts";
 import { jsonMembers } from "./_json_members.ts";
 
 /** What the token routes need. */
@@ -23,8 +23,6 @@ export interface TokenDeps {
   /** The rate limit, counted once the client is known (or known to be wrong). */
   count: TokenLimit;
 }
-
-const MAX_BODY = 16 * 1024;
 
 type Params = ReadonlyMap<string, string>;
 
@@ -95,7 +93,7 @@ export function tokenRoutes(
   ];
 
   const limit = bodyLimit({
-    maxSize: MAX_BODY,
+    maxSize: MAX_BODY_BYTES,
     onError: () =>
       oauthErrorResponse(
         new OAuthError("invalid_request", "The request body is too large."),

@@ -7,6 +7,7 @@ import { createApp } from "../main.ts";
 import { type Config, type Env, loadConfig } from "../config.ts";
 import type { Deps, LogLevel } from "../deps.ts";
 import type { Keyring } from "../auth/seal.ts";
+import type { Kv } from "../kv.ts";
 import { keyring } from "./_keys.ts";
 
 export const CLIENT_ID = "gpt-test";
@@ -34,7 +35,7 @@ export interface LogLine {
 
 export interface TestApp {
   app: Hono;
-  kv: Deno.Kv;
+  kv: Kv;
   config: Config;
   logs: LogLine[];
   /** Moves the clock forward. */
@@ -48,7 +49,7 @@ export async function testApp(
   options: {
     env?: Env;
     fetch?: typeof fetch;
-    kv?: Deno.Kv;
+    kv?: Kv;
     /** Another keyring (key rotation tests); default: `k1` only. */
     keyring?: Keyring;
     /**
@@ -65,7 +66,8 @@ export async function testApp(
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(options.env));
-  const kv = options.kv ?? await Deno.openKv(":memory:");
+  const owned = options.kv ? undefined : await Deno.openKv(":memory:");
+  const kv: Kv = options.kv ?? owned!;
   let now = T0;
   const other = options.clockOf;
   const skew = options.skewMs ?? 0;
@@ -95,7 +97,7 @@ export async function testApp(
     advance,
     now: read,
     [Symbol.asyncDispose]() {
-      if (!options.kv) kv.close();
+      owned?.close();
       return Promise.resolve();
     },
   };
@@ -106,7 +108,7 @@ export async function testApp(
  * a nickname).
  */
 export async function rowsMentioning(
-  kv: Deno.Kv,
+  kv: Kv,
   needle: string,
 ): Promise<Deno.KvKey[]> {
   const found: Deno.KvKey[] = [];

@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { testApp } from "./_app.ts";
-import { basic, ORIGIN, signIn, tokensFor } from "./_flow.ts";
+import {
+  authorizeUrl,
+  basic,
+  browse,
+  CookieJar,
+  ORIGIN,
+  signIn,
+  tokensFor,
+} from "./_flow.ts";
+import { PREFIX } from "../auth/seal.ts";
+import { loginCookieName } from "../routes/authorize.tsx";
 
 const PATHS = [
   "/",
@@ -89,9 +99,27 @@ Deno.test("fuzz: random requests to every route never get a 5xx or a stack trace
     real.refresh_token,
     code,
     round.round,
-    "wwc_at.",
-    "wwc_rt.AAAA",
+    PREFIX.access,
+    `${PREFIX.refresh}AAAA`,
   ];
+  // Login cookies as a browser holds them: fresh, with the upstream leg
+  // started, and one altered character (authentic-looking, wrong tag).
+  const cookieName = loginCookieName(t.config.publicUrl);
+  const logins: string[] = [];
+  for (const params of [{}, { provider: "dev" }]) {
+    const jar = new CookieJar();
+    await browse(t, jar, authorizeUrl(params));
+    const cookie = jar.cookies.get(cookieName);
+    assert.ok(cookie, `${cookieName} is set by /oauth/authorize`);
+    logins.push(decodeURIComponent(cookie));
+  }
+  const middle = Math.floor(logins[0]!.length / 2);
+  logins.push(
+    logins[0]!.slice(0, middle) +
+      (logins[0]![middle] === "A" ? "B" : "A") +
+      logins[0]!.slice(middle + 1),
+    `${PREFIX.login}AAAA`,
+  );
 
   const text = fc.oneof(
     fc.string({ maxLength: 40 }),
@@ -134,7 +162,7 @@ Deno.test("fuzz: random requests to every route never get a 5xx or a stack trace
       params,
       fc.constantFrom(...TYPES),
       authorization,
-      fc.option(text),
+      fc.option(fc.oneof(text, fc.constantFrom(...logins))),
       body,
       async (method, path, query, type, auth, cookie, payload) => {
         const hasBody = payload !== undefined && method !== "GET" &&
@@ -146,7 +174,10 @@ Deno.test("fuzz: random requests to every route never get a 5xx or a stack trace
           if (type) headers.set("content-type", type);
           if (auth) headers.set("authorization", auth.replace(/[\r\n]/g, ""));
           if (cookie) {
-            headers.set("cookie", `wwc_login=${encodeURIComponent(cookie)}`);
+            headers.set(
+              "cookie",
+              `${cookieName}=${encodeURIComponent(cookie)}`,
+            );
           }
           url = new URL(`${path}?${new URLSearchParams(query)}`, ORIGIN).href;
           res = await t.app.request(url, {
@@ -169,6 +200,14 @@ Deno.test("fuzz: random requests to every route never get a 5xx or a stack trace
     ),
     { numRuns: 3000 },
   );
+  // The cookies reached the login cookie's parser, which refused each kind.
+  const refused = new Set(
+    t.logs.filter((l) => l.msg === "login cookie refused")
+      .map((l) => l.fields?.reason),
+  );
+  for (const reason of ["wrong_prefix", "bad_version", "bad_tag"]) {
+    assert.ok(refused.has(reason), `${reason} in ${[...refused]}`);
+  }
   assert.ok(
     !t.logs.some((l) => l.msg === "unhandled error"),
     JSON.stringify(t.logs.find((l) => l.msg === "unhandled error")),

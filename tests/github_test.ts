@@ -22,7 +22,7 @@ const CLIENT_SECRET = "github-client-secret";
 
 class FakeGitHub {
   readonly app = new Hono();
-  user: { status: number; body: unknown } = {
+  user: { status: number; body: unknown; headers?: Record<string, string> } = {
     status: 200,
     body: { id: 583231, login: "octocat", email: "octo@example.com" },
   };
@@ -69,7 +69,7 @@ class FakeGitHub {
       }
       return new Response(JSON.stringify(this.user.body), {
         status: this.user.status,
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...this.user.headers },
       });
     });
   }
@@ -186,6 +186,41 @@ Deno.test("github: the user API down is temporarily_unavailable for the client, 
     assert.equal(params.get("error"), error, state);
     assert.equal(params.get("state"), state);
     assert.equal(params.get("code"), null);
+  }
+});
+
+Deno.test('github: the user API refusing the token (401, 403) is a server_error logged with its status, not "did not answer in time"; a rate limit is temporarily_unavailable', async () => {
+  const cases: [number, Record<string, string>, string, string][] = [
+    [401, {}, "server_error", "GitHub user API answered 401"],
+    [403, {}, "server_error", "GitHub user API answered 403"],
+    [
+      403,
+      { "x-ratelimit-remaining": "0" },
+      "temporarily_unavailable",
+      "GitHub user API answered 403 (rate limited)",
+    ],
+    [429, {}, "temporarily_unavailable", "GitHub user API answered 429"],
+    [502, {}, "temporarily_unavailable", "GitHub user API answered 502"],
+  ];
+  for (const [status, headers, error, reason] of cases) {
+    const { t, back } = await signIn(`s-${status}`, (gh) => {
+      gh.user = { status, body: { message: "Bad credentials" }, headers };
+    });
+    await using _ = t;
+    const params = redirectParams(back);
+    assert.equal(params.get("error"), error, `${status}`);
+    assert.equal(params.get("code"), null);
+    const failed = t.logs.find((l) => l.msg === "upstream sign-in failed");
+    assert.ok(
+      String(failed?.fields?.reason).startsWith(reason),
+      `${status}: ${JSON.stringify(failed?.fields)}`,
+    );
+    if (error === "server_error") {
+      assert.doesNotMatch(
+        params.get("error_description") ?? "",
+        /did not answer in time/,
+      );
+    }
   }
 });
 

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Tokens as TokenCodec } from "../auth/tokens.ts";
 import { upstreamKey } from "../auth/upstream.ts";
-import { storedItems } from "../routes/pages.tsx";
+import { privacyFigures, storedItems } from "../routes/pages.tsx";
+import { REVOCATION_CACHE_MS } from "../auth/revocation.ts";
 import type { Env } from "../config.ts";
 import {
   rowsMentioning,
@@ -26,6 +27,7 @@ import {
 import { secret } from "./_game.ts";
 import { keyring, SECRET_1, SECRET_2 } from "./_keys.ts";
 import { Keyring } from "../auth/seal.ts";
+import type { Kv } from "../kv.ts";
 import { faultyKv } from "./_faulty_kv.ts";
 
 const escapeHtml = (text: string) =>
@@ -41,7 +43,7 @@ interface Setup {
 async function setup(
   env: Env = {},
   extra: {
-    kv?: Deno.Kv;
+    kv?: Kv;
     keyring?: Keyring;
     google?: FakeGoogle;
     ticking?: boolean;
@@ -97,7 +99,7 @@ function logged(t: TestApp, msg: string, level?: string): boolean {
   return t.logs.some((l) => l.msg === msg && (!level || l.level === level));
 }
 
-async function kvDump(kv: Deno.Kv): Promise<string> {
+async function kvDump(kv: Kv): Promise<string> {
   const rows = [];
   for await (const e of kv.list({ prefix: [] })) rows.push([e.key, e.value]);
   return JSON.stringify(rows, (_, v) => typeof v === "bigint" ? String(v) : v);
@@ -547,7 +549,10 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
   for await (const e of s.t.kv.list({ prefix: [] })) {
     written.add(String(e.key[0]));
   }
-  const items = storedItems(true);
+  const items = storedItems(
+    true,
+    privacyFigures(s.t.config, REVOCATION_CACHE_MS),
+  );
   const described = new Set(items.flatMap((i) => i.keys));
   // A session writes all of these; each must be described.
   assert.deepEqual([...written].sort(), [

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { rowsMentioning, testApp, tombstoneOf } from "./_app.ts";
-import { ALL_OPERATIONS, faultyKv } from "./_faulty_kv.ts";
+import { ALL_OPERATIONS, faultyKv, type KvOperation } from "./_faulty_kv.ts";
+import { guardKv, type KvList, StorageUnavailable } from "../kv.ts";
 import {
   api,
   authorizeUrl,
@@ -181,5 +182,64 @@ Deno.test("KV down: /health answers 503", async () => {
   f.failing.add("get");
   const res = await t.app.request("/health");
   assert.equal(res.status, 503);
+  f.close();
+});
+
+Deno.test("guardKv() retries lock contention on every operation — get, getMany, list, set, delete and commit — not only commit", async () => {
+  const f = await faultyKv();
+  const kv = guardKv(f.kv);
+  await f.kv.set(["k"], 1);
+  const run: Record<KvOperation, () => Promise<unknown>> = {
+    get: () => kv.get(["k"]),
+    getMany: () => kv.getMany([["k"]]),
+    list: async () => {
+      const keys = [];
+      for await (const { key } of kv.list({ prefix: [] })) keys.push(key);
+      return keys;
+    },
+    set: () => kv.set(["k"], 2),
+    delete: () => kv.delete(["gone"]),
+    commit: () => kv.atomic().set(["k"], 3).commit(),
+  };
+  for (const op of ALL_OPERATIONS) {
+    f.busy.set(op, 3);
+    await run[op]();
+    assert.equal(
+      f.busy.get(op),
+      0,
+      `${op}: went through once the lock cleared`,
+    );
+  }
+  // Contention that never clears is an outage, like any other failure.
+  f.busy.set("get", 1000);
+  await assert.rejects(kv.get(["k"]), StorageUnavailable);
+  f.close();
+});
+
+Deno.test("guardKv(): a listing interrupted by lock contention resumes after the last entry, within its limit, and exposes a cursor that resumes it", async () => {
+  const f = await faultyKv();
+  const kv = guardKv(f.kv);
+  for (let i = 0; i < 10; i++) await f.kv.set(["n", i], i);
+  const read = async (list: KvList<number>, stopAt = Infinity) => {
+    const seen: number[] = [];
+    for await (const { value } of list) {
+      seen.push(value);
+      // Contention strikes mid-way, between two batches or within one.
+      if (seen.length === 3) f.busy.set("list", 2);
+      if (seen.length === stopAt) break;
+    }
+    return seen;
+  };
+  const all = kv.list<number>({ prefix: ["n"] }, { batchSize: 2 });
+  assert.deepEqual(await read(all), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const limited = kv.list<number>({ prefix: ["n"] }, { limit: 5 });
+  assert.deepEqual(await read(limited), [0, 1, 2, 3, 4]);
+  const reversed = kv.list<number>({ prefix: ["n"] }, { reverse: true });
+  assert.deepEqual(await read(reversed, 6), [9, 8, 7, 6, 5, 4]);
+  const rest = kv.list<number>({ prefix: ["n"] }, {
+    reverse: true,
+    cursor: reversed.cursor,
+  });
+  assert.deepEqual(await read(rest), [3, 2, 1, 0]);
   f.close();
 });

@@ -16,20 +16,20 @@ import {
   RANK_HIGH_KEY,
   RANK_TOP,
 } from "../game/ranks.ts";
-import { guardKv } from "../kv.ts";
+import { guardKv, type Kv } from "../kv.ts";
 import { T0 } from "./_app.ts";
 import { wordOf } from "./_game.ts";
 import { keyring } from "./_keys.ts";
 
 const clock = () => T0;
 const tokens = new Tokens(keyring, clock);
-const newGame = (kv: Deno.Kv) =>
+const newGame = (kv: Kv) =>
   new Game(kv, tokens, clock, { dailyScoredRounds: 0 });
 
 /** Plays one round to a win with `clues` extra clues and `wrong` wrong guesses. */
 async function play(
   game: Game,
-  kv: Deno.Kv,
+  kv: Kv,
   sub: string,
   clues = 0,
   wrong = 0,
@@ -43,7 +43,7 @@ async function play(
 }
 
 /** The scores of every leaderboard row, by player. */
-async function rows(kv: Deno.Kv): Promise<Map<string, number>> {
+async function rows(kv: Kv): Promise<Map<string, number>> {
   const scores = new Map<string, number>();
   for await (const { key } of kv.list({ prefix: gameKeys.board })) {
     const sub = key[3] as string;
@@ -58,7 +58,7 @@ async function rows(kv: Deno.Kv): Promise<Map<string, number>> {
  * is counted at its score, the counters are exactly the rows' scores, and
  * every player's rank is one more than the number of higher scores.
  */
-async function assertBoard(kv: Deno.Kv, game: Game, label: string) {
+async function assertBoard(kv: Kv, game: Game, label: string) {
   const board = await rows(kv);
   const scores = [...board.values()];
   const expected = new Map<string, bigint>();
@@ -151,7 +151,7 @@ Deno.test("leaderboard: ranks stay exact and the counters equal the rows while t
  * leaderboard row, many to a commit.
  */
 async function seedLegacy(
-  kv: Deno.Kv,
+  kv: Kv,
   prefix: string,
   count: number,
   score: number,

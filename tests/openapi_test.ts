@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { testApp } from "./_app.ts";
 import { ORIGIN } from "./_flow.ts";
+import { MAX_TOKEN_CHARS } from "../auth/seal.ts";
 
 const METHODS = ["get", "post", "put", "delete", "patch"] as const;
 
@@ -96,4 +97,15 @@ Deno.test("gpt instructions are served as text and tell the GPT to let the serve
   }
   assert.match(text, /Never guess the word for the player/);
   assert.ok(text.length < 8000, "fits the GPT builder's instructions field");
+});
+
+Deno.test("openapi: a round handle may be as long as any sealed token, and no longer (MAX_TOKEN_CHARS)", async () => {
+  await using t = await testApp();
+  const doc = await (await t.app.request(`${ORIGIN}/openapi.json`)).json();
+  const guess = doc.paths["/api/rounds/guess"].post.requestBody.content[
+    "application/json"
+  ].schema;
+  const round = guess.properties?.round ??
+    doc.components.schemas[guess.$ref?.split("/").pop()]?.properties.round;
+  assert.equal(round.maxLength, MAX_TOKEN_CHARS);
 });

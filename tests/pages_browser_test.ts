@@ -351,6 +351,53 @@ browserTest(
   },
 );
 
+/**
+ * Words in the privacy table's cells that the browser broke across two
+ * lines (a hyphen or slash is a fair place to wrap, so parts between them
+ * count as words), with the viewport's width.
+ */
+const BROKEN_WORDS = `(() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(".prose td, .prose th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\-\\/–—]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return { broken, cells: document.querySelectorAll(".prose td").length };
+})()`;
+
+browserTest(
+  "the privacy policy reads on a 390 px phone: no word in its table is broken across lines",
+  async (live, browser) => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    const problems = watch(page, live.origin);
+    await page.goto(`${live.origin}/privacy`);
+    const { broken, cells } = await page.evaluate<{
+      broken: string[];
+      cells: number;
+    }>(BROKEN_WORDS);
+    assert.ok(cells >= 18, `the table is there (${cells} cells)`);
+    assert.deepEqual(broken, []);
+    const width = await page.evaluate<number>(
+      "document.documentElement.scrollWidth",
+    );
+    assert.ok(width <= 390, `${width} px wide`);
+    assert.deepEqual(problems, []);
+  },
+);
+
 browserTest(
   "the privacy policy and the leaderboard say what the code stores and show nicknames only",
   async (live, browser) => {
@@ -364,9 +411,9 @@ browserTest(
     const text = (await page.textContent("main"))!;
     for (
       const needle of [
-        "DELETE /api/me",
+        "Ask the GPT to delete your data",
         "30 days",
-        "60 minutes",
+        "1 hour",
         "sealed",
         "Google",
         "email address",

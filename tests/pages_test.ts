@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { Env } from "../config.ts";
 import { CLIENT_SECRET, testApp } from "./_app.ts";
+import { authorizeUrl, ORIGIN } from "./_flow.ts";
 
 const from = (hostname: string) => ({
   remoteAddr: { transport: "tcp" as const, hostname, port: 40000 },
@@ -195,4 +196,26 @@ Deno.test("setup guide: behind a trusted proxy the secret is never shown, even w
     },
   ]);
   for (const [label, html] of pages) assertWithheld(html, label);
+});
+
+Deno.test("pages: no JSX key attribute reaches the HTML of any page", async () => {
+  await using t = await testApp({
+    env: { GOOGLE_CLIENT_ID: "g.apps", GOOGLE_CLIENT_SECRET: "g-secret" },
+  });
+  await t.kv.set(["leaderboard", -30, 1, "dev:ada"], { name: "Ada" });
+  await t.kv.set(["leaderboard", -10, 2, "dev:bob"], { name: "Bob" });
+  const pages = [
+    "/",
+    "/privacy",
+    "/leaderboard",
+    "/playground",
+    authorizeUrl(),
+    "/login/dev",
+    "/oauth/authorize?client_id=unknown",
+  ];
+  for (const path of pages) {
+    const html = await (await t.app.request(`${ORIGIN}${path}`)).text();
+    assert.match(html, /<li|<tr|<option|<h1/, `${path} has content`);
+    assert.doesNotMatch(html, /<[^>]*\skey=/, path);
+  }
 });

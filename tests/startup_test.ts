@@ -6,12 +6,44 @@ import assert from "node:assert/strict";
 import { CLIENT_ID, CLIENT_SECRET } from "./_app.ts";
 import { collect, freePort, SEAL_KEYS, startServer } from "./_process.ts";
 
-/** Runs `main.ts` with exactly `env` and returns its exit code and output. */
-async function run(env: Record<string, string>) {
+const ROOT = new URL("../", import.meta.url);
+
+/**
+ * The `deno run` arguments of a task in deno.json (its permissions exactly),
+ * with its script made absolute, to run from another directory.
+ */
+async function taskArgs(name: "start" | "dev"): Promise<string[]> {
+  const { tasks } = JSON.parse(
+    await Deno.readTextFile(new URL("deno.json", ROOT)),
+  );
+  const task = tasks[name];
+  const [deno, run, ...rest] = String(task.command ?? task).split(/\s+/);
+  assert.deepEqual([deno, run], ["deno", "run"], name);
+  const script = rest.pop()!;
+  return [
+    "run",
+    ...rest,
+    "--config",
+    new URL("deno.json", ROOT).pathname,
+    new URL(script, ROOT).pathname,
+  ];
+}
+
+/**
+ * Runs `main.ts` (or `args`, e.g. a task's) with exactly `env`, from `cwd`,
+ * and returns its exit code and output.
+ */
+async function run(
+  env: Record<string, string>,
+  options: { args?: string[]; cwd?: string } = {},
+) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
+    args: options.args ??
+      ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
+    cwd: options.cwd,
     env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", ...env },
     clearEnv: true,
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -20,6 +52,12 @@ async function run(env: Record<string, string>) {
     stderr: new TextDecoder().decode(out.stderr),
   };
 }
+
+const CONFIGURED = {
+  SEAL_KEYS,
+  OAUTH_CLIENT_ID: CLIENT_ID,
+  OAUTH_CLIENT_SECRET: CLIENT_SECRET,
+};
 
 const errors = (stderr: string) =>
   stderr.split("\n").filter((l) => l.startsWith("configuration error: "));
@@ -54,6 +92,59 @@ Deno.test("start-up: a KV_PATH that cannot be opened is one line naming KV_PATH,
     stderr,
   );
   assert.doesNotMatch(stderr, /Uncaught|at .*\.ts:\d+/);
+});
+
+Deno.test("start-up: a port already in use is one line naming PORT and the fix, exit 1, under deno task start and deno task dev", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = String(taken.addr.port);
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const name of ["start", "dev"] as const) {
+      const { code, stderr } = await run(
+        {
+          ...(name === "start" ? CONFIGURED : {}),
+          LISTEN_HOST: "127.0.0.1",
+          PORT: port,
+        },
+        { args: await taskArgs(name), cwd: dir },
+      );
+      assert.equal(code, 1, `${name}:\n${stderr}`);
+      assert.deepEqual(
+        errors(stderr),
+        [
+          `configuration error: PORT: ${port} is already in use on 127.0.0.1 (another server, or another deno task dev or start); stop it, or choose a free port, e.g. PORT=${
+            Number(port) + 1
+          }`,
+        ],
+        stderr,
+      );
+      assert.doesNotMatch(stderr, /Uncaught|AddrInUse|at .*\.ts:\d+/, name);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("start-up: a KV_PATH deno task dev may not write is one line naming KV_PATH, without Deno's permission prompt or --allow advice", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { code, stderr } = await run(
+      { KV_PATH: `${dir}/elsewhere.kv`, PORT: String(freePort()) },
+      { args: await taskArgs("dev"), cwd: dir },
+    );
+    assert.equal(code, 1, stderr);
+    assert.deepEqual(
+      errors(stderr),
+      [
+        `configuration error: KV_PATH: "${dir}/elsewhere.kv" is outside the files this task may write; put it under .local/ for deno task dev, or unset it for the default`,
+      ],
+      stderr,
+    );
+    assert.doesNotMatch(stderr, /--allow|Allow\?|Deno requests/);
+    assert.doesNotMatch(stderr, /Uncaught|at .*\.ts:\d+/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 /** The address a server's "listening" log line names, once it appears. */

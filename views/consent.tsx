@@ -21,7 +21,7 @@ export function ConsentPage(props: {
           wants to use Words with Chat on your behalf. It will be able to:
         </p>
         <ul>
-          {props.abilities.map((a) => <li key={a}>{a}</li>)}
+          {props.abilities.map((a) => <li>{a}</li>)}
         </ul>
         <p class="muted">
           It will not see your password or email. You will return to{" "}
@@ -30,7 +30,6 @@ export function ConsentPage(props: {
         <div class="buttons">
           {props.providers.map((p, i) => (
             <a
-              key={p.id}
               class={i === 0 ? "button primary" : "button"}
               href={`/login/${p.id}/start`}
             >

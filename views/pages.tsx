@@ -70,7 +70,7 @@ export function SetupPage(props: {
           <div class="card warn" role="status">
             <h2>Before you go live</h2>
             <ul>
-              {props.warnings.map((w) => <li key={w}>{w}</li>)}
+              {props.warnings.map((w) => <li>{w}</li>)}
             </ul>
           </div>
         )
@@ -85,7 +85,7 @@ export function SetupPage(props: {
           </strong>, then paste:
         </p>
         {props.values.filter((v) => v.field === "openapi-url").map((v) => (
-          <Value key={v.field} {...v} />
+          <Value {...v} />
         ))}
       </section>
 
@@ -97,7 +97,7 @@ export function SetupPage(props: {
         {props.values.filter((v) =>
           v.field !== "openapi-url" &&
           v.field !== "privacy-url"
-        ).map((v) => <Value key={v.field} {...v} />)}
+        ).map((v) => <Value {...v} />)}
         <p class="muted">
           After saving, the builder shows a callback URL. There is nothing to do
           with it: ChatGPT's callback addresses are accepted as they are.
@@ -107,7 +107,7 @@ export function SetupPage(props: {
       <section class="card">
         <h2>3. Privacy and instructions</h2>
         {props.values.filter((v) => v.field === "privacy-url").map((v) => (
-          <Value key={v.field} {...v} />
+          <Value {...v} />
         ))}
         <p>
           Paste the <a href="/gpt/instructions">GPT instructions</a>{" "}
@@ -120,7 +120,7 @@ export function SetupPage(props: {
         <h2>Sign-in providers</h2>
         <ul class="providers">
           {props.providers.map((p) => (
-            <li key={p.id} data-provider={p.id}>
+            <li data-provider={p.id}>
               <strong>{p.name}</strong>
               {p.callback
                 ? (
@@ -160,6 +160,13 @@ export function PrivacyPage(props: {
   providers: string[];
   items: StoredItem[];
   never: string[];
+  /** How soon every server honours a sign-out or an erasure (`5 seconds`). */
+  signOutWithin: string;
+  /**
+   * How soon the GPT's access ends once the person removes this app at a
+   * provider that gave a refresh token (`1 hour`); `null` without one.
+   */
+  accessEndsWithin: string | null;
 }) {
   return (
     <Layout title="Privacy policy" wide>
@@ -205,10 +212,10 @@ export function PrivacyPage(props: {
             </thead>
             <tbody>
               {props.items.map((item) => (
-                <tr key={item.what}>
-                  <td>{item.what}</td>
-                  <td>{item.why}</td>
-                  <td>{item.kept}</td>
+                <tr>
+                  <td data-label="What">{item.what}</td>
+                  <td data-label="Why">{item.why}</td>
+                  <td data-label="How long">{item.kept}</td>
                 </tr>
               ))}
             </tbody>
@@ -216,21 +223,25 @@ export function PrivacyPage(props: {
         </div>
         <h2>What we never store</h2>
         <ul>
-          {props.never.map((n) => <li key={n}>{n}</li>)}
+          {props.never.map((n) => <li>{n}</li>)}
         </ul>
         <h2>Deleting your data</h2>
         <p>
-          Ask the GPT to delete your data: it calls{" "}
-          <code>DELETE /api/me</code>, which erases your score, nickname,
-          rounds, daily counts and any stored provider token, and signs you out
-          everywhere at once. Signing out alone is{" "}
-          <code>POST /api/me/signout</code>. You can also remove this app from
-          your account at your sign-in provider (for Google:{" "}
+          Ask the GPT to delete your data (for example, say “delete my data”).
+          That erases your score, nickname, rounds, daily counts and any stored
+          provider token, and signs you out everywhere: every server refuses
+          your old sign-in within{" "}
+          {props.signOutWithin}. To sign out everywhere without erasing
+          anything, ask the GPT to sign you out.
+        </p>
+        <p>
+          You can also remove this app from your account at your sign-in
+          provider (for Google:{" "}
           <a href="https://myaccount.google.com/permissions">
             myaccount.google.com/permissions
-          </a>). Where the provider gave us a refresh token, we check with it
-          when the GPT renews its access, so the GPT's access ends within about
-          an hour; otherwise sign out here as well.
+          </a>).{props.accessEndsWithin
+            ? ` Where the provider gave us a refresh token, we check with it when the GPT renews its access, so the GPT's access ends within about ${props.accessEndsWithin}; otherwise ask the GPT to sign you out as well.`
+            : " Then ask the GPT to sign you out as well."}
         </p>
         <h2>Sharing</h2>
         <p>
@@ -264,7 +275,7 @@ export function LeaderboardPage(props: {
               </thead>
               <tbody>
                 {props.top.map((s) => (
-                  <tr key={`${s.rank}-${s.name}`}>
+                  <tr>
                     <td>{s.rank}</td>
                     <td>{s.name}</td>
                     <td class="num">{s.score}</td>
@@ -328,8 +339,7 @@ export function PlaygroundPage(props: {
         <Panel title="Play" id="play">
           <label for="category">Category</label>
           <select id="category">
-            {props.categories.map((c) => <option key={c} value={c}>{c}
-            </option>)}
+            {props.categories.map((c) => <option value={c}>{c}</option>)}
           </select>
           <div class="buttons inline">
             <button type="button" class="api primary" id="start" disabled>

@@ -8,7 +8,12 @@
 import * as oauth from "oauth4webapi";
 import type { Config } from "../../config.ts";
 import { devProvider } from "./dev.ts";
-import { type Call, oauthProvider, type ProviderEnv } from "./oauth.ts";
+import {
+  type Call,
+  oauthProvider,
+  type ProviderEnv,
+  type SubjectResult,
+} from "./oauth.ts";
 import type { UpstreamProvider } from "./types.ts";
 
 export type {
@@ -35,8 +40,16 @@ export const GITHUB: oauth.AuthorizationServer = {
   token_endpoint: "https://github.com/login/oauth/access_token",
 };
 
-/** GitHub's numeric user id: stable, unlike the login name. */
-async function githubSubject(accessToken: string, call: Call): Promise<string> {
+/**
+ * GitHub's numeric user id: stable, unlike the login name. A refusal (401,
+ * 403: the token we were just given does not work) is the provider's answer,
+ * not an outage; 5xx and rate limits (429, or 403 with no requests left, or
+ * `Retry-After`) are worth retrying. Either way the log gets the status.
+ */
+async function githubSubject(
+  accessToken: string,
+  call: Call,
+): Promise<SubjectResult> {
   const res = await call("https://api.github.com/user", {
     headers: {
       authorization: `Bearer ${accessToken}`,
@@ -44,12 +57,41 @@ async function githubSubject(accessToken: string, call: Call): Promise<string> {
       "user-agent": "words-with-chat",
     },
   });
-  if (!res.ok) throw new TypeError(`GitHub user API answered ${res.status}`);
-  const { id } = await res.json() as { id?: unknown };
-  if (!Number.isSafeInteger(id)) {
-    throw new oauth.OperationProcessingError("GitHub user has no numeric id");
+  if (!res.ok) {
+    await res.body?.cancel();
+    const limited = res.status === 429 ||
+      (res.status === 403 &&
+        (res.headers.get("x-ratelimit-remaining") === "0" ||
+          res.headers.has("retry-after")));
+    return {
+      ok: false,
+      error: limited || res.status >= 500
+        ? "temporarily_unavailable"
+        : "server_error",
+      reason: `GitHub user API answered ${res.status}${
+        limited ? " (rate limited)" : ""
+      }`,
+    };
   }
-  return String(id);
+  let id: unknown;
+  try {
+    ({ id } = await res.json() as { id?: unknown });
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err; // e.g. the body timed out
+    return {
+      ok: false,
+      error: "server_error",
+      reason: "GitHub user API answered something other than JSON",
+    };
+  }
+  if (!Number.isSafeInteger(id)) {
+    return {
+      ok: false,
+      error: "server_error",
+      reason: "GitHub user has no numeric id",
+    };
+  }
+  return { ok: true, subject: String(id) };
 }
 
 /** Builds the providers that configuration enables. */

@@ -42,13 +42,42 @@ export interface ProviderSpec {
   /** Extra authorization parameters (e.g. Google's `access_type=offline`). */
   authorizeParams?: (input: { prompt?: "consent" }) => Record<string, string>;
   /** For plain OAuth 2.0 providers: the user's stable id, from their API. */
-  subject?: (accessToken: string, call: Call) => Promise<string>;
+  subject?: (accessToken: string, call: Call) => Promise<SubjectResult>;
   /** Plain http is allowed (an issuer on loopback, for local testing). */
   insecure?: boolean;
 }
 
-/** A `fetch` with the provider timeout applied. */
+/**
+ * A `fetch` with the provider timeout applied. A provider that cannot be
+ * reached (no connection, or no answer in time) rejects with
+ * {@linkcode Unreachable}; an answer, whatever its status, resolves.
+ */
 export type Call = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** The provider could not be reached, or did not answer in time. */
+export class Unreachable extends Error {
+  override name = "Unreachable";
+  constructor(readonly timedOut: boolean, cause: unknown) {
+    super(timedOut ? "provider timed out" : "provider unreachable", { cause });
+  }
+}
+
+/**
+ * What a provider's user API said: who the person is, or why it could not
+ * say, with the status it answered for the log.
+ */
+export type SubjectResult =
+  | { ok: true; subject: string }
+  | {
+    ok: false;
+    /** `temporarily_unavailable`: worth retrying soon (5xx, rate limits). */
+    error: "server_error" | "temporarily_unavailable";
+    reason: string;
+  };
+
+const isTimeout = (err: unknown) =>
+  err instanceof DOMException &&
+  (err.name === "TimeoutError" || err.name === "AbortError");
 
 /** Options every oauth4webapi call gets: our fetch, our clock. */
 export interface CallOptions {
@@ -64,8 +93,16 @@ export function oauthProvider(
   spec: ProviderSpec,
   env: ProviderEnv,
 ): UpstreamProvider {
-  const call: Call = (url, init = {}) =>
-    env.fetch(url, { ...init, signal: AbortSignal.timeout(env.timeout) });
+  const call: Call = async (url, init = {}) => {
+    try {
+      return await env.fetch(url, {
+        ...init,
+        signal: AbortSignal.timeout(env.timeout),
+      });
+    } catch (err) {
+      throw new Unreachable(isTimeout(err), err);
+    }
+  };
   const options: CallOptions = {
     [oauth.customFetch]: (url, init) => call(url, init as RequestInit),
     ...(spec.insecure ? { [oauth.allowInsecureRequests]: true } : {}),
@@ -173,9 +210,22 @@ export function oauthProvider(
             ? { expectedNonce: nonce, requireIdToken: true }
             : undefined,
         );
-        const subject = spec.oidc
-          ? oauth.getValidatedIdTokenClaims(tokens)?.sub
-          : await spec.subject!(tokens.access_token, call);
+        let subject: string | undefined;
+        if (spec.oidc) {
+          subject = oauth.getValidatedIdTokenClaims(tokens)?.sub;
+        } else {
+          const found = await spec.subject!(tokens.access_token, call);
+          if (!found.ok) {
+            return fail(
+              found.error,
+              found.error === "temporarily_unavailable"
+                ? `${spec.name} is not answering right now. Try again in a moment.`
+                : `${spec.name} could not sign you in.`,
+              found.reason,
+            );
+          }
+          subject = found.subject;
+        }
         if (!subject) {
           return fail(
             "server_error",
@@ -281,20 +331,15 @@ function describe(err: unknown): string {
   if (err instanceof oauth.AuthorizationResponseError) {
     return `authorization response refused: ${err.error}`;
   }
-  if (err instanceof DOMException && err.name === "TimeoutError") {
-    return "provider timed out";
-  }
-  if (err instanceof TypeError) return "provider unreachable";
+  if (err instanceof Unreachable) return err.message;
+  // A body read past the timeout.
+  if (isTimeout(err)) return "provider timed out";
   return err instanceof Error ? err.name : "unknown failure";
 }
 
 function failure(name: string, err: unknown): ProviderResult {
   const reason = describe(err);
-  if (
-    (err instanceof DOMException && err.name === "TimeoutError") ||
-    (err instanceof TypeError &&
-      !(err instanceof oauth.OperationProcessingError))
-  ) {
+  if (err instanceof Unreachable || isTimeout(err)) {
     return fail(
       "temporarily_unavailable",
       `${name} did not answer in time. Try again in a moment.`,
