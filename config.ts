@@ -6,7 +6,7 @@
  * @module
  */
 import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
-import { isCidr, parseAllowlist } from "./ip.ts";
+import { isCidr, parseAllowlist } from "./lib/ip.ts";
 import { MIN_SECRET_BITS, secretBits } from "./auth/strength.ts";
 
 /** An upstream OAuth client registered with a provider. */

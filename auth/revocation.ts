@@ -15,7 +15,7 @@
  * @module
  */
 import { LIFETIME } from "./tokens.ts";
-import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
+import { deleteAll, keysUnder, StorageUnavailable } from "../lib/kv.ts";
 
 /** A refresh-token family: one sign-in, rotated on every refresh. */
 export interface Family {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Log } from "../deps.ts";
+import type { Log } from "../lib/log.ts";
 import { OAuthError } from "./errors.ts";
 import { verifyS256 } from "./pkce.ts";
 import {

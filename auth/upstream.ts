@@ -11,7 +11,7 @@
  * @module
  */
 import type { UpstreamPolicy } from "../config.ts";
-import type { Log } from "../deps.ts";
+import type { Log } from "../lib/log.ts";
 import { OAuthError } from "./errors.ts";
 import type { RevocationStore } from "./revocation.ts";
 import type { Tokens } from "./tokens.ts";

@@ -31,7 +31,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Tokens } from "../auth/tokens.ts";
 import { LIFETIME, randomId } from "../auth/tokens.ts";
-import { deleteAll, keysUnder, StorageUnavailable } from "../kv.ts";
+import { deleteAll, keysUnder, StorageUnavailable } from "../lib/kv.ts";
 import { type Category, WORDS } from "./words.ts";
 import type { Nickname } from "./nickname.ts";
 import {

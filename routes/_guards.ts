@@ -8,11 +8,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import { ipRestriction } from "hono/ip-restriction";
 
-import type { Log } from "../deps.ts";
-import { deleteAll, keysUnder } from "../kv.ts";
-import { isLoopbackIp, parseIp } from "../ip.ts";
+import type { Log } from "../lib/log.ts";
+import { deleteAll, keysUnder } from "../lib/kv.ts";
+import { isLoopbackIp, parseIp } from "../lib/ip.ts";
 
-export { isCidr, parseAllowlist } from "../ip.ts";
+export { isCidr, parseAllowlist } from "../lib/ip.ts";
 
 /** Finds the client's address for a request. */
 export type AddressOf = (c: Context) => string;

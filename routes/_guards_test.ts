@@ -8,8 +8,8 @@ import {
   rateLimit,
   RateLimiter,
 } from "./_guards.ts";
-import { isLoopbackIp, parseIp } from "../ip.ts";
-import type { LogLevel } from "../deps.ts";
+import { isLoopbackIp, parseIp } from "../lib/ip.ts";
+import type { LogLevel } from "../lib/log.ts";
 
 Deno.test("parseAllowlist() reads CIDR lists and OpenAI's published prefixes format", () => {
   assert.deepEqual(parseAllowlist("10.0.0.0/8, 192.168.1.7 2001:db8::/32"), {

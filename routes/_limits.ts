@@ -17,7 +17,7 @@ import {
   RateLimiter,
   refuseOverLimit,
 } from "./_guards.ts";
-import { isOAuthJsonPath } from "./_http.tsx";
+import { isOAuthJsonPath } from "./_common.tsx";
 import type { AccessClaims } from "../auth/tokens.ts";
 
 interface LimitDeps {

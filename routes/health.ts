@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Deps } from "../deps.ts";
+import type { Deps } from "../app/services.ts";
 
 /**
  * `GET /health`: 200 `{"status":"ok"}` when KV answers, else 503 — load

@@ -6,23 +6,23 @@
  * authentication" the guard's cost is measured against.
  */
 import { Hono } from "hono";
-import { createApp } from "../main.ts";
+import { createApp } from "../app/mod.ts";
 import { loadConfig } from "../config.ts";
-import { jsonLog } from "../deps.ts";
+import { jsonLog } from "../lib/log.ts";
 import { Keyring } from "../auth/seal.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { RevocationStore } from "../auth/revocation.ts";
 import { AuthorizationServer } from "../auth/server.ts";
 import { Game } from "../game/game.ts";
-import { gameRoutes } from "../routes/game.ts";
+import { gameRoutes } from "../routes/api/game.ts";
 import {
   commonMiddleware,
   notFoundOrMethod,
   onError,
-} from "../routes/_http.tsx";
+} from "../routes/_common.tsx";
 import { applyGuards } from "../routes/_limits.ts";
 import { clientAddress, RateLimiter } from "../routes/_guards.ts";
-import type { ApiEnv } from "../routes/api.ts";
+import type { ApiEnv } from "../routes/api/bearer.ts";
 
 const env = Deno.env.toObject();
 const config = loadConfig(env);

@@ -5,11 +5,11 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Config } from "../config.ts";
-import type { Log } from "../deps.ts";
-import { OAuthError } from "../auth/errors.ts";
-import type { AuthorizationServer } from "../auth/server.ts";
-import type { AccessClaims } from "../auth/tokens.ts";
+import type { Config } from "../../config.ts";
+import type { Log } from "../../lib/log.ts";
+import { OAuthError } from "../../auth/errors.ts";
+import type { AuthorizationServer } from "../../auth/server.ts";
+import type { AccessClaims } from "../../auth/tokens.ts";
 
 /** Hono variables set by the bearer guard. */
 export interface ApiEnv {

@@ -8,12 +8,12 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AuthorizationServer } from "../auth/server.ts";
-import { type Game, type RoundProblem } from "../game/game.ts";
-import { checkNickname } from "../game/nickname.ts";
-import { MAX_WRONG } from "../game/rules.ts";
-import { CATEGORIES, isCategory, WORDS } from "../game/words.ts";
-import { type ApiEnv, apiError, refuseToken } from "./api.ts";
+import type { AuthorizationServer } from "../../auth/server.ts";
+import { type Game, type RoundProblem } from "../../game/game.ts";
+import { checkNickname } from "../../game/nickname.ts";
+import { MAX_WRONG } from "../../game/rules.ts";
+import { CATEGORIES, isCategory, WORDS } from "../../game/words.ts";
+import { type ApiEnv, apiError, refuseToken } from "./bearer.ts";
 
 // Shapes are reused by spreading their fields, not with `.extend()` or
 // `.nullable()` on a named schema: those become `allOf` in the document,

@@ -6,13 +6,13 @@
  */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { ClientConfig, Config } from "../config.ts";
-import type { Log } from "../deps.ts";
-import { authenticateClient } from "../auth/clients.ts";
-import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
-import { SCOPES } from "../auth/scope.ts";
-import type { AuthorizationServer } from "../auth/server.ts";
-import type { TokenLimit } from "./_limits.ts";
+import type { ClientConfig, Config } from "../../config.ts";
+import type { Log } from "../../lib/log.ts";
+import { authenticateClient } from "../../auth/clients.ts";
+import { OAuthError, oauthErrorResponse } from "../../auth/errors.ts";
+import { SCOPES } from "../../auth/scope.ts";
+import type { AuthorizationServer } from "../../auth/server.ts";
+import type { TokenLimit } from "../_limits.ts";
 import { jsonMembers } from "./_json_members.ts";
 
 /** What the token routes need. */

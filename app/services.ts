@@ -5,21 +5,9 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
-import type { Keyring } from "./auth/seal.ts";
-
-/** Severity of a log line. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
-
-/**
- * Writes one structured log line. Fields must never hold a token, code,
- * cookie, secret or upstream credential.
- */
-export type Log = (
-  level: LogLevel,
-  msg: string,
-  fields?: Record<string, unknown>,
-) => void;
+import type { Config } from "../config.ts";
+import type { Keyring } from "../auth/seal.ts";
+import type { Log } from "../lib/log.ts";
 
 /** The application's dependencies. */
 export interface Deps {
@@ -42,22 +30,4 @@ export interface Deps {
    * environment, so `deno task start` never shows a secret.
    */
   devGeneratedSecret?: boolean;
-}
-
-/** A log that writes JSON lines to standard output / error. */
-export function jsonLog(
-  write: (line: string, level: LogLevel) => void,
-  now: () => number,
-): Log {
-  return function log(level, msg, fields) {
-    write(
-      JSON.stringify({
-        time: new Date(now()).toISOString(),
-        level,
-        msg,
-        ...fields,
-      }),
-      level,
-    );
-  };
 }

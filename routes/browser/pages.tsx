@@ -5,11 +5,11 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { type Config, PLAYGROUND_CLIENT_ID } from "../config.ts";
-import type { UpstreamProvider } from "../auth/providers/mod.ts";
-import { LIFETIME } from "../auth/tokens.ts";
-import { CATEGORIES } from "../game/words.ts";
-import type { Game } from "../game/game.ts";
+import { type Config, PLAYGROUND_CLIENT_ID } from "../../config.ts";
+import type { UpstreamProvider } from "../../auth/providers/mod.ts";
+import { LIFETIME } from "../../auth/tokens.ts";
+import { CATEGORIES } from "../../game/words.ts";
+import type { Game } from "../../game/game.ts";
 import {
   type BuilderValue,
   LeaderboardPage,
@@ -17,7 +17,7 @@ import {
   PrivacyPage,
   SetupPage,
   type StoredItem,
-} from "../views/pages.tsx";
+} from "../../views/pages.tsx";
 import { renderPage } from "./_page.ts";
 
 /** What the pages need. */

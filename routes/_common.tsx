@@ -8,11 +8,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Context, ErrorHandler, Hono, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import type { Log } from "../deps.ts";
+import type { Log } from "../lib/log.ts";
 import { OAuthError, oauthErrorResponse } from "../auth/errors.ts";
-import { StorageUnavailable } from "../kv.ts";
+import { StorageUnavailable } from "../lib/kv.ts";
 import { ErrorPage } from "../views/layout.tsx";
-import { renderPage } from "./_page.ts";
+import { renderPage } from "./browser/_page.ts";
 
 /** The id of the request being handled, for every line logged meanwhile. */
 const requestIds = new AsyncLocalStorage<string>();

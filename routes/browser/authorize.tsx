@@ -12,25 +12,25 @@
  */
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { Config } from "../config.ts";
-import type { Log } from "../deps.ts";
-import { findClient, isAllowedRedirect } from "../auth/clients.ts";
-import { constantTimeEqual } from "../auth/compare.ts";
-import type { OAuthErrorCode } from "../auth/errors.ts";
-import { isS256Challenge } from "../auth/pkce.ts";
-import { grantScope, SCOPES } from "../auth/scope.ts";
-import type { AuthorizationServer } from "../auth/server.ts";
+import type { Config } from "../../config.ts";
+import type { Log } from "../../lib/log.ts";
+import { findClient, isAllowedRedirect } from "../../auth/clients.ts";
+import { constantTimeEqual } from "../../auth/compare.ts";
+import type { OAuthErrorCode } from "../../auth/errors.ts";
+import { isS256Challenge } from "../../auth/pkce.ts";
+import { grantScope, SCOPES } from "../../auth/scope.ts";
+import type { AuthorizationServer } from "../../auth/server.ts";
 import {
   LIFETIME,
   type LoginClaims,
   randomId,
   type Tokens,
   type Unstamped,
-} from "../auth/tokens.ts";
-import type { UpstreamProvider } from "../auth/providers/types.ts";
-import type { UpstreamTokens } from "../auth/upstream.ts";
-import { ErrorPage } from "../views/layout.tsx";
-import { ConsentPage, DevLoginPage } from "../views/consent.tsx";
+} from "../../auth/tokens.ts";
+import type { UpstreamProvider } from "../../auth/providers/types.ts";
+import type { UpstreamTokens } from "../../auth/upstream.ts";
+import { ErrorPage } from "../../views/layout.tsx";
+import { ConsentPage, DevLoginPage } from "../../views/consent.tsx";
 import { renderPage } from "./_page.ts";
 
 /** What the authorize routes need. */
