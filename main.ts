@@ -6,10 +6,14 @@
  *
  * @module
  */
-import { ConfigError, type Env, loadConfig } from "./config.ts";
+import {
+  ConfigError,
+  type Env,
+  loadConfig,
+  startupWarnings,
+} from "./config.ts";
 import { jsonLog, type Log } from "./lib/log.ts";
 import { Keyring } from "./auth/seal.ts";
-import { productionWarnings } from "./routes/browser/pages.tsx";
 import { createApp } from "./app/mod.ts";
 
 /** Options for {@linkcode start}. */
@@ -45,11 +49,8 @@ export async function start(
     }
     Deno.exit(1);
   }
-  // Local development on localhost expects these; anywhere else they matter.
-  if (!config.devLogin || config.publicUrl.startsWith("https://")) {
-    for (const warning of productionWarnings(config)) {
-      log("warn", "configuration", { warning });
-    }
+  for (const warning of startupWarnings(config)) {
+    log("warn", "configuration", { warning });
   }
   let kv: Deno.Kv;
   try {

@@ -1,13 +1,24 @@
 /**
- * What the application receives from its composition root. Nothing below
- * `main.ts` reads the environment, opens KV, reads the real clock or calls the
- * global `fetch`: tests hand in `:memory:` KV, a fixed clock and fake upstreams.
+ * What the application receives from its composition root, and the services
+ * built from it once per process. Nothing below `main.ts` reads the
+ * environment, opens KV, reads the real clock or calls the global `fetch`:
+ * tests hand in `:memory:` KV, a fixed clock and fake upstreams.
  *
  * @module
  */
 import type { Config } from "../config.ts";
-import type { Keyring } from "../auth/seal.ts";
-import type { Log } from "../lib/log.ts";
+import { Account } from "../account/account.ts";
+import { buildProviders } from "../auth/providers/mod.ts";
+import type { UpstreamProvider } from "../auth/providers/types.ts";
+import { RevocationStore } from "../auth/revocation.ts";
+import { Keyring } from "../auth/seal.ts";
+import { AuthorizationServer } from "../auth/server.ts";
+import { Tokens } from "../auth/tokens.ts";
+import { UpstreamTokens } from "../auth/upstream.ts";
+import { Game } from "../game/game.ts";
+import { guardKv } from "../lib/kv.ts";
+import { type Log, withRequestId } from "../lib/log.ts";
+import { RateLimiter } from "../lib/rate_limit.ts";
 
 /** The application's dependencies. */
 export interface Deps {
@@ -30,4 +41,72 @@ export interface Deps {
    * environment, so `deno task start` never shows a secret.
    */
   devGeneratedSecret?: boolean;
+}
+
+/** The services the protocol sub-apps call. */
+export interface Services {
+  config: Config;
+  /** The log, with the id of the request being handled on every line. */
+  log: Log;
+  /** KV behind `guardKv`: every failure is `StorageUnavailable` (503). */
+  kv: Deno.Kv;
+  tokens: Tokens;
+  store: RevocationStore;
+  server: AuthorizationServer;
+  providers: ReadonlyMap<string, UpstreamProvider>;
+  upstream: UpstreamTokens;
+  game: Game;
+  limiter: RateLimiter;
+  account: Account;
+  /** See {@linkcode Deps.devGeneratedSecret}. */
+  devGeneratedSecret: boolean;
+}
+
+/**
+ * Builds every service from `deps`, once per process.
+ *
+ * @example
+ * ```ts
+ * const services = buildServices({ config, kv, now: Date.now, fetch, log });
+ * await services.account.signOut("dev:alice");
+ * ```
+ */
+export function buildServices(deps: Deps): Services {
+  const { config, now } = deps;
+  const log = withRequestId(deps.log);
+  const keyring = deps.keyring ?? new Keyring(config.sealKeys);
+  const tokens = new Tokens(keyring, now);
+  // Every KV failure becomes StorageUnavailable: 503, never a 500.
+  const kv = guardKv(deps.kv);
+  const store = new RevocationStore(kv, now);
+  const providers = buildProviders(config, { fetch: deps.fetch, now });
+  const upstream = new UpstreamTokens(
+    kv,
+    tokens,
+    providers,
+    store,
+    config.upstream,
+    now,
+    log,
+  );
+  const server = new AuthorizationServer(tokens, store, now, log, upstream);
+  const game = new Game(kv, tokens, now, {
+    dailyScoredRounds: config.dailyScoredRounds,
+  });
+  const limiter = new RateLimiter(kv, now);
+  const account = new Account({ store, upstream, game, limiter });
+  return {
+    config,
+    log,
+    kv,
+    tokens,
+    store,
+    server,
+    providers,
+    upstream,
+    game,
+    limiter,
+    account,
+    devGeneratedSecret: deps.devGeneratedSecret ?? false,
+  };
 }

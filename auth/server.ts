@@ -68,20 +68,24 @@ export const VERIFIED_CACHE_SIZE = 10_000;
 export class AuthorizationServer {
   readonly #tokens: Tokens;
   readonly store: RevocationStore;
+  readonly #now: () => number;
   readonly #log: Log;
   /** Access token → its claims, for tokens this instance has already opened. */
   readonly #verified = new Map<string, AccessClaims>();
 
   readonly #upstream: UpstreamCheck | undefined;
 
+  /** `now` returns milliseconds since the epoch, like `Date.now`. */
   constructor(
     tokens: Tokens,
     store: RevocationStore,
+    now: () => number,
     log: Log,
     upstream?: UpstreamCheck,
   ) {
     this.#tokens = tokens;
     this.store = store;
+    this.#now = now;
     this.#log = log;
     this.#upstream = upstream;
   }
@@ -138,7 +142,7 @@ export class AuthorizationServer {
       sub: code.sub,
       client_id: clientId,
       gen: 0,
-      rotated_at: this.#tokens.now(),
+      rotated_at: this.#now(),
       revoked: false,
     };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -208,7 +212,7 @@ export class AuthorizationServer {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.store.issuance(rt.sub, rt.fid, upstreamKey);
       const family = refuseRevoked(read, rt.iat);
-      const now = this.#tokens.now();
+      const now = this.#now();
       if (rt.gen === family.gen) {
         const next = { ...family, gen: family.gen + 1, rotated_at: now };
         if (await this.store.commitIssue(read, next)) {
@@ -282,11 +286,6 @@ export class AuthorizationServer {
     return keys.family(claims.sub, claims.fid);
   }
 
-  /** Revokes every token of `sub` (sign-out everywhere). */
-  async revokeUser(sub: string): Promise<void> {
-    await this.store.revokeUser(sub);
-  }
-
   /**
    * Authenticates a bearer access token: sealed, unexpired, and neither its
    * family nor its user revoked. Throws `invalid_token` without saying which.
@@ -308,7 +307,7 @@ export class AuthorizationServer {
         // Maps iterate in insertion order: drop the oldest.
         this.#verified.delete(this.#verified.keys().next().value!);
       }
-    } else if (claims.exp <= this.#tokens.now()) {
+    } else if (claims.exp <= this.#now()) {
       this.#verified.delete(token);
       throw new OAuthError(
         "invalid_token",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Tokens as TokenCodec } from "../auth/tokens.ts";
 import { upstreamKey } from "../auth/upstream.ts";
-import { storedItems } from "../routes/browser/pages.tsx";
+import { storedItems } from "../views/privacy.ts";
 import type { Env } from "../config.ts";
 import {
   rowsMentioning,

@@ -1,6 +1,5 @@
 /**
- * The bearer guard for `/api/*`, and the one place API errors are rendered,
- * {@linkcode apiError}.
+ * The bearer guard for `/api/*` (RFC 6750).
  *
  * @module
  */
@@ -8,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { OAuthError } from "../../auth/errors.ts";
+import { apiError } from "./errors.ts";
 import type { AuthorizationServer } from "../../auth/server.ts";
 import type { AccessClaims } from "../../auth/tokens.ts";
 
@@ -29,23 +29,10 @@ export function refuseToken(c: Context, challenge: string) {
     "WWW-Authenticate",
     `${challenge}, error="invalid_token", error_description="The access token is invalid or expired"`,
   );
-  c.header("Cache-Control", "no-store");
   return c.json({
     error: "invalid_token",
     message: "The access token is invalid or expired. Sign in again.",
   }, 401);
-}
-
-/** Renders an API error: JSON `{ error, message }`, never cached. */
-export function apiError(
-  c: Context,
-  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503,
-  error: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): Response {
-  c.header("Cache-Control", "no-store");
-  return c.json({ error, message, ...extra }, status);
 }
 
 const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
@@ -92,7 +79,6 @@ export function bearerAuth(
       return refuseToken(c, challenge);
     }
     c.set("challenge", challenge);
-    c.header("Cache-Control", "no-store");
     return await next();
   };
 }

@@ -105,7 +105,6 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     if (pending.state) url.searchParams.set("state", pending.state);
     url.searchParams.set("iss", config.publicUrl);
-    c.header("Cache-Control", "no-store");
     return c.redirect(url.href, 302);
   }
 
@@ -178,7 +177,6 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       ...(started.verifier ? { verifier: started.verifier } : {}),
       ...(prompt ? { prompt } : {}),
     });
-    c.header("Cache-Control", "no-store");
     return c.redirect(started.url, 302);
   }
 

@@ -1,18 +1,16 @@
 /**
- * The machine-facing OAuth endpoints: `/oauth/token` (RFC 6749 §3.2),
- * `/oauth/revoke` (RFC 7009) and the metadata documents (RFC 8414, RFC 9728).
+ * The token endpoint (RFC 6749 §3.2) and the revocation endpoint (RFC 7009).
  *
  * @module
  */
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import type { ClientConfig, Config } from "../../config.ts";
+import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
-import { authenticateClient } from "../../auth/clients.ts";
-import { OAuthError, oauthErrorResponse } from "../../auth/errors.ts";
-import { SCOPES } from "../../auth/scope.ts";
+import { authenticateClient, type ClientConfig } from "../../auth/clients.ts";
+import { OAuthError } from "../../auth/errors.ts";
 import type { AuthorizationServer } from "../../auth/server.ts";
-import type { TokenLimit } from "../_limits.ts";
+import type { RateLimiter } from "../../lib/rate_limit.ts";
+import { type AddressOf, countRequest } from "../_guards.ts";
 import { jsonMembers } from "./_json_members.ts";
 
 /** What the token routes need. */
@@ -20,11 +18,12 @@ export interface TokenDeps {
   config: Config;
   server: AuthorizationServer;
   log: Log;
-  /** The rate limit, counted once the client is known (or known to be wrong). */
-  count: TokenLimit;
+  limiter: RateLimiter;
+  /** The app's one client-address finder (`clientAddress()`). */
+  address: AddressOf;
 }
 
-const MAX_BODY = 16 * 1024;
+const MINUTE = 60;
 
 type Params = ReadonlyMap<string, string>;
 
@@ -81,27 +80,30 @@ async function readParams(c: Context): Promise<Params> {
   );
 }
 
-/** Builds the token, revocation and metadata routes. */
+/**
+ * Builds `/oauth/token` and `/oauth/revoke`. Their refusals are thrown
+ * (`OAuthError`) and drawn by the OAuth sub-app's renderer.
+ */
 export function tokenRoutes(
-  { config, server, log, count }: TokenDeps,
+  { config, server, log, limiter, address }: TokenDeps,
 ): Hono {
   const app = new Hono();
-  const issuer = config.publicUrl;
-  const authMethods = [
-    "client_secret_post",
-    "client_secret_basic",
-    // The development playground's public client.
-    ...(config.clients.some((c) => c.secret === null) ? ["none"] : []),
-  ];
 
-  const limit = bodyLimit({
-    maxSize: MAX_BODY,
-    onError: () =>
-      oauthErrorResponse(
-        new OAuthError("invalid_request", "The request body is too large."),
-        413,
-      ),
-  });
+  /**
+   * The limit of `/oauth/token` and `/oauth/revoke`, counted once client
+   * authentication has run: per authenticated client and address, and per
+   * address alone when authentication failed. Counting a client only after
+   * its secret checked out means nobody can spend its allowance by naming
+   * it, nor create buckets by inventing names; failed attempts (guessing a
+   * secret) are limited per address.
+   */
+  const count = (c: Context, client: string | null) =>
+    countRequest(limiter, {
+      bucket: "token",
+      id: `${client ?? "?"}|${address(c)}`,
+      limit: config.rateLimits.token,
+      windowSeconds: MINUTE,
+    });
 
   /** Authenticates the client; the request counts against the limit either way. */
   async function authenticate(
@@ -131,96 +133,42 @@ export function tokenRoutes(
     return client;
   }
 
-  function fail(c: Context, err: unknown): Response {
-    if (!(err instanceof OAuthError)) throw err;
-    // A wrong secret for our own client is how a misconfigured GPT shows
-    // itself: worth an operator's attention, unlike random probes.
-    const level = err.reason === "wrong client secret" ? "warn" : "info";
-    log(level, "oauth request refused", {
-      route: c.req.routePath,
-      error: err.code,
-      reason: err.reason,
-    });
-    return oauthErrorResponse(err);
-  }
-
-  app.post("/oauth/token", limit, async function token(c) {
-    try {
-      const params = await readParams(c);
-      const client = await authenticate(c, params);
-      const clientId = client.id;
-      const grantType = params.get("grant_type");
-      let response;
-      switch (grantType) {
-        case "authorization_code":
-          response = await server.exchangeCode(clientId, {
-            code: params.get("code"),
-            redirect_uri: params.get("redirect_uri"),
-            code_verifier: params.get("code_verifier"),
-          }, { pkceRequired: client.secret === null });
-          break;
-        case "refresh_token":
-          response = await server.refresh(
-            clientId,
-            params.get("refresh_token"),
-          );
-          break;
-        case undefined:
-          throw new OAuthError("invalid_request", "grant_type is required.");
-        default:
-          throw new OAuthError(
-            "unsupported_grant_type",
-            "Use authorization_code or refresh_token.",
-          );
-      }
-      c.header("Cache-Control", "no-store");
-      c.header("Pragma", "no-cache");
-      return c.json(response);
-    } catch (err) {
-      return fail(c, err);
+  app.post("/oauth/token", async function token(c) {
+    const params = await readParams(c);
+    const client = await authenticate(c, params);
+    const clientId = client.id;
+    const grantType = params.get("grant_type");
+    let response;
+    switch (grantType) {
+      case "authorization_code":
+        response = await server.exchangeCode(clientId, {
+          code: params.get("code"),
+          redirect_uri: params.get("redirect_uri"),
+          code_verifier: params.get("code_verifier"),
+        }, { pkceRequired: client.secret === null });
+        break;
+      case "refresh_token":
+        response = await server.refresh(
+          clientId,
+          params.get("refresh_token"),
+        );
+        break;
+      case undefined:
+        throw new OAuthError("invalid_request", "grant_type is required.");
+      default:
+        throw new OAuthError(
+          "unsupported_grant_type",
+          "Use authorization_code or refresh_token.",
+        );
     }
+    return c.json(response);
   });
 
-  app.post("/oauth/revoke", limit, async function revoke(c) {
-    try {
-      const params = await readParams(c);
-      const client = await authenticate(c, params);
-      await server.revoke(client.id, params.get("token"));
-      c.header("Cache-Control", "no-store");
-      return c.body(null, 200);
-    } catch (err) {
-      return fail(c, err);
-    }
-  });
-
-  app.get("/.well-known/oauth-authorization-server", (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.json({
-      issuer,
-      authorization_endpoint: `${issuer}/oauth/authorize`,
-      token_endpoint: `${issuer}/oauth/token`,
-      revocation_endpoint: `${issuer}/oauth/revoke`,
-      response_types_supported: ["code"],
-      response_modes_supported: ["query"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
-      token_endpoint_auth_methods_supported: authMethods,
-      revocation_endpoint_auth_methods_supported: authMethods,
-      code_challenge_methods_supported: ["S256"],
-      scopes_supported: Object.keys(SCOPES),
-      authorization_response_iss_parameter_supported: true,
-      service_documentation: `${issuer}/`,
-    });
-  });
-
-  app.get("/.well-known/oauth-protected-resource", (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.json({
-      resource: issuer,
-      authorization_servers: [issuer],
-      scopes_supported: Object.keys(SCOPES),
-      bearer_methods_supported: ["header"],
-      resource_documentation: `${issuer}/`,
-    });
+  app.post("/oauth/revoke", async function revoke(c) {
+    const params = await readParams(c);
+    const client = await authenticate(c, params);
+    await server.revoke(client.id, params.get("token"));
+    return c.body(null, 200);
   });
 
   return app;
