@@ -13,7 +13,7 @@ import type {
   OidcCredentials,
   ProviderCredentials,
 } from "./auth/providers/mod.ts";
-import type { UpstreamPolicy } from "./auth/upstream.ts";
+import type { UpstreamPolicy } from "./auth/upstream_tokens.ts";
 
 /** How people reach the operator: an email address or an https page. */
 export interface Contact {

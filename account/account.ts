@@ -6,7 +6,7 @@
  * @module
  */
 import type { RevocationStore } from "../auth/revocation.ts";
-import type { UpstreamTokens } from "../auth/upstream.ts";
+import type { UpstreamTokens } from "../auth/upstream_tokens.ts";
 import type { Game } from "../game/game.ts";
 import {
   GAME_BUCKET,

@@ -12,9 +12,10 @@ import { buildProviders } from "../auth/providers/mod.ts";
 import type { UpstreamProvider } from "../auth/providers/types.ts";
 import { RevocationStore } from "../auth/revocation.ts";
 import { Keyring } from "../auth/seal.ts";
-import { AuthorizationServer } from "../auth/server.ts";
+import { AccessTokens } from "../auth/access.ts";
+import { AuthorizationServer } from "../auth/grants.ts";
 import { Tokens } from "../auth/tokens.ts";
-import { UpstreamTokens } from "../auth/upstream.ts";
+import { UpstreamTokens } from "../auth/upstream_tokens.ts";
 import { Game } from "../game/game.ts";
 import { guardKv } from "../lib/kv.ts";
 import { type Log, withRequestId } from "../lib/log.ts";
@@ -53,6 +54,7 @@ export interface Services {
   tokens: Tokens;
   store: RevocationStore;
   server: AuthorizationServer;
+  access: AccessTokens;
   providers: ReadonlyMap<string, UpstreamProvider>;
   upstream: UpstreamTokens;
   game: Game;
@@ -90,6 +92,7 @@ export function buildServices(deps: Deps): Services {
     log,
   );
   const server = new AuthorizationServer(tokens, store, now, log, upstream);
+  const access = new AccessTokens(tokens, store, now);
   const game = new Game(kv, tokens, now, {
     dailyScoredRounds: config.dailyScoredRounds,
   });
@@ -102,6 +105,7 @@ export function buildServices(deps: Deps): Services {
     tokens,
     store,
     server,
+    access,
     providers,
     upstream,
     game,

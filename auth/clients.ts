@@ -6,7 +6,7 @@
  * @module
  */
 import { constantTimeEqual } from "./compare.ts";
-import { OAuthError } from "./errors.ts";
+import { OAuthError } from "./oauth_error.ts";
 
 /** An OAuth client: the GPT (DESIGN.md §6), or the development playground. */
 export interface ClientConfig {

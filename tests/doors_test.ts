@@ -11,7 +11,7 @@ import { authorizeUrl, basic, ORIGIN, tokensFor } from "./_flow.ts";
 import { keyring } from "./_keys.ts";
 import { buildServices } from "../app/services.ts";
 import { loadConfig } from "../config.ts";
-import { OAuthError } from "../auth/errors.ts";
+import { OAuthError } from "../auth/oauth_error.ts";
 import { StorageUnavailable } from "../lib/kv.ts";
 import { commonMiddleware } from "../routes/_common.ts";
 import { clientAddress } from "../routes/_guards.ts";

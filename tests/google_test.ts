@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Tokens as TokenCodec } from "../auth/tokens.ts";
-import { upstreamKey } from "../auth/upstream.ts";
+import { upstreamKey } from "../auth/upstream_tokens.ts";
 import { storedItems } from "../views/privacy.ts";
 import type { Env } from "../config.ts";
 import {

@@ -6,9 +6,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
-import { OAuthError } from "../../auth/errors.ts";
+import { OAuthError } from "../../auth/oauth_error.ts";
 import { apiError } from "./errors.ts";
-import type { AuthorizationServer } from "../../auth/server.ts";
+import type { AccessTokens } from "../../auth/access.ts";
 import type { AccessClaims } from "../../auth/tokens.ts";
 
 /** Hono variables set by the bearer guard. */
@@ -44,7 +44,7 @@ const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
  * check failed.
  */
 export function bearerAuth(
-  server: AuthorizationServer,
+  access: AccessTokens,
   config: Config,
   log: Log,
 ): MiddlewareHandler<ApiEnv> {
@@ -72,7 +72,7 @@ export function bearerAuth(
       );
     }
     try {
-      c.set("user", await server.authenticate(match[1]!));
+      c.set("user", await access.authenticate(match[1]!));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       log("info", "bearer token refused", { reason: err.reason });

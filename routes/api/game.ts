@@ -9,7 +9,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Account } from "../../account/account.ts";
-import type { AuthorizationServer } from "../../auth/server.ts";
+import type { AccessTokens } from "../../auth/access.ts";
 import { type Game, type RoundProblem } from "../../game/game.ts";
 import { checkNickname } from "../../game/nickname.ts";
 import { MAX_WRONG } from "../../game/rules.ts";
@@ -384,13 +384,13 @@ function signedOut(c: Context<ApiEnv>) {
 /** What the game routes need. */
 export interface GameDeps {
   game: Game;
-  server: AuthorizationServer;
+  access: AccessTokens;
   /** Signs out everywhere and erases data. */
   account: Account;
 }
 
 /** Builds the API; mount it behind the bearer guard. */
-export function gameRoutes({ game, server, account }: GameDeps) {
+export function gameRoutes({ game, access, account }: GameDeps) {
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook(result, c) {
       if (result.success) return;
@@ -437,7 +437,7 @@ export function gameRoutes({ game, server, account }: GameDeps) {
     const round = await game.start(
       user.sub,
       category,
-      server.sessionKey(user),
+      access.sessionKey(user),
     );
     return "problem" in round ? signedOut(c) : c.json(round, 201);
   });
@@ -492,7 +492,7 @@ export function gameRoutes({ game, server, account }: GameDeps) {
     const set = await game.setNickname(
       user.sub,
       checked,
-      server.sessionKey(user),
+      access.sessionKey(user),
     );
     if ("problem" in set && set.problem === "signed_out") return signedOut(c);
     if (!set.ok) {

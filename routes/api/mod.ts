@@ -50,7 +50,7 @@ export function apiApp(
   app.use(
     API,
     limitBody(),
-    authenticate ?? bearerAuth(services.server, config, log),
+    authenticate ?? bearerAuth(services.access, config, log),
   );
   const perUser = (bucket: string, limit: number) =>
     rateLimit(limiter, {

@@ -16,10 +16,10 @@ import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { findClient, isAllowedRedirect } from "../../auth/clients.ts";
 import { constantTimeEqual } from "../../auth/compare.ts";
-import type { OAuthErrorCode } from "../../auth/errors.ts";
+import type { OAuthErrorCode } from "../../auth/oauth_error.ts";
 import { isS256Challenge } from "../../auth/pkce.ts";
 import { grantScope, SCOPES } from "../../auth/scope.ts";
-import type { AuthorizationServer } from "../../auth/server.ts";
+import type { AuthorizationServer } from "../../auth/grants.ts";
 import {
   LIFETIME,
   type LoginClaims,
@@ -28,7 +28,7 @@ import {
   type Unstamped,
 } from "../../auth/tokens.ts";
 import type { UpstreamProvider } from "../../auth/providers/types.ts";
-import type { UpstreamTokens } from "../../auth/upstream.ts";
+import type { UpstreamTokens } from "../../auth/upstream_tokens.ts";
 import { ErrorPage } from "../../views/layout.tsx";
 import { ConsentPage, DevLoginPage } from "../../views/consent.tsx";
 import { renderPage } from "./_page.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Context, ErrorHandler } from "hono";
-import { OAuthError } from "../../auth/errors.ts";
+import { OAuthError } from "../../auth/oauth_error.ts";
 import type { Log } from "../../lib/log.ts";
 import {
   type Problem,

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Log } from "../lib/log.ts";
-import { OAuthError } from "./errors.ts";
+import { OAuthError } from "./oauth_error.ts";
 import type { RevocationStore } from "./revocation.ts";
 import type { Tokens } from "./tokens.ts";
 import type { UpstreamProvider } from "./providers/types.ts";

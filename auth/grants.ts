@@ -1,19 +1,15 @@
 /**
- * The authorization server's rules, apart from HTTP: issuing codes,
- * exchanging them, rotating refresh tokens, revoking, and authenticating
- * bearer tokens. Routes parse requests and render; this decides.
+ * The authorization server's grants, apart from HTTP: issuing codes,
+ * exchanging them, rotating refresh tokens, revoking (RFC 6749, RFC 7009).
+ * Routes parse requests and render; this decides. Checking an access token
+ * on the API is `access.ts`.
  *
  * @module
  */
 import type { Log } from "../lib/log.ts";
-import { OAuthError } from "./errors.ts";
+import { OAuthError } from "./oauth_error.ts";
 import { verifyS256 } from "./pkce.ts";
-import {
-  type Family,
-  type Issuance,
-  keys,
-  RevocationStore,
-} from "./revocation.ts";
+import { type Family, type Issuance, RevocationStore } from "./revocation.ts";
 import {
   type AccessClaims,
   LIFETIME,
@@ -45,7 +41,7 @@ export interface CodeGrant {
 const INVALID_GRANT = "The grant is invalid, expired or revoked.";
 
 /**
- * Follows the upstream provider on refresh (see `upstream.ts`): throws
+ * Follows the upstream provider on refresh (see `upstream_tokens.ts`): throws
  * `invalid_grant` when the provider has revoked the sign-in.
  */
 export interface UpstreamCheck {
@@ -57,22 +53,12 @@ export interface UpstreamCheck {
 /** Lost races (rotations, revocations) tolerated before `temporarily_unavailable`. */
 const MAX_ATTEMPTS = 5;
 
-/**
- * Most verified access tokens an instance remembers. ChatGPT presents the
- * same access token on every call for its hour, so a warm API request skips
- * the cipher entirely; expiry and revocation are still checked every time.
- */
-export const VERIFIED_CACHE_SIZE = 10_000;
-
-/** The authorization server. */
+/** The authorization server's grants. */
 export class AuthorizationServer {
   readonly #tokens: Tokens;
   readonly store: RevocationStore;
   readonly #now: () => number;
   readonly #log: Log;
-  /** Access token → its claims, for tokens this instance has already opened. */
-  readonly #verified = new Map<string, AccessClaims>();
-
   readonly #upstream: UpstreamCheck | undefined;
 
   /** `now` returns milliseconds since the epoch, like `Date.now`. */
@@ -276,53 +262,6 @@ export class AuthorizationServer {
       );
     }
     await this.store.revokeFamily(opened.claims.sub, opened.claims.fid);
-  }
-
-  /**
-   * The KV key of the sign-in an access token belongs to. A write that must
-   * not outlive an erasure checks that it still exists (see `Game`).
-   */
-  sessionKey(claims: AccessClaims): Deno.KvKey {
-    return keys.family(claims.sub, claims.fid);
-  }
-
-  /**
-   * Authenticates a bearer access token: sealed, unexpired, and neither its
-   * family nor its user revoked. Throws `invalid_token` without saying which.
-   */
-  async authenticate(token: string): Promise<AccessClaims> {
-    let claims = this.#verified.get(token);
-    if (claims === undefined) {
-      const opened = await this.#tokens.open("access", token);
-      if (!opened.ok) {
-        throw new OAuthError(
-          "invalid_token",
-          "The access token is invalid or expired.",
-          `access token refused: ${opened.reason}`,
-        );
-      }
-      claims = opened.claims;
-      this.#verified.set(token, claims);
-      if (this.#verified.size > VERIFIED_CACHE_SIZE) {
-        // Maps iterate in insertion order: drop the oldest.
-        this.#verified.delete(this.#verified.keys().next().value!);
-      }
-    } else if (claims.exp <= this.#now()) {
-      this.#verified.delete(token);
-      throw new OAuthError(
-        "invalid_token",
-        "The access token is invalid or expired.",
-        "access token refused: expired",
-      );
-    }
-    if (await this.store.isRevoked(claims.sub, claims.fid, claims.iat)) {
-      throw new OAuthError(
-        "invalid_token",
-        "The access token is invalid or expired.",
-        "access token revoked",
-      );
-    }
-    return claims;
   }
 
   /**
