@@ -144,6 +144,11 @@ export function problemOf(err: Error, c: Context, log: Log): Problem {
       message: "The request body could not be read.",
     };
   }
+  // Hono's own refusals: ipRestriction when an address cannot be read at
+  // all, the validators for a body that is not what the route takes.
+  if (err instanceof HTTPException && err.status === 403) {
+    return { kind: "forbidden" };
+  }
   if (
     err instanceof HTTPException && (err.status === 400 || err.status === 415)
   ) {

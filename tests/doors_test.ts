@@ -149,6 +149,24 @@ Deno.test("405 with Allow, in the shape of the sub-app that serves the path", as
   });
 });
 
+Deno.test("allowlist: a request whose address cannot be read is refused in the shape of the sub-app it reached", async () => {
+  await using t = await testApp({ env: { IP_ALLOWLIST: "10.0.0.0/8" } });
+  // app.request() carries no connection: no address to check.
+  const api = await t.app.request(`${ORIGIN}/api/me`);
+  assert.equal(api.status, 403);
+  assert.deepEqual(await api.json(), {
+    error: "forbidden",
+    message: "This address may not call this service.",
+  });
+  const token = await t.app.request(`${ORIGIN}/oauth/token`, {
+    method: "POST",
+  });
+  assert.equal(token.status, 403);
+  assert.equal(token.headers.get("pragma"), "no-cache");
+  assert.equal((await token.json()).error, "access_denied");
+  assert.ok(!t.logs.some((l) => l.level === "error"), "not a server error");
+});
+
 Deno.test("Strict-Transport-Security is sent only when the service is reached over https", async () => {
   await using https = await testApp();
   const secure = await https.app.request(`${ORIGIN}/health`);
