@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { apiApp } from "../routes/api/mod.ts";
 import type { ApiEnv } from "../routes/api/bearer.ts";
 import { renderApiProblem } from "../routes/api/errors.ts";
@@ -66,7 +66,7 @@ export function composeApp(
   );
 
   // No sub-app serves the path: a page for a person, JSON for a program.
-  const render = (c: Parameters<typeof prefersHtml>[0], problem: Problem) =>
+  const render = (c: Context, problem: Problem) =>
     prefersHtml(c)
       ? renderPageProblem(c, problem)
       : renderApiProblem(c, problem);
