@@ -6,37 +6,14 @@
  * @module
  */
 import { type KeySpec, KID_PATTERN } from "./auth/seal.ts";
-import { canonicalIp, type IpRange, parseAllowlist } from "./ip.ts";
+import { canonicalIp, type IpRange, parseAllowlist } from "./lib/ip.ts";
 import { MIN_SECRET_BITS, secretBits } from "./auth/strength.ts";
-
-/** An upstream OAuth client registered with a provider. */
-export interface ProviderCredentials {
-  clientId: string;
-  clientSecret: string;
-}
-
-/** A generic OpenID Connect issuer, found by discovery. */
-export interface OidcCredentials extends ProviderCredentials {
-  issuer: URL;
-  /** Shown on the sign-in page and used as the user-id prefix. */
-  name: string;
-}
-
-/** An OAuth client: the GPT (DESIGN.md §6), or the development playground. */
-export interface ClientConfig {
-  id: string;
-  /** Shown on the consent page (`OAUTH_CLIENT_NAME`, default "ChatGPT"). */
-  name: string;
-  /** `null` for a public client, which must use PKCE S256 instead. */
-  secret: string | null;
-  /**
-   * The secret being replaced (`OAUTH_CLIENT_SECRET_PREVIOUS`), accepted too
-   * while the GPT builder still holds it; `null` when not rotating.
-   */
-  previousSecret?: string | null;
-  /** Exact redirect URIs, or `null` for the ChatGPT callback shapes. */
-  redirectUris: readonly string[] | null;
-}
+import type { ClientConfig } from "./auth/clients.ts";
+import type {
+  OidcCredentials,
+  ProviderCredentials,
+} from "./auth/providers/mod.ts";
+import type { UpstreamPolicy } from "./auth/upstream_tokens.ts";
 
 /** How people reach the operator: an email address or an https page. */
 export interface Contact {
@@ -83,16 +60,6 @@ export interface Config {
   trustProxyHeader: string | null;
   /** How upstream sign-ins are followed (ms). */
   upstream: UpstreamPolicy;
-}
-
-/** How often and how patiently upstream refresh tokens are checked (all ms). */
-export interface UpstreamPolicy {
-  /** Re-check at the provider when the last success is older than this. */
-  checkEvery: number;
-  /** Keep serving through a provider outage while the last success is this recent. */
-  grace: number;
-  /** Give up on one provider call after this long. */
-  timeout: number;
 }
 
 /** Requests per minute for each limited endpoint; 0 means no limit. */
@@ -614,4 +581,41 @@ function parseOidc(get: Get): OidcCredentials | null {
     );
   }
   return { issuer, clientId, clientSecret, name: label };
+}
+
+/** What is missing before this deployment is ready for real people. */
+export function productionWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.google && !config.github && !config.oidc) {
+    warnings.push(
+      "No real sign-in provider is configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (or GitHub, or OIDC_ISSUER).",
+    );
+  }
+  if (!config.publicUrl.startsWith("https://")) {
+    warnings.push(
+      `PUBLIC_URL is ${config.publicUrl}: ChatGPT needs an https address.`,
+    );
+  }
+  if (config.devLogin) {
+    warnings.push(
+      "The development sign-in is on (DEV_LOGIN=1): anyone can sign in as anyone. Turn it off before sharing the GPT.",
+    );
+  }
+  if (!config.contact) {
+    warnings.push(
+      "No OPERATOR_CONTACT is set: the privacy policy cannot say how to reach you.",
+    );
+  }
+  return warnings;
+}
+
+/**
+ * The warnings to log at start-up: every production warning, except on a
+ * local development setup (the development sign-in over http), which
+ * expects them.
+ */
+export function startupWarnings(config: Config): string[] {
+  return !config.devLogin || config.publicUrl.startsWith("https://")
+    ? productionWarnings(config)
+    : [];
 }

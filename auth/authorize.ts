@@ -14,9 +14,9 @@
  *
  * @module
  */
-import type { ClientConfig } from "../config.ts";
+import type { ClientConfig } from "./clients.ts";
 import { findClient, isAllowedRedirect } from "./clients.ts";
-import type { OAuthErrorCode } from "./errors.ts";
+import type { OAuthErrorCode } from "./oauth_error.ts";
 import { isS256Challenge } from "./pkce.ts";
 import { grantScope } from "./scope.ts";
 import type { Unstamped } from "./tokens.ts";

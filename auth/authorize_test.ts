@@ -3,7 +3,7 @@
  * `parseAuthorizeRequest` alone: no HTTP, no KV.
  */
 import assert from "node:assert/strict";
-import type { ClientConfig } from "../config.ts";
+import type { ClientConfig } from "./clients.ts";
 import {
   type AuthorizeDecision,
   MAX_PARAM,

@@ -5,9 +5,24 @@
  *
  * @module
  */
-import type { ClientConfig } from "../config.ts";
 import { constantTimeEqual } from "./compare.ts";
-import { OAuthError } from "./errors.ts";
+import { OAuthError } from "./oauth_error.ts";
+
+/** An OAuth client: the GPT (DESIGN.md §6), or the development playground. */
+export interface ClientConfig {
+  id: string;
+  /** Shown on the consent page (`OAUTH_CLIENT_NAME`, default "ChatGPT"). */
+  name: string;
+  /** `null` for a public client, which must use PKCE S256 instead. */
+  secret: string | null;
+  /**
+   * The secret being replaced (`OAUTH_CLIENT_SECRET_PREVIOUS`), accepted too
+   * while the GPT builder still holds it; `null` when not rotating.
+   */
+  previousSecret?: string | null;
+  /** Exact redirect URIs, or `null` for the ChatGPT callback shapes. */
+  redirectUris: readonly string[] | null;
+}
 
 /**
  * ChatGPT's action callback shapes. The id changes whenever the GPT's auth

@@ -21,7 +21,7 @@ import {
   type Kv,
   type KvAtomic,
   StorageUnavailable,
-} from "../kv.ts";
+} from "../lib/kv.ts";
 
 /** A refresh-token family: one sign-in, rotated on every refresh. */
 export interface Family {

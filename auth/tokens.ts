@@ -226,11 +226,6 @@ export class Tokens {
     this.#now = now;
   }
 
-  /** The current time in Unix milliseconds, from the injected clock. */
-  now(): number {
-    return this.#now();
-  }
-
   /**
    * Seals `claims` for `purpose`, living `ttl` seconds (default:
    * {@linkcode LIFETIME}), stamped later than `after` (ms) when given.

@@ -22,7 +22,7 @@ import { Tokens } from "../auth/tokens.ts";
 import { Game, gameKeys, type RoundState } from "../game/game.ts";
 import { WORDS } from "../game/words.ts";
 import { loadConfig } from "../config.ts";
-import { createApp } from "../main.ts";
+import { createApp } from "../app/mod.ts";
 
 const SIZES = (Deno.env.get("LEADERBOARD_SIZES") ?? "1000,100000,1000000")
   .split(",").map(Number);

@@ -37,7 +37,7 @@ import {
   type Kv,
   type KvAtomic,
   StorageUnavailable,
-} from "../kv.ts";
+} from "../lib/kv.ts";
 import { type Category, WORDS } from "./words.ts";
 import type { Nickname } from "./nickname.ts";
 import {

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import type { Kv, KvAtomic } from "../kv.ts";
+import type { Kv, KvAtomic } from "../lib/kv.ts";
 
 /** Children per counter: each level groups 64 buckets of the level below. */
 export const RANK_BASE = 64;

@@ -1,15 +1,19 @@
 /**
  * Guards for an open-internet service: the client's address, an optional IP
- * allowlist, and rate limits kept in KV windows.
+ * allowlist, a body limit, and rate limits kept in KV windows. A guard
+ * refuses by throwing {@linkcode Refused}; the sub-app it guards draws the
+ * refusal in its protocol's shape.
  *
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 
-import type { Log } from "../deps.ts";
-import { deleteAll, keysUnder, type Kv } from "../kv.ts";
-import { inRanges, type IpRange, isLoopbackIp, parseIp } from "../ip.ts";
+import { bodyLimit } from "hono/body-limit";
+import type { Log } from "../lib/log.ts";
+import { inRanges, type IpRange, isLoopbackIp, parseIp } from "../lib/ip.ts";
+import type { RateLimiter } from "../lib/rate_limit.ts";
+import { MAX_BODY_BYTES, Refused } from "./_common.ts";
 
 /** Finds the client's address for a request. */
 export type AddressOf = (c: Context) => string;
@@ -138,103 +142,60 @@ export function connectionAddress(c: Context): string {
 }
 
 /**
- * Refuses requests from outside `ranges` with `render`'s answer. The ranges
- * come from the parser the configuration used (`parseRange` in ip.ts), so
- * every range it accepted matches here.
+ * Refuses requests from outside `ranges`: a 403 in the sub-app's shape. The
+ * ranges come from the parser the configuration used (`parseRange` in
+ * lib/ip.ts), so every range it accepted matches here.
  */
 export function allowlist(
   ranges: readonly IpRange[],
   address: AddressOf,
-  render: (c: Context) => Response,
 ): MiddlewareHandler {
   return async function allowlist(c, next) {
-    return inRanges(address(c), ranges) ? await next() : render(c);
+    if (!inRanges(address(c), ranges)) throw new Refused({ kind: "forbidden" });
+    await next();
   };
 }
 
-/** Windows a rate-limit counter outlives its own by, before KV drops it. */
-export const RATE_WINDOWS_KEPT = 2;
-
-/** A rate-limit decision. */
-export type RateDecision = { ok: true } | { ok: false; retryAfter: number };
-
-/**
- * Fixed-window rate limits in KV: `["rate", bucket, id, window]` counts the
- * requests of one window. A check is one read and, when allowed, one atomic
- * check-and-set (retried if another instance counted at the same moment), so
- * no request is ever left uncounted.
- */
-export class RateLimiter {
-  readonly #kv: Kv;
-  readonly #now: () => number;
-
-  constructor(kv: Kv, now: () => number) {
-    this.#kv = kv;
-    this.#now = now;
-  }
-
-  /** Deletes every window of `id` in `bucket` (a user erasing their data). */
-  async forget(bucket: string, id: string): Promise<void> {
-    await deleteAll(this.#kv, await keysUnder(this.#kv, ["rate", bucket, id]));
-  }
-
-  /** Counts one request of `id` in `bucket`; refuses past `limit` per `windowSeconds`. */
-  async hit(
-    bucket: string,
-    id: string,
-    limit: number,
-    windowSeconds: number,
-  ): Promise<RateDecision> {
-    const windowMs = windowSeconds * 1000;
-    const now = this.#now();
-    const window = Math.floor(now / windowMs);
-    const key = ["rate", bucket, id, window];
-    for (;;) {
-      const seen = await this.#kv.get<number>(key);
-      const count = seen.value ?? 0;
-      if (count >= limit) {
-        const left = ((window + 1) * windowMs - now) / 1000;
-        return { ok: false, retryAfter: Math.max(1, Math.ceil(left)) };
-      }
-      // expireIn is cleanup only; the window index in the key decides.
-      const done = await this.#kv.atomic().check(seen)
-        .set(key, count + 1, { expireIn: windowMs * RATE_WINDOWS_KEPT })
-        .commit();
-      if (done.ok) return { ok: true };
-    }
-  }
+/** Refuses bodies over {@linkcode MAX_BODY_BYTES}: a 413 in the sub-app's shape. */
+export function limitBody(): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError() {
+      throw new Refused({ kind: "too_large" });
+    },
+  });
 }
 
 /** Options for {@linkcode rateLimit}. */
 export interface RateLimitOptions {
   bucket: string;
+  /** Requests per window; 0 or less: no limit. */
   limit: number;
   windowSeconds: number;
   /** Whom to count: an address, a client, a user. */
   id: (c: Context) => string;
-  /** The 429 body; `Retry-After` is set already. */
-  render: (c: Context, retryAfter: number) => Response;
 }
 
 /**
- * Counts one request against a limit: `null` when it may go on, else the
- * refusal (with `Retry-After` set). The middleware below and the token
- * endpoint (which counts only once the client is known) both use it.
+ * Counts one request of `id` against a limit; over it, throws the 429
+ * (with `Retry-After`) that the sub-app's error renderer draws. The
+ * middleware below and the token endpoint (which counts only once the client
+ * is known) both use it.
  */
-export async function refuseOverLimit(
+export async function countRequest(
   limiter: RateLimiter,
-  c: Context,
   options: Omit<RateLimitOptions, "id"> & { id: string },
-): Promise<Response | null> {
+): Promise<void> {
+  if (options.limit <= 0) return;
   const decision = await limiter.hit(
     options.bucket,
     options.id,
     options.limit,
     options.windowSeconds,
   );
-  if (decision.ok) return null;
-  c.header("Retry-After", String(decision.retryAfter));
-  return options.render(c, decision.retryAfter);
+  if (!decision.ok) {
+    throw new Refused({ kind: "too_many", retryAfter: decision.retryAfter });
+  }
 }
 
 /** Middleware that applies one rate limit. */
@@ -243,10 +204,7 @@ export function rateLimit(
   options: RateLimitOptions,
 ): MiddlewareHandler {
   return async function limited(c, next) {
-    const refused = await refuseOverLimit(limiter, c, {
-      ...options,
-      id: options.id(c),
-    });
-    return refused ?? await next();
+    await countRequest(limiter, { ...options, id: options.id(c) });
+    await next();
   };
 }

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import fc from "fast-check";
-import { allowlist, clientAddress, rateLimit, RateLimiter } from "./_guards.ts";
+import { allowlist, clientAddress, rateLimit } from "./_guards.ts";
 import {
   type IpRange,
   isLoopbackIp,
   parseAllowlist,
   parseIp,
   parseRange,
-} from "../ip.ts";
-
-import type { LogLevel } from "../deps.ts";
+} from "../lib/ip.ts";
+import { problemHeaders, Refused, statusOf } from "./_common.ts";
+import { RateLimiter } from "../lib/rate_limit.ts";
+import type { LogLevel } from "../lib/log.ts";
 
 Deno.test("parseAllowlist() reads CIDR lists and OpenAI's published prefixes format", () => {
   const range = (text: string) => parseRange(text)!;
@@ -79,6 +80,16 @@ Deno.test("parseRange() accepts addresses and ranges of both families only, by p
   }
 });
 
+/** Draws refusals as the sub-app a guard protects would: here, bare JSON. */
+function refusals(app: Hono): Hono {
+  app.onError((err, c) => {
+    if (!(err instanceof Refused)) throw err;
+    problemHeaders(c, err.problem);
+    return c.json({ refused: err.problem.kind }, statusOf(err.problem));
+  });
+  return app;
+}
+
 /** An address written out from its bits: dotted IPv4, or eight IPv6 groups. */
 function addressOf(family: 4 | 6, bits: bigint): string {
   const [count, size, base, sep] = family === 4
@@ -131,14 +142,8 @@ Deno.test("allowlist(): every range parseAllowlist accepts (as the configuration
         const width = range.family === 4 ? 32 : 128;
         const all = (1n << BigInt(width)) - 1n;
         const inside = range.network | (noise & all & ~range.mask);
-        const app = new Hono();
-        app.use(
-          allowlist(
-            parsed.ranges,
-            clientAddress(null),
-            (c) => c.text("no", 403),
-          ),
-        );
+        const app = refusals(new Hono());
+        app.use(allowlist(parsed.ranges, clientAddress(null)));
         app.get("/", (c) => c.text("ok"));
         const from = (bits: bigint) =>
           app.request("/", {}, {
@@ -159,13 +164,12 @@ Deno.test("allowlist(): every range parseAllowlist accepts (as the configuration
   );
 });
 
-Deno.test("allowlist() lets listed addresses through and refuses others with the renderer", async () => {
-  const app = new Hono();
+Deno.test("allowlist() lets listed addresses through and refuses others through the app's renderer", async () => {
+  const app = refusals(new Hono());
   app.use(
     allowlist(
       [parseRange("10.0.0.0/8")!, parseRange("2001:db8::/32")!],
       clientAddress(null),
-      (c) => c.json({ error: "forbidden" }, 403),
     ),
   );
   app.get("/", (c) => c.text("ok"));
@@ -177,7 +181,7 @@ Deno.test("allowlist() lets listed addresses through and refuses others with the
   assert.equal((await from("2001:db8::5")).status, 200);
   const refused = await from("11.0.0.1");
   assert.equal(refused.status, 403);
-  assert.deepEqual(await refused.json(), { error: "forbidden" });
+  assert.deepEqual(await refused.json(), { refused: "forbidden" });
 });
 
 Deno.test("clientAddress() ignores forwarded headers unless told to trust one, then takes the last hop", async () => {
@@ -267,53 +271,19 @@ Deno.test("clientAddress() takes a trusted header only when it holds an IP addre
   assert.ok(!JSON.stringify(logged).includes("xxx"), "the value is not logged");
 });
 
-Deno.test("RateLimiter counts per window and answers Retry-After until the window ends", async () => {
+Deno.test("rateLimit() refuses through the app's renderer, with Retry-After, when over the limit", async () => {
   await using kv = await Deno.openKv(":memory:");
-  let now = Date.UTC(2026, 10, 23, 12, 0, 10);
-  const limiter = new RateLimiter(kv, () => now);
-  for (let i = 0; i < 3; i++) {
-    assert.deepEqual(await limiter.hit("b", "me", 3, 60), { ok: true });
-  }
-  assert.deepEqual(await limiter.hit("b", "me", 3, 60), {
-    ok: false,
-    retryAfter: 50,
-  });
-  assert.deepEqual(
-    await limiter.hit("b", "you", 3, 60),
-    { ok: true },
-    "per id",
-  );
-  now += 50_000;
-  assert.deepEqual(
-    await limiter.hit("b", "me", 3, 60),
-    { ok: true },
-    "next window",
-  );
-});
-
-Deno.test("RateLimiter never undercounts concurrent requests", async () => {
-  await using kv = await Deno.openKv(":memory:");
-  const limiter = new RateLimiter(kv, () => 0);
-  const decisions = await Promise.all(
-    Array.from({ length: 50 }, () => limiter.hit("b", "x", 20, 60)),
-  );
-  assert.equal(decisions.filter((d) => d.ok).length, 20);
-});
-
-Deno.test("rateLimit() answers with the renderer and Retry-After when over the limit", async () => {
-  await using kv = await Deno.openKv(":memory:");
-  const app = new Hono();
+  const app = refusals(new Hono());
   app.use(rateLimit(new RateLimiter(kv, () => 0), {
     bucket: "t",
     limit: 1,
     windowSeconds: 10,
     id: () => "one",
-    render: (c) => c.json({ error: "slow_down" }, 429),
   }));
   app.get("/", (c) => c.text("ok"));
   assert.equal((await app.request("/")).status, 200);
   const res = await app.request("/");
   assert.equal(res.status, 429);
   assert.equal(res.headers.get("retry-after"), "10");
-  assert.deepEqual(await res.json(), { error: "slow_down" });
+  assert.deepEqual(await res.json(), { refused: "too_many" });
 });

@@ -3,11 +3,12 @@
  * clock, a recorded log, and upstream `fetch` pointed wherever a test says.
  */
 import type { Hono } from "hono";
-import { createApp } from "../main.ts";
+import { createApp } from "../app/mod.ts";
 import { type Config, type Env, loadConfig } from "../config.ts";
-import type { Deps, LogLevel } from "../deps.ts";
+import type { LogLevel } from "../lib/log.ts";
+import type { Deps } from "../app/services.ts";
 import type { Keyring } from "../auth/seal.ts";
-import type { Kv } from "../kv.ts";
+import type { Kv } from "../lib/kv.ts";
 import { keyring } from "./_keys.ts";
 
 export const CLIENT_ID = "gpt-test";

@@ -3,7 +3,7 @@
  * in-memory KV, and Debian's Chromium driven by `playwright-core`.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
-import { createApp } from "../main.ts";
+import { createApp } from "../app/mod.ts";
 import { type Config, type Env, loadConfig } from "../config.ts";
 import { testEnv } from "./_app.ts";
 import { keyring } from "./_keys.ts";

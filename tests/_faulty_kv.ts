@@ -4,7 +4,7 @@
  * a number of calls of a kind can be made to meet lock contention first.
  * It is the app's own {@linkcode Kv} interface, as `guardKv` wraps it.
  */
-import type { Kv, KvAtomic, KvList } from "../kv.ts";
+import type { Kv, KvAtomic, KvList } from "../lib/kv.ts";
 
 export type KvOperation =
   | "get"

@@ -5,7 +5,7 @@ import { gameKeys, type RoundState } from "../game/game.ts";
 import { WORDS } from "../game/words.ts";
 import type { TestApp } from "./_app.ts";
 import { keyring } from "./_keys.ts";
-import type { Kv } from "../kv.ts";
+import type { Kv } from "../lib/kv.ts";
 
 /** The secret word, read the way only a test can: open the handle, read KV. */
 export async function secret(t: TestApp, handle: string): Promise<string> {

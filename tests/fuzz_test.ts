@@ -11,7 +11,7 @@ import {
   tokensFor,
 } from "./_flow.ts";
 import { PREFIX } from "../auth/seal.ts";
-import { loginCookieName } from "../routes/authorize.tsx";
+import { loginCookieName } from "../routes/browser/authorize.tsx";
 
 const PATHS = [
   "/",

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Tokens as TokenCodec } from "../auth/tokens.ts";
-import { upstreamKey } from "../auth/upstream.ts";
-import { privacyFigures, storedItems } from "../routes/pages.tsx";
+import { upstreamKey } from "../auth/upstream_tokens.ts";
+import { privacyFigures, storedItems } from "../views/privacy.ts";
 import { REVOCATION_CACHE_MS } from "../auth/revocation.ts";
 import type { Env } from "../config.ts";
 import {
@@ -27,7 +27,7 @@ import {
 import { secret } from "./_game.ts";
 import { keyring, SECRET_1, SECRET_2 } from "./_keys.ts";
 import { Keyring } from "../auth/seal.ts";
-import type { Kv } from "../kv.ts";
+import type { Kv } from "../lib/kv.ts";
 import { faultyKv } from "./_faulty_kv.ts";
 
 const escapeHtml = (text: string) =>

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rowsMentioning, testApp, tombstoneOf } from "./_app.ts";
 import { ALL_OPERATIONS, faultyKv, type KvOperation } from "./_faulty_kv.ts";
-import { guardKv, type KvList, StorageUnavailable } from "../kv.ts";
+import { guardKv, type KvList, StorageUnavailable } from "../lib/kv.ts";
 import {
   api,
   authorizeUrl,

@@ -16,7 +16,7 @@ import {
   RANK_HIGH_KEY,
   RANK_TOP,
 } from "../game/ranks.ts";
-import { guardKv, type Kv } from "../kv.ts";
+import { guardKv, type Kv } from "../lib/kv.ts";
 import { T0 } from "./_app.ts";
 import { wordOf } from "./_game.ts";
 import { keyring } from "./_keys.ts";

@@ -23,7 +23,8 @@ Deno.test("rate limit: the authorize endpoint answers 429 with Retry-After per a
   );
   assert.equal(res.status, 429);
   assert.ok(Number(res.headers.get("retry-after")) > 0);
-  assert.equal((await res.json()).error, "temporarily_unavailable");
+  assert.match(res.headers.get("content-type")!, /^text\/html/);
+  assert.match(await res.text(), /Too many sign-in attempts/);
   const other = await t.app.request(
     `${ORIGIN}${authorizeUrl()}`,
     {},

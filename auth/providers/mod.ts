@@ -6,7 +6,6 @@
  * @module
  */
 import * as oauth from "oauth4webapi";
-import type { Config } from "../../config.ts";
 import { devProvider } from "./dev.ts";
 import {
   type Call,
@@ -23,6 +22,32 @@ export type {
   UpstreamProvider,
   UpstreamRefresh,
 } from "./types.ts";
+
+/** An upstream OAuth client registered with a provider. */
+export interface ProviderCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A generic OpenID Connect issuer, found by discovery. */
+export interface OidcCredentials extends ProviderCredentials {
+  issuer: URL;
+  /** Shown on the sign-in page and used as the user-id prefix. */
+  name: string;
+}
+
+/** What {@linkcode buildProviders} reads from the configuration. */
+export interface ProvidersConfig {
+  /** Our external origin (the development provider returns to it). */
+  publicUrl: string;
+  google: ProviderCredentials | null;
+  github: ProviderCredentials | null;
+  oidc: OidcCredentials | null;
+  /** Enables the development provider. */
+  devLogin: boolean;
+  /** How long one provider call may take (ms). */
+  upstream: { timeout: number };
+}
 
 /** Google's endpoints (from its discovery document), written down to save a fetch. */
 export const GOOGLE: oauth.AuthorizationServer = {
@@ -96,7 +121,7 @@ async function githubSubject(
 
 /** Builds the providers that configuration enables. */
 export function buildProviders(
-  config: Config,
+  config: ProvidersConfig,
   env: Omit<ProviderEnv, "timeout">,
 ): ReadonlyMap<string, UpstreamProvider> {
   const penv: ProviderEnv = { ...env, timeout: config.upstream.timeout };

@@ -10,10 +10,9 @@
  *
  * @module
  */
-import type { UpstreamPolicy } from "../config.ts";
-import type { Log } from "../deps.ts";
-import type { Kv } from "../kv.ts";
-import { OAuthError } from "./errors.ts";
+import type { Log } from "../lib/log.ts";
+import { OAuthError } from "./oauth_error.ts";
+import type { Kv } from "../lib/kv.ts";
 import type { RevocationStore } from "./revocation.ts";
 import type { Tokens } from "./tokens.ts";
 import type { UpstreamProvider } from "./providers/types.ts";
@@ -23,6 +22,16 @@ interface Stored {
   checked_at: number;
   /** While one request asks the provider, others serve on the last check. */
   checking_until?: number;
+}
+
+/** How often and how patiently upstream refresh tokens are checked (all ms). */
+export interface UpstreamPolicy {
+  /** Re-check at the provider when the last success is older than this. */
+  checkEvery: number;
+  /** Keep serving through a provider outage while the last success is this recent. */
+  grace: number;
+  /** Give up on one provider call after this long. */
+  timeout: number;
 }
 
 /** How long past the provider timeout a check's lease lasts. */
@@ -42,6 +51,7 @@ export class UpstreamTokens {
   readonly #providers: ReadonlyMap<string, UpstreamProvider>;
   readonly #store: RevocationStore;
   readonly #policy: UpstreamPolicy;
+  readonly #now: () => number;
   readonly #log: Log;
 
   constructor(
@@ -50,6 +60,7 @@ export class UpstreamTokens {
     providers: ReadonlyMap<string, UpstreamProvider>,
     store: RevocationStore,
     policy: UpstreamPolicy,
+    now: () => number,
     log: Log,
   ) {
     this.#kv = kv;
@@ -57,6 +68,7 @@ export class UpstreamTokens {
     this.#providers = providers;
     this.#store = store;
     this.#policy = policy;
+    this.#now = now;
     this.#log = log;
   }
 
@@ -84,7 +96,7 @@ export class UpstreamTokens {
       provider,
       refresh_token: refreshToken,
     });
-    return { token, checked_at: this.#tokens.now() };
+    return { token, checked_at: this.#now() };
   }
 
   /**
@@ -129,7 +141,7 @@ export class UpstreamTokens {
     const key = upstreamKey(provider.id, subject);
     const entry = await this.#kv.get<Stored>(key);
     if (!entry.value) return;
-    const now = this.#tokens.now();
+    const now = this.#now();
     const age = now - entry.value.checked_at;
     if (age < this.#policy.checkEvery) return;
     if ((entry.value.checking_until ?? 0) > now) return; // another is asking

@@ -8,13 +8,15 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AuthorizationServer } from "../auth/server.ts";
-import { type Game, type RoundProblem } from "../game/game.ts";
-import { checkNickname } from "../game/nickname.ts";
-import { MAX_WRONG } from "../game/rules.ts";
-import { CATEGORIES, isCategory, WORDS } from "../game/words.ts";
-import { MAX_TOKEN_CHARS } from "../auth/seal.ts";
-import { type ApiEnv, apiError, refuseToken } from "./api.ts";
+import type { Account } from "../../account/account.ts";
+import type { AccessTokens } from "../../auth/access.ts";
+import { type Game, type RoundProblem } from "../../game/game.ts";
+import { checkNickname } from "../../game/nickname.ts";
+import { MAX_WRONG } from "../../game/rules.ts";
+import { CATEGORIES, isCategory, WORDS } from "../../game/words.ts";
+import { type ApiEnv, refuseToken } from "./bearer.ts";
+import { apiError } from "./errors.ts";
+import { MAX_TOKEN_CHARS } from "../../auth/seal.ts";
 
 // Shapes are reused by spreading their fields, not with `.extend()` or
 // `.nullable()` on a named schema: those become `allOf` in the document,
@@ -353,7 +355,6 @@ const routes = {
 
 /** Renders a round problem as a typed response (404 or 409). */
 function roundProblem(c: Context, p: RoundProblem) {
-  c.header("Cache-Control", "no-store");
   switch (p.problem) {
     case "not_found":
       return c.json({
@@ -387,13 +388,13 @@ function signedOut(c: Context<ApiEnv>) {
 /** What the game routes need. */
 export interface GameDeps {
   game: Game;
-  server: AuthorizationServer;
-  /** Erases everything of `sub`: game data, upstream sign-in, then tokens. */
-  eraseUser: (sub: string) => Promise<void>;
+  access: AccessTokens;
+  /** Signs out everywhere and erases data. */
+  account: Account;
 }
 
 /** Builds the API; mount it behind the bearer guard. */
-export function gameRoutes({ game, server, eraseUser }: GameDeps) {
+export function gameRoutes({ game, access, account }: GameDeps) {
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook(result, c) {
       if (result.success) return;
@@ -440,7 +441,7 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
     const round = await game.start(
       user.sub,
       category,
-      server.sessionKey(user),
+      access.sessionKey(user),
     );
     return "problem" in round ? signedOut(c) : c.json(round, 201);
   });
@@ -485,7 +486,6 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
   app.openapi(routes.setNickname, async (c) => {
     const checked = checkNickname(c.req.valid("json").nickname);
     if (!checked.ok) {
-      c.header("Cache-Control", "no-store");
       return c.json({
         error: "invalid_request",
         message: `nickname: ${checked.message}`,
@@ -496,11 +496,10 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
     const set = await game.setNickname(
       user.sub,
       checked,
-      server.sessionKey(user),
+      access.sessionKey(user),
     );
     if ("problem" in set && set.problem === "signed_out") return signedOut(c);
     if (!set.ok) {
-      c.header("Cache-Control", "no-store");
       return c.json({
         error: "nickname_taken",
         message:
@@ -512,12 +511,12 @@ export function gameRoutes({ game, server, eraseUser }: GameDeps) {
   });
 
   app.openapi(routes.signOut, async (c) => {
-    await server.revokeUser(c.get("user").sub);
+    await account.signOut(c.get("user").sub);
     return c.json({ signed_out: true as const }, 200);
   });
 
   app.openapi(routes.deleteMe, async (c) => {
-    await eraseUser(c.get("user").sub);
+    await account.erase(c.get("user").sub);
     return c.json({ deleted: true as const }, 200);
   });
 

@@ -1,14 +1,13 @@
 import { Hono } from "hono";
-import type { Deps } from "../deps.ts";
-import { RETRY_AFTER_SECONDS } from "../kv.ts";
+import type { Log } from "../../lib/log.ts";
+import { type Kv, RETRY_AFTER_SECONDS } from "../../lib/kv.ts";
 
 /**
  * `GET /health`: 200 `{"status":"ok"}` when KV answers, else 503 — load
  * balancers and uptime checks read the status code.
  */
-export function healthRoutes({ kv, log }: Pick<Deps, "kv" | "log">): Hono {
+export function healthRoutes({ kv, log }: { kv: Kv; log: Log }): Hono {
   return new Hono().get("/health", async (c) => {
-    c.header("Cache-Control", "no-store");
     try {
       await kv.get(["health"], { consistency: "eventual" });
       return c.json({ status: "ok" });

@@ -1,3 +1,8 @@
+/**
+ * How every page is sent: its CSP, its referrer policy.
+ *
+ * @module
+ */
 import type { Context } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
 
@@ -12,7 +17,7 @@ export function renderPage(
   c: Context,
   page: HtmlEscapedString | Promise<HtmlEscapedString>,
   options: {
-    status?: 200 | 400 | 403 | 404 | 405 | 502 | 503;
+    status?: 200 | 400 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 502 | 503;
     formAction?: string[];
     /** The page's referrer policy; it must match the page's `<meta>`. */
     referrer?: ReferrerPolicy;
@@ -28,7 +33,6 @@ export function renderPage(
     "Content-Security-Policy",
     `default-src 'none'; ${script}style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
   );
-  c.header("Cache-Control", "no-store");
   if (options.referrer) c.header("Referrer-Policy", options.referrer);
   return c.html(page, options.status ?? 200);
 }

@@ -1,11 +1,10 @@
 /**
- * The one OAuth error type and the one place that renders it as an RFC 6749
- * §5.2 JSON response. The wire gets a generic description; the detailed
- * reason goes to the server log only.
+ * The one OAuth error type (RFC 6749 §4.1.2.1, §5.2). The wire gets its
+ * generic description (routes/oauth/errors.ts draws it); the detailed reason
+ * goes to the server log only.
  *
  * @module
  */
-import { RETRY_AFTER_SECONDS } from "../kv.ts";
 
 /** Error codes from RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and RFC 7009. */
 export type OAuthErrorCode =
@@ -60,31 +59,4 @@ export class OAuthError extends Error {
   get status(): 400 | 401 | 500 | 503 {
     return STATUS[this.code];
   }
-}
-
-/**
- * Renders an OAuth error as JSON (RFC 6749 §5.2) with `Cache-Control:
- * no-store`. `status` overrides the usual one where HTTP has a better code
- * (413 for a body too large). `invalid_client` carries `WWW-Authenticate: Basic` (§5.2: the
- * client may retry with HTTP Basic).
- */
-export function oauthErrorResponse(
-  err: OAuthError,
-  status: number = err.status,
-): Response {
-  const headers = new Headers({
-    "Content-Type": "application/json",
-    "Cache-Control": "no-store",
-    "Pragma": "no-cache",
-  });
-  if (err.code === "invalid_client") {
-    headers.set("WWW-Authenticate", 'Basic realm="oauth", charset="UTF-8"');
-  }
-  if (err.code === "temporarily_unavailable") {
-    headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
-  }
-  return new Response(
-    JSON.stringify({ error: err.code, error_description: err.description }),
-    { status, headers },
-  );
 }

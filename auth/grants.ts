@@ -1,20 +1,16 @@
 /**
- * The authorization server's rules, apart from HTTP: issuing codes,
- * exchanging them, rotating refresh tokens, revoking, and authenticating
- * bearer tokens. Routes parse requests and render; this decides.
+ * The authorization server's grants, apart from HTTP: issuing codes,
+ * exchanging them, rotating refresh tokens, revoking (RFC 6749, RFC 7009).
+ * Routes parse requests and render; this decides. Checking an access token
+ * on the API is `access.ts`.
  *
  * @module
  */
-import type { Log } from "../deps.ts";
-import { OAuthError } from "./errors.ts";
+import type { Log } from "../lib/log.ts";
+import { OAuthError } from "./oauth_error.ts";
 import { verifyS256 } from "./pkce.ts";
 import { PREFIX } from "./seal.ts";
-import {
-  type Family,
-  type Issuance,
-  keys,
-  RevocationStore,
-} from "./revocation.ts";
+import { type Family, type Issuance, RevocationStore } from "./revocation.ts";
 import {
   type AccessClaims,
   LIFETIME,
@@ -46,7 +42,7 @@ export interface CodeGrant {
 const INVALID_GRANT = "The grant is invalid, expired or revoked.";
 
 /**
- * Follows the upstream provider on refresh (see `upstream.ts`): throws
+ * Follows the upstream provider on refresh (see `upstream_tokens.ts`): throws
  * `invalid_grant` when the provider has revoked the sign-in.
  */
 export interface UpstreamCheck {
@@ -58,31 +54,25 @@ export interface UpstreamCheck {
 /** Lost races (rotations, revocations) tolerated before `temporarily_unavailable`. */
 const MAX_ATTEMPTS = 5;
 
-/**
- * Most verified access tokens an instance remembers. ChatGPT presents the
- * same access token on every call for its hour, so a warm API request skips
- * the cipher entirely; expiry and revocation are still checked every time.
- */
-export const VERIFIED_CACHE_SIZE = 10_000;
-
-/** The authorization server. */
+/** The authorization server's grants. */
 export class AuthorizationServer {
   readonly #tokens: Tokens;
   readonly store: RevocationStore;
+  readonly #now: () => number;
   readonly #log: Log;
-  /** Access token → its claims, for tokens this instance has already opened. */
-  readonly #verified = new Map<string, AccessClaims>();
-
   readonly #upstream: UpstreamCheck | undefined;
 
+  /** `now` returns milliseconds since the epoch, like `Date.now`. */
   constructor(
     tokens: Tokens,
     store: RevocationStore,
+    now: () => number,
     log: Log,
     upstream?: UpstreamCheck,
   ) {
     this.#tokens = tokens;
     this.store = store;
+    this.#now = now;
     this.#log = log;
     this.#upstream = upstream;
   }
@@ -139,7 +129,7 @@ export class AuthorizationServer {
       sub: code.sub,
       client_id: clientId,
       gen: 0,
-      rotated_at: this.#tokens.now(),
+      rotated_at: this.#now(),
       revoked: false,
     };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -209,7 +199,7 @@ export class AuthorizationServer {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.store.issuance(rt.sub, rt.fid, upstreamKey);
       const family = refuseRevoked(read, rt.iat);
-      const now = this.#tokens.now();
+      const now = this.#now();
       if (rt.gen === family.gen) {
         const next = { ...family, gen: family.gen + 1, rotated_at: now };
         if (await this.store.commitIssue(read, next)) {
@@ -273,58 +263,6 @@ export class AuthorizationServer {
       );
     }
     await this.store.revokeFamily(opened.claims.sub, opened.claims.fid);
-  }
-
-  /**
-   * The KV key of the sign-in an access token belongs to. A write that must
-   * not outlive an erasure checks that it still exists (see `Game`).
-   */
-  sessionKey(claims: AccessClaims): Deno.KvKey {
-    return keys.family(claims.sub, claims.fid);
-  }
-
-  /** Revokes every token of `sub` (sign-out everywhere). */
-  async revokeUser(sub: string): Promise<void> {
-    await this.store.revokeUser(sub);
-  }
-
-  /**
-   * Authenticates a bearer access token: sealed, unexpired, and neither its
-   * family nor its user revoked. Throws `invalid_token` without saying which.
-   */
-  async authenticate(token: string): Promise<AccessClaims> {
-    let claims = this.#verified.get(token);
-    if (claims === undefined) {
-      const opened = await this.#tokens.open("access", token);
-      if (!opened.ok) {
-        throw new OAuthError(
-          "invalid_token",
-          "The access token is invalid or expired.",
-          `access token refused: ${opened.reason}`,
-        );
-      }
-      claims = opened.claims;
-      this.#verified.set(token, claims);
-      if (this.#verified.size > VERIFIED_CACHE_SIZE) {
-        // Maps iterate in insertion order: drop the oldest.
-        this.#verified.delete(this.#verified.keys().next().value!);
-      }
-    } else if (claims.exp <= this.#tokens.now()) {
-      this.#verified.delete(token);
-      throw new OAuthError(
-        "invalid_token",
-        "The access token is invalid or expired.",
-        "access token refused: expired",
-      );
-    }
-    if (await this.store.isRevoked(claims.sub, claims.fid, claims.iat)) {
-      throw new OAuthError(
-        "invalid_token",
-        "The access token is invalid or expired.",
-        "access token revoked",
-      );
-    }
-    return claims;
   }
 
   /**

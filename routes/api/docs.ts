@@ -6,10 +6,10 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import type { Config } from "../config.ts";
-import { SCOPES } from "../auth/scope.ts";
-import { gptInstructions } from "../game/instructions.ts";
-import type { ApiEnv } from "./api.ts";
+import type { Config } from "../../config.ts";
+import { SCOPES } from "../../auth/scope.ts";
+import { gptInstructions } from "../../game/instructions.ts";
+import type { ApiEnv } from "./bearer.ts";
 
 /** Builds the OpenAPI 3.1 document for `api`. */
 export function openApiDocument(

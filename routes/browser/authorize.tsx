@@ -12,24 +12,24 @@
  */
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { Config } from "../config.ts";
-import type { Log } from "../deps.ts";
-import { parseAuthorizeRequest } from "../auth/authorize.ts";
-import type { OAuthErrorCode } from "../auth/errors.ts";
-import { completeLogin, pendingRequest } from "../auth/login.ts";
-import { SCOPES } from "../auth/scope.ts";
-import type { AuthorizationServer } from "../auth/server.ts";
+import type { Config } from "../../config.ts";
+import type { Log } from "../../lib/log.ts";
+import { parseAuthorizeRequest } from "../../auth/authorize.ts";
+import type { OAuthErrorCode } from "../../auth/oauth_error.ts";
+import { completeLogin, pendingRequest } from "../../auth/login.ts";
+import { SCOPES } from "../../auth/scope.ts";
+import type { AuthorizationServer } from "../../auth/grants.ts";
 import {
   LIFETIME,
   type LoginClaims,
   randomId,
   type Tokens,
   type Unstamped,
-} from "../auth/tokens.ts";
-import type { UpstreamProvider } from "../auth/providers/types.ts";
-import type { UpstreamTokens } from "../auth/upstream.ts";
-import { ErrorPage } from "../views/layout.tsx";
-import { ConsentPage, DevLoginPage } from "../views/consent.tsx";
+} from "../../auth/tokens.ts";
+import type { UpstreamProvider } from "../../auth/providers/types.ts";
+import type { UpstreamTokens } from "../../auth/upstream_tokens.ts";
+import { ErrorPage } from "../../views/layout.tsx";
+import { ConsentPage, DevLoginPage } from "../../views/consent.tsx";
 import { renderPage } from "./_page.ts";
 
 /** What the authorize routes need. */
@@ -93,7 +93,6 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     if (pending.state) url.searchParams.set("state", pending.state);
     url.searchParams.set("iss", config.publicUrl);
-    c.header("Cache-Control", "no-store");
     return c.redirect(url.href, 302);
   }
 
@@ -166,7 +165,6 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       ...(started.verifier ? { verifier: started.verifier } : {}),
       ...(prompt ? { prompt } : {}),
     });
-    c.header("Cache-Control", "no-store");
     return c.redirect(started.url, 302);
   }
 

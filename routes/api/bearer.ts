@@ -1,15 +1,15 @@
 /**
- * The bearer guard for `/api/*`, and the one place API errors are rendered,
- * {@linkcode apiError}.
+ * The bearer guard for `/api/*` (RFC 6750).
  *
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Config } from "../config.ts";
-import type { Log } from "../deps.ts";
-import { OAuthError } from "../auth/errors.ts";
-import type { AuthorizationServer } from "../auth/server.ts";
-import type { AccessClaims } from "../auth/tokens.ts";
+import type { Config } from "../../config.ts";
+import type { Log } from "../../lib/log.ts";
+import { OAuthError } from "../../auth/oauth_error.ts";
+import { apiError } from "./errors.ts";
+import type { AccessTokens } from "../../auth/access.ts";
+import type { AccessClaims } from "../../auth/tokens.ts";
 
 /** Hono variables set by the bearer guard. */
 export interface ApiEnv {
@@ -29,23 +29,10 @@ export function refuseToken(c: Context, challenge: string) {
     "WWW-Authenticate",
     `${challenge}, error="invalid_token", error_description="The access token is invalid or expired"`,
   );
-  c.header("Cache-Control", "no-store");
   return c.json({
     error: "invalid_token",
     message: "The access token is invalid or expired. Sign in again.",
   }, 401);
-}
-
-/** Renders an API error: JSON `{ error, message }`, never cached. */
-export function apiError(
-  c: Context,
-  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503,
-  error: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): Response {
-  c.header("Cache-Control", "no-store");
-  return c.json({ error, message, ...extra }, status);
 }
 
 const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
@@ -57,7 +44,7 @@ const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
  * check failed.
  */
 export function bearerAuth(
-  server: AuthorizationServer,
+  access: AccessTokens,
   config: Config,
   log: Log,
 ): MiddlewareHandler<ApiEnv> {
@@ -85,14 +72,13 @@ export function bearerAuth(
       );
     }
     try {
-      c.set("user", await server.authenticate(match[1]!));
+      c.set("user", await access.authenticate(match[1]!));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       log("info", "bearer token refused", { reason: err.reason });
       return refuseToken(c, challenge);
     }
     c.set("challenge", challenge);
-    c.header("Cache-Control", "no-store");
     return await next();
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * The application: the services built from `deps`, and one sub-app per
+ * protocol mounted side by side. Each sub-app owns its guards and its one
+ * error renderer (routes/oauth, routes/browser, routes/api); what is left
+ * here is the layers around every response and the answer for a path no
+ * sub-app serves.
+ *
+ * @module
+ */
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { apiApp } from "../routes/api/mod.ts";
+import type { ApiEnv } from "../routes/api/bearer.ts";
+import { renderApiProblem } from "../routes/api/errors.ts";
+import { browserApp } from "../routes/browser/mod.ts";
+import { renderPageProblem } from "../routes/browser/errors.tsx";
+import { oauthApp } from "../routes/oauth/mod.ts";
+import {
+  commonMiddleware,
+  prefersHtml,
+  type Problem,
+  problemOf,
+} from "../routes/_common.ts";
+import { clientAddress } from "../routes/_guards.ts";
+import { buildServices, type Deps, type Services } from "./services.ts";
+
+/**
+ * Builds the whole application from its dependencies.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ config, kv: await Deno.openKv(":memory:"), now: Date.now, fetch, log });
+ * const res = await app.request("/health");
+ * ```
+ */
+export function createApp(deps: Deps): Hono {
+  return composeApp(buildServices(deps));
+}
+
+/** Options for {@linkcode composeApp}. */
+export interface ComposeOptions {
+  /**
+   * Replaces the API's bearer guard: the load test's baseline serves the
+   * same routes to a fixed user, to measure what the guard costs.
+   */
+  authenticate?: MiddlewareHandler<ApiEnv>;
+}
+
+/** Mounts the protocol sub-apps over already-built services. */
+export function composeApp(
+  services: Services,
+  options: ComposeOptions = {},
+): Hono {
+  const { config, log } = services;
+  // One per app: it warns once about a proxy header that holds no address.
+  const address = clientAddress(config.trustProxyHeader, log);
+  const app = new Hono();
+  const https = config.publicUrl.startsWith("https:");
+  for (const middleware of commonMiddleware(log, { https })) {
+    app.use(middleware);
+  }
+  app.route("/", oauthApp({ services, address }));
+  app.route("/", browserApp({ services, address }));
+  app.route(
+    "/",
+    apiApp({ services, address, authenticate: options.authenticate }),
+  );
+
+  // No sub-app serves the path: a page for a person, JSON for a program.
+  const render = (c: Context, problem: Problem) =>
+    prefersHtml(c)
+      ? renderPageProblem(c, problem)
+      : renderApiProblem(c, problem);
+  app.notFound((c) => render(c, { kind: "not_found" }));
+  app.onError((err, c) => render(c, problemOf(err, c, log)));
+  return app;
+}

@@ -1,0 +1,116 @@
+/**
+ * What the application receives from its composition root, and the services
+ * built from it once per process. Nothing below `main.ts` reads the
+ * environment, opens KV, reads the real clock or calls the global `fetch`:
+ * tests hand in `:memory:` KV, a fixed clock and fake upstreams.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { Account } from "../account/account.ts";
+import { buildProviders } from "../auth/providers/mod.ts";
+import type { UpstreamProvider } from "../auth/providers/types.ts";
+import { RevocationStore } from "../auth/revocation.ts";
+import { Keyring } from "../auth/seal.ts";
+import { AccessTokens } from "../auth/access.ts";
+import { AuthorizationServer } from "../auth/grants.ts";
+import { Tokens } from "../auth/tokens.ts";
+import { UpstreamTokens } from "../auth/upstream_tokens.ts";
+import { Game } from "../game/game.ts";
+import { guardKv, type Kv } from "../lib/kv.ts";
+import { type Log, withRequestId } from "../lib/log.ts";
+import { RateLimiter } from "../lib/rate_limit.ts";
+
+/** The application's dependencies. */
+export interface Deps {
+  config: Config;
+  kv: Kv;
+  /** Milliseconds since the epoch, like `Date.now`. */
+  now: () => number;
+  fetch: typeof fetch;
+  log: Log;
+  /**
+   * The sealing keyring. Optional: built from `config.sealKeys` when absent;
+   * tests pass one in so the PBKDF2 cost is paid once per run.
+   */
+  keyring?: Keyring;
+  /**
+   * Set only by `deno task dev` (scripts/dev.ts), when the GPT client's
+   * secret is one it generated for this machine: the setup guide then shows
+   * it, only to this machine asking for itself directly (a loopback
+   * connection, a local `Host`, no forwarding header). Not configurable from the
+   * environment, so `deno task start` never shows a secret.
+   */
+  devGeneratedSecret?: boolean;
+}
+
+/** The services the protocol sub-apps call. */
+export interface Services {
+  config: Config;
+  /** The log, with the id of the request being handled on every line. */
+  log: Log;
+  /** KV behind `guardKv`: every failure is `StorageUnavailable` (503). */
+  kv: Kv;
+  tokens: Tokens;
+  store: RevocationStore;
+  server: AuthorizationServer;
+  access: AccessTokens;
+  providers: ReadonlyMap<string, UpstreamProvider>;
+  upstream: UpstreamTokens;
+  game: Game;
+  limiter: RateLimiter;
+  account: Account;
+  /** See {@linkcode Deps.devGeneratedSecret}. */
+  devGeneratedSecret: boolean;
+}
+
+/**
+ * Builds every service from `deps`, once per process.
+ *
+ * @example
+ * ```ts
+ * const services = buildServices({ config, kv, now: Date.now, fetch, log });
+ * await services.account.signOut("dev:alice");
+ * ```
+ */
+export function buildServices(deps: Deps): Services {
+  const { config, now } = deps;
+  const log = withRequestId(deps.log);
+  const keyring = deps.keyring ?? new Keyring(config.sealKeys);
+  const tokens = new Tokens(keyring, now);
+  // Every KV failure becomes StorageUnavailable: 503, never a 500.
+  const kv = guardKv(deps.kv);
+  const store = new RevocationStore(kv, now);
+  const providers = buildProviders(config, { fetch: deps.fetch, now });
+  const upstream = new UpstreamTokens(
+    kv,
+    tokens,
+    providers,
+    store,
+    config.upstream,
+    now,
+    log,
+  );
+  const server = new AuthorizationServer(tokens, store, now, log, upstream);
+  const access = new AccessTokens(tokens, store, now);
+  const game = new Game(kv, tokens, now, {
+    dailyScoredRounds: config.dailyScoredRounds,
+  });
+  const limiter = new RateLimiter(kv, now);
+  const account = new Account({ store, upstream, game, limiter });
+  return {
+    config,
+    log,
+    kv,
+    tokens,
+    store,
+    server,
+    access,
+    providers,
+    upstream,
+    game,
+    limiter,
+    account,
+    devGeneratedSecret: deps.devGeneratedSecret ?? false,
+  };
+}

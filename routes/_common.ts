@@ -1,0 +1,248 @@
+/**
+ * What every protocol's sub-app shares: the layers around every response
+ * (security headers, request id and log, no caching unless a route says so),
+ * the refusals its guards raise, how any error becomes a {@linkcode Problem}
+ * that the sub-app's one error renderer draws in its protocol's shape, and
+ * the 405 for a known path asked with another method.
+ *
+ * A sub-app is mounted with `app.route("/", sub)`: Hono then renders every
+ * error thrown by the sub-app's guards and routes with the sub-app's own
+ * `onError`, so the shape of an answer follows from the sub-app a route
+ * lives in, never from its path.
+ *
+ * @module
+ */
+import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler } from "hono";
+import { accepts } from "hono/accepts";
+import { HTTPException } from "hono/http-exception";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
+import { type Log, runWithRequestId } from "../lib/log.ts";
+import { RETRY_AFTER_SECONDS, StorageUnavailable } from "../lib/kv.ts";
+
+/** Largest request body anywhere: OAuth forms and game moves are tiny. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Seconds a client waits before retrying after a storage outage. */
+
+/**
+ * The layers around every response: security headers (HSTS only when the
+ * service is reached over https), a default CSP, `Cache-Control: no-store`
+ * unless the route says it may be cached, and one structured log line per
+ * request with its `X-Request-Id`. `log` should come from `withRequestId`.
+ */
+export function commonMiddleware(
+  log: Log,
+  options: { https: boolean },
+): MiddlewareHandler[] {
+  return [
+    // A route may set one of these itself (a page's Referrer-Policy).
+    secureHeaders({
+      xFrameOptions: "DENY",
+      // Browsers ignore it over http (RFC 6797 §8.1); sent only where it means something.
+      strictTransportSecurity: options.https,
+      overwrite: false,
+    }),
+    async function defaults(c, next) {
+      await next();
+      // Pages set their own policy; everything else may load nothing at all.
+      if (!c.res.headers.has("Content-Security-Policy")) {
+        c.res.headers.set(
+          "Content-Security-Policy",
+          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        );
+      }
+      // Answers are personal (tokens, scores, sign-in pages): no cache keeps
+      // one unless its route says so (metadata, documents, assets).
+      if (!c.res.headers.has("Cache-Control")) {
+        c.res.headers.set("Cache-Control", "no-store");
+      }
+    },
+    async function requestLog(c, next) {
+      const started = performance.now();
+      const id = crypto.randomUUID();
+      await runWithRequestId(id, next);
+      // Set on the final response, error answers included.
+      c.res.headers.set("X-Request-Id", id);
+      // routePath is the matched pattern, so no token or code in a path ends
+      // up in the log; the query string is never logged.
+      log("info", "request", {
+        id,
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      });
+    },
+  ];
+}
+
+/**
+ * Everything a sub-app answers that its routes did not write themselves:
+ * its guards' refusals, unknown paths and methods, and failures. Each
+ * sub-app's error renderer draws every kind, in its protocol's shape.
+ */
+export type Problem =
+  /** The address is outside `IP_ALLOWLIST`. */
+  | { kind: "forbidden" }
+  /** The body is larger than {@linkcode MAX_BODY_BYTES}. */
+  | { kind: "too_large" }
+  /** Over a rate limit; `Retry-After` says when to come back. */
+  | { kind: "too_many"; retryAfter: number }
+  /** A known path asked with another method; `Allow` lists the right ones. */
+  | { kind: "method_not_allowed"; allow: readonly string[] }
+  | { kind: "not_found" }
+  /** The framework refused the request (malformed JSON, unreadable body). */
+  | {
+    kind: "bad_request";
+    status: 400 | 415;
+    message: string;
+    field?: "body";
+  }
+  /** Storage is briefly unavailable: 503 with `Retry-After`. */
+  | { kind: "unavailable" }
+  /** Anything unexpected; the reason went to the log. */
+  | { kind: "server_error" };
+
+/** A guard's refusal: thrown, and drawn by the sub-app's error renderer. */
+export class Refused extends Error {
+  override name = "Refused";
+  constructor(readonly problem: Problem) {
+    super(problem.kind);
+  }
+}
+
+/** The framework's body refusals, said so that the fix is plain. */
+const BODY_PROBLEMS: Record<string, string> = {
+  "Unsupported Media Type":
+    "Send the body as JSON, with the header Content-Type: application/json.",
+  "Malformed JSON in request body":
+    "The body is not valid JSON: send one JSON object, as /openapi.json describes for this operation.",
+};
+
+/**
+ * What an error means for the client, with its reason logged where an
+ * operator needs it. Errors a protocol knows better (OAuthError) are
+ * rendered by that protocol before they get here.
+ */
+export function problemOf(err: Error, c: Context, log: Log): Problem {
+  if (err instanceof Refused) return err.problem;
+  if (err instanceof StorageUnavailable) {
+    log("error", "storage unavailable", {
+      route: c.req.routePath,
+      error: err.message,
+    });
+    return { kind: "unavailable" };
+  }
+  if (err instanceof Deno.errors.BadResource) {
+    // The client went away, or the server is shutting down, mid-body.
+    log("info", "request body could not be read", { route: c.req.routePath });
+    return {
+      kind: "bad_request",
+      status: 400,
+      message: "The request body could not be read.",
+    };
+  }
+  // Hono's own refusals: ipRestriction when an address cannot be read at
+  // all, the validators for a body that is not what the route takes.
+  if (err instanceof HTTPException && err.status === 403) {
+    return { kind: "forbidden" };
+  }
+  if (
+    err instanceof HTTPException && (err.status === 400 || err.status === 415)
+  ) {
+    const plain = BODY_PROBLEMS[err.message];
+    return plain
+      ? {
+        kind: "bad_request",
+        status: err.status,
+        message: plain,
+        field: "body",
+      }
+      : {
+        kind: "bad_request",
+        status: err.status,
+        message: err.message || "Bad request.",
+      };
+  }
+  log("error", "unhandled error", {
+    route: c.req.routePath,
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+  });
+  return { kind: "server_error" };
+}
+
+/** The HTTP status of each problem. */
+export function statusOf(
+  problem: Problem,
+): 400 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503 {
+  switch (problem.kind) {
+    case "forbidden":
+      return 403;
+    case "too_large":
+      return 413;
+    case "too_many":
+      return 429;
+    case "method_not_allowed":
+      return 405;
+    case "not_found":
+      return 404;
+    case "bad_request":
+      return problem.status;
+    case "unavailable":
+      return 503;
+    case "server_error":
+      return 500;
+  }
+}
+
+/** Sets the headers a problem carries: `Retry-After`, `Allow`. */
+export function problemHeaders(c: Context, problem: Problem): void {
+  if (problem.kind === "too_many") {
+    c.header("Retry-After", String(problem.retryAfter));
+  } else if (problem.kind === "unavailable") {
+    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+  } else if (problem.kind === "method_not_allowed") {
+    c.header("Allow", problem.allow.join(", "));
+  }
+}
+
+/** A sub-app's error renderer: every {@linkcode Problem}, in one shape. */
+export type RenderProblem = (
+  c: Context,
+  problem: Problem,
+) => Response | Promise<Response>;
+
+/** The `onError` of a sub-app whose only renderer is `render`. */
+export function renderErrors(log: Log, render: RenderProblem): ErrorHandler {
+  return function handleError(err, c) {
+    return render(c, problemOf(err, c, log));
+  };
+}
+
+/**
+ * Answers a path of `app` asked with a method it does not serve: 405 with
+ * `Allow`, drawn by `app`'s error renderer. Call it once the routes are
+ * registered: a request that a route answers never reaches it.
+ */
+export function refuseOtherMethods<E extends Env>(app: Hono<E>): void {
+  const refuse = methodNotAllowed<E>({
+    app,
+    onMethodNotAllowed(_, allow) {
+      throw new Refused({ kind: "method_not_allowed", allow });
+    },
+  });
+  const paths = new Set(
+    app.routes.filter((r) => r.method !== "ALL").map((r) => r.path),
+  );
+  for (const path of paths) app.use(path, refuse);
+}
+
+/** Whether the client would rather read HTML (a person's browser) than JSON. */
+export function prefersHtml(c: Context): boolean {
+  return accepts(c, {
+    header: "Accept",
+    supports: ["application/json", "text/html"],
+    default: "application/json",
+  }) === "text/html";
+}

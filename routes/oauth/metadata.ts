@@ -1,0 +1,53 @@
+/**
+ * The metadata documents: authorization server (RFC 8414) and protected
+ * resource (RFC 9728). Public, and cacheable for an hour.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Config } from "../../config.ts";
+import { SCOPES } from "../../auth/scope.ts";
+
+/** Builds the `/.well-known/` metadata routes. */
+export function metadataRoutes(config: Config): Hono {
+  const app = new Hono();
+  const issuer = config.publicUrl;
+  const authMethods = [
+    "client_secret_post",
+    "client_secret_basic",
+    // The development playground's public client.
+    ...(config.clients.some((c) => c.secret === null) ? ["none"] : []),
+  ];
+
+  app.get("/.well-known/oauth-authorization-server", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.json({
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      response_types_supported: ["code"],
+      response_modes_supported: ["query"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
+      token_endpoint_auth_methods_supported: authMethods,
+      revocation_endpoint_auth_methods_supported: authMethods,
+      code_challenge_methods_supported: ["S256"],
+      scopes_supported: Object.keys(SCOPES),
+      authorization_response_iss_parameter_supported: true,
+      service_documentation: `${issuer}/`,
+    });
+  });
+
+  app.get("/.well-known/oauth-protected-resource", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.json({
+      resource: issuer,
+      authorization_servers: [issuer],
+      scopes_supported: Object.keys(SCOPES),
+      bearer_methods_supported: ["header"],
+      resource_documentation: `${issuer}/`,
+    });
+  });
+
+  return app;
+}
