@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import { points } from "../game/rules.ts";
 import { WORDS } from "../game/words.ts";
 import { Tokens } from "../auth/tokens.ts";
-import { gameKeys, type RoundState } from "../game/game.ts";
 import { rowsMentioning, type TestApp, testApp, tombstoneOf } from "./_app.ts";
 import { keyring } from "./_keys.ts";
 import { api, ORIGIN, refresh, tokensFor } from "./_flow.ts";
-import { secret } from "./_game.ts";
+import { roundOf, secret } from "./_game.ts";
 
 interface Player {
   sub: string;
@@ -132,10 +131,11 @@ Deno.test("game: each round draws the order of its clues, and shows them in that
   const firsts = new Set<number>();
   for (let i = 0; i < 40; i++) {
     const round = await start(t, p);
-    const opened = await new Tokens(keyring, t.now).open("round", round.round);
-    assert.ok(opened.ok);
-    const key = gameKeys.round(p.sub, opened.claims.rid);
-    const state = (await t.kv.get<RoundState>(key)).value!;
+    const { state } = await roundOf(
+      t.kv,
+      new Tokens(keyring, t.now),
+      round.round,
+    );
     const { clues } = WORDS.animals[state.word]!;
     const order = state.order!;
     assert.deepEqual([...order].sort(), [...clues.keys()]);
