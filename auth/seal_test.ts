@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../tests/_deps.ts";
 import {
   Keyring,
   MAX_TOKEN_CHARS,

@@ -3,7 +3,7 @@
  * playground (after a round) at desktop and phone widths into `docs/`.
  * Needs Chromium (`apt-get install chromium`, or set CHROMIUM_PATH).
  */
-import type { Page } from "playwright-core";
+import type { Page } from "../tests/_deps.ts";
 import { launch, serveApp } from "../tests/_browser.ts";
 import { authorizeUrl } from "../tests/_flow.ts";
 

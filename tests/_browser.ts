@@ -2,7 +2,7 @@
  * Real HTTP and a real browser: the whole app served on loopback over an
  * in-memory KV, and Debian's Chromium driven by `playwright-core`.
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "./_deps.ts";
 import { createApp } from "../main.ts";
 import { type Config, type Env, loadConfig } from "../config.ts";
 import { testEnv } from "./_app.ts";

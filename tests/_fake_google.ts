@@ -7,7 +7,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { fetchInto } from "./_fake_fetch.ts";
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import {
+  exportJWK,
+  generateKeyPair,
+  type JWTPayload,
+  SignJWT,
+} from "./_deps.ts";
 
 export type Mode = "ok" | "error500" | "hang" | "garbage";
 
