@@ -5,13 +5,15 @@ import { upstreamKey } from "../auth/upstream.ts";
 import { storedItems } from "../routes/pages.tsx";
 import type { Env } from "../config.ts";
 import {
+  kvDump,
+  kvRows,
   rowsMentioning,
   T0,
   type TestApp,
   testApp,
   tombstoneOf,
 } from "./_app.ts";
-import { FakeGoogle } from "./_fake_google.ts";
+import { FakeProvider, GOOGLE } from "./_fake_provider.ts";
 import {
   api,
   authorizeUrl,
@@ -34,7 +36,7 @@ const escapeHtml = (text: string) =>
 
 interface Setup {
   t: TestApp;
-  google: FakeGoogle;
+  google: FakeProvider;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -43,20 +45,20 @@ async function setup(
   extra: {
     kv?: Deno.Kv;
     keyring?: Keyring;
-    google?: FakeGoogle;
+    google?: FakeProvider;
     ticking?: boolean;
   } = {},
 ): Promise<Setup> {
   let clock = () => 0;
-  const google = extra.google ?? await new FakeGoogle(() => clock()).ready();
+  const google = extra.google ??
+    await new FakeProvider(GOOGLE, () => clock()).ready();
   const t = await testApp({
     ...(extra.kv ? { kv: extra.kv } : {}),
     ...(extra.keyring ? { keyring: extra.keyring } : {}),
     ticking: extra.ticking ?? false,
     fetch: google.fetch,
     env: {
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      ...google.env,
       ...env,
     },
   });
@@ -95,12 +97,6 @@ async function tokensFor(s: Setup, sub: string): Promise<Tokens> {
 /** Whether `t` logged a line `msg` (at `level`, if given). */
 function logged(t: TestApp, msg: string, level?: string): boolean {
   return t.logs.some((l) => l.msg === msg && (!level || l.level === level));
-}
-
-async function kvDump(kv: Deno.Kv): Promise<string> {
-  const rows = [];
-  for await (const e of kv.list({ prefix: [] })) rows.push([e.key, e.value]);
-  return JSON.stringify(rows, (_, v) => typeof v === "bigint" ? String(v) : v);
 }
 
 Deno.test("google: sign-in with PKCE, state, nonce and offline access ends in an authenticated /api/me", async () => {
@@ -403,7 +399,7 @@ Deno.test("google: a KV fault while following Google's revocation answers 503 to
 
 Deno.test("google: after a seal-key rotation the checks re-seal the stored token, so removing the old key keeps Google's revocation followed", async () => {
   const kv = await Deno.openKv(":memory:");
-  const google = await new FakeGoogle(() => T0).ready();
+  const google = await new FakeProvider(GOOGLE, () => T0).ready();
   const k1 = { kid: "k1", secret: SECRET_1 };
   const k2 = { kid: "k2", secret: SECRET_2 };
   // Three deployments over one KV: k1; then k2 first with k1 still opening;
@@ -445,7 +441,7 @@ Deno.test("google: after a seal-key rotation the checks re-seal the stored token
 
 Deno.test("google: a stored token whose key was removed cannot be checked, so the person signs in again", async () => {
   const kv = await Deno.openKv(":memory:");
-  const google = await new FakeGoogle(() => T0).ready();
+  const google = await new FakeProvider(GOOGLE, () => T0).ready();
   const k2 = { kid: "k2", secret: SECRET_2 };
   await using before = await setup({}, { kv, google });
   await using after = await setup({}, {
@@ -474,7 +470,7 @@ Deno.test("google: a stored token whose key was removed cannot be checked, so th
 
 Deno.test("google: Google refusing our own client credentials is an error in the log that names the variables, at sign-in and at refresh", async () => {
   const kv = await Deno.openKv(":memory:");
-  const google = await new FakeGoogle(() => T0).ready();
+  const google = await new FakeProvider(GOOGLE, () => T0).ready();
   await using good = await setup({}, { kv, google });
   await using stale = await setup({ GOOGLE_CLIENT_SECRET: "rotated-away" }, {
     kv,
@@ -546,10 +542,9 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
   });
   await api(s.t, "/api/me/signout", fresh.access_token, { method: "POST" });
 
-  const written = new Set<string>();
-  for await (const e of s.t.kv.list({ prefix: [] })) {
-    written.add(String(e.key[0]));
-  }
+  const written = new Set(
+    (await kvRows(s.t.kv)).map(([key]) => String(key[0])),
+  );
   const items = storedItems(true);
   const described = new Set(items.flatMap((i) => i.keys));
   // A session writes all of these; each must be described.
