@@ -322,13 +322,18 @@ Deno.test("google: two refreshes at once ask Google once; with rotating refresh 
   await using s = await setup();
   const tokens = await tokensFor(s, "31");
   s.google.rotate = true;
-  // Google takes a moment, as it does: both requests are in flight at once.
-  s.google.onRefresh = () => new Promise((r) => setTimeout(r, 50));
+  // Google answers the first call only once the other refresh has been
+  // answered: both are surely in flight at once, however the machine runs.
+  let pending: Promise<Response>[] = [];
+  s.google.onRefresh = async () => {
+    if (s.google.refreshCalls === 1) await Promise.race(pending);
+  };
   s.t.advance(16 * 60);
-  const answers = await Promise.all([
+  pending = [
     refresh(s.t, tokens.refresh_token),
     refresh(s.t, tokens.refresh_token),
-  ]);
+  ];
+  const answers = await Promise.all(pending);
   assert.deepEqual(answers.map((r) => r.status), [200, 200]);
   assert.equal(s.google.refreshCalls, 1, "one call; a second would reuse it");
   const live = [...s.google.refreshTokens.keys()].filter((rt) =>
