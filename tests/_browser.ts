@@ -2,7 +2,9 @@
  * Real HTTP and a real browser: the whole app served on loopback over an
  * in-memory KV, and Debian's Chromium driven by `playwright-core`.
  */
-import { type Browser, chromium, type Page } from "./_deps.ts";
+import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
+
+export type { Browser, Page };
 import { createApp } from "../main.ts";
 import { type Config, type Env, loadConfig } from "../config.ts";
 import { testEnv } from "./_app.ts";

@@ -20,7 +20,7 @@ import {
   generateKeyPair,
   type JWTPayload,
   SignJWT,
-} from "./_deps.ts";
+} from "npm:jose@6.2.17";
 
 /** What differs between providers, as data. */
 export interface Dialect {

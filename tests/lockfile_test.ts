@@ -2,8 +2,8 @@
  * What a fresh machine downloads. Deno installs every package of the
  * lockfile a command starts with, and `deno task` (dev and start included)
  * starts with deno.lock: it must name the service's packages and nothing
- * else. Test-only packages are pinned in tests/_deps.ts and locked in
- * tests/deno.lock.
+ * else. Packages only tests, benchmarks and scripts use are imported with
+ * `npm:` specifiers where they are used, and locked in tests/deno.lock.
  */
 import assert from "node:assert/strict";
 
@@ -16,10 +16,33 @@ interface Lock {
   npm: Record<string, { integrity: string }>;
 }
 
-/** `npm:name@version` of an import map target or lock specifier. */
+/** `name@version` of an `npm:` specifier (import map target or lock key). */
 function packageOf(specifier: string): string | null {
   const m = /^npm:\/?((?:@[^/@]+\/)?[^/@]+@[^/]+)/.exec(specifier);
-  return m ? `npm:${m[1]}` : null;
+  return m ? m[1]! : null;
+}
+
+const nameOf = (pkg: string) => pkg.slice(0, pkg.lastIndexOf("@"));
+
+/** The `npm:` packages the repository's source files import directly. */
+async function importedInline(): Promise<Map<string, Set<string>>> {
+  const found = new Map<string, Set<string>>();
+  const walk = async (dir: URL, path: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      if ([".git", ".local", "node_modules"].includes(entry.name)) continue;
+      const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+      if (entry.isDirectory) await walk(url, `${path}${entry.name}/`);
+      if (!/\.tsx?$/.test(entry.name)) continue;
+      const text = await Deno.readTextFile(url);
+      for (const [, specifier] of text.matchAll(/from "(npm:[^"]+)"/g)) {
+        const pkg = packageOf(specifier!)!;
+        if (!found.has(pkg)) found.set(pkg, new Set());
+        found.get(pkg)!.add(`${path}${entry.name}`);
+      }
+    }
+  };
+  await walk(root, "");
+  return found;
 }
 
 const FIX =
@@ -32,16 +55,21 @@ Deno.test("deno.lock holds exactly the packages of deno.json's import map, and n
     Object.values(config.imports as Record<string, string>)
       .map(packageOf).filter((p) => p !== null),
   );
-  const testOnly = [
-    ...(await Deno.readTextFile(new URL("tests/_deps.ts", root)))
-      .matchAll(/"(npm:[^"]+)"/g),
-  ].map((m) => packageOf(m[1]!)!);
-  assert.ok(testOnly.length > 0, "tests/_deps.ts names its packages");
-  assert.deepEqual(
-    testOnly.filter((p) => service.has(p)),
-    [],
-    "test-only packages stay out of deno.json's import map",
-  );
+  const inline = await importedInline();
+  assert.ok(inline.has("fast-check@4.10.2"), "the scan finds test packages");
+  const names = new Map<string, string>();
+  for (const [pkg, files] of inline) {
+    const name = nameOf(pkg);
+    assert.ok(
+      ![...service].some((p) => nameOf(p) === name),
+      `${name} is imported with npm: in ${[...files]} but is in deno.json`,
+    );
+    assert.ok(
+      !names.has(name),
+      `${name} at two versions: ${names.get(name)} and ${pkg} (${[...files]})`,
+    );
+    names.set(name, pkg);
+  }
   assert.deepEqual(
     Object.keys(lock.specifiers).map(packageOf).sort(),
     [...service].sort(),

@@ -6,13 +6,14 @@
  * these tests are skipped.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "./_deps.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { authorizeUrl } from "./_flow.ts";
 import {
+  type Browser,
   haveChromium,
   launch,
   type LiveApp,
+  type Page,
   serveApp,
   watch,
 } from "./_browser.ts";
