@@ -7,8 +7,8 @@
  *
  * @example
  * ```ts
- * const google = await new FakeProvider(GOOGLE, t.now).ready();
- * const t = await testApp({ fetch: google.fetch, env: google.env });
+ * const google = await new FakeProvider(GOOGLE, () => T0).ready();
+ * await using t = await testApp({ fetch: google.fetch, env: google.env });
  * ```
  */
 import { createHash, randomUUID } from "node:crypto";
