@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "npm:fast-check@4.10.2";
+import fc from "../tests/_deps/fast_check.ts";
 import {
   bucketOf,
   countAbove,

@@ -2,7 +2,7 @@
  * Real HTTP and a real browser: the whole app served on loopback over an
  * in-memory KV, and Debian's Chromium driven by `playwright-core`.
  */
-import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
+import { type Browser, chromium, type Page } from "./_deps/playwright.ts";
 
 export type { Browser, Page };
 import { createApp } from "../main.ts";

@@ -20,7 +20,7 @@ import {
   generateKeyPair,
   type JWTPayload,
   SignJWT,
-} from "npm:jose@6.2.17";
+} from "./_deps/jose.ts";
 
 /** What differs between providers, as data. */
 export interface Dialect {

@@ -4,7 +4,7 @@
  * body its schema accepts (JSON Schema 2020-12, as OpenAPI 3.1 says).
  */
 import assert from "node:assert/strict";
-import { Ajv2020 } from "npm:ajv@8.20.0/dist/2020.js";
+import { Ajv2020 } from "./_deps/openapi.ts";
 import { type TestApp, testApp } from "./_app.ts";
 import { api, ORIGIN, tokensFor } from "./_flow.ts";
 import { secret } from "./_game.ts";

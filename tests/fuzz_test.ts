@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "npm:fast-check@4.10.2";
+import fc from "./_deps/fast_check.ts";
 import { testApp } from "./_app.ts";
 import { basic, ORIGIN, signIn, tokensFor } from "./_flow.ts";
 

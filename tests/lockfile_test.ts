@@ -2,8 +2,8 @@
  * What a fresh machine downloads. Deno installs every package of the
  * lockfile a command starts with, and `deno task` (dev and start included)
  * starts with deno.lock: it must name the service's packages and nothing
- * else. Packages only tests, benchmarks and scripts use are imported with
- * `npm:` specifiers where they are used, and locked in tests/deno.lock.
+ * else. Packages only tests, benchmarks and scripts use are pinned in
+ * tests/_deps/ (`npm:` specifiers) and locked in tests/deno.lock.
  */
 import assert from "node:assert/strict";
 
@@ -24,7 +24,7 @@ function packageOf(specifier: string): string | null {
 
 const nameOf = (pkg: string) => pkg.slice(0, pkg.lastIndexOf("@"));
 
-/** The `npm:` packages the repository's source files import directly. */
+/** The `npm:` packages named in the repository's source files. */
 async function importedInline(): Promise<Map<string, Set<string>>> {
   const found = new Map<string, Set<string>>();
   const walk = async (dir: URL, path: string) => {

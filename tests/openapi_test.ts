@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Validator } from "npm:@seriousme/openapi-schema-validator@2.11.0";
+import { Validator } from "./_deps/openapi.ts";
 import { testApp } from "./_app.ts";
 import { ORIGIN } from "./_flow.ts";
 
