@@ -312,8 +312,11 @@ function parseHeaderName(value: string | undefined): string | null {
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 8000;
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
-    throw new ConfigError("PORT", `"${value}" is not a port number (1–65535)`);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new ConfigError(
+      "PORT",
+      `"${value}" is not a port number (1–65535, or 0 for any free port)`,
+    );
   }
   return port;
 }

@@ -34,6 +34,11 @@ Deno.test("loadConfig() applies the documented defaults", () => {
   assert.equal(config.oidc, null);
 });
 
+Deno.test("loadConfig() takes PORT=0 as any free port (start() names the one taken)", () => {
+  assert.equal(loadConfig({ ...BASE, PORT: "0" }).port, 0);
+  assert.match(problem({ ...BASE, PORT: "-1" }).message, /not a port/);
+});
+
 Deno.test("loadConfig() parses every variable", () => {
   const config = loadConfig({
     ...BASE,

@@ -6,7 +6,9 @@
  *
  * @module
  */
+import type { Hono } from "hono";
 import {
+  type Config,
   ConfigError,
   type Env,
   loadConfig,
@@ -38,9 +40,10 @@ export async function start(
       line,
     );
   }, Date.now);
-  let config;
+  let config: Config;
   try {
-    config = loadConfig(await withAllowlistFile(env));
+    env = await withAllowlistFile(env);
+    config = loadConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const problem of err.all) {
@@ -83,28 +86,34 @@ export async function start(
   }
   const keyring = new Keyring(config.sealKeys);
   await keyring.ready();
-  const app = createApp({
-    config,
-    kv,
-    now: Date.now,
-    fetch: globalThis.fetch.bind(globalThis),
-    log,
-    keyring,
-    devGeneratedSecret: options.devGeneratedSecret,
-  });
+  let app: Hono | undefined;
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({
       port: config.port,
       hostname: config.hostname,
+      // Runs once bound, before any request is read.
       onListen({ hostname, port }) {
+        // PORT=0 takes any free port; the default PUBLIC_URL names the one taken.
+        if (config.port === 0) {
+          config = loadConfig({ ...env, PORT: String(port) });
+        }
+        app = createApp({
+          config,
+          kv,
+          now: Date.now,
+          fetch: globalThis.fetch.bind(globalThis),
+          log,
+          keyring,
+          devGeneratedSecret: options.devGeneratedSecret,
+        });
         log("info", "listening", {
           address: `${hostname}:${port}`,
           publicUrl: config.publicUrl,
         });
         options.onListen?.(config.publicUrl);
       },
-    }, app.fetch);
+    }, (request, info) => app!.fetch(request, info));
   } catch (err) {
     kv.close();
     if (err instanceof Deno.errors.AddrInUse) {

@@ -4,7 +4,7 @@
  * iterations on every request and a fixed IV, through WebCrypto — insecure,
  * kept here only as a yardstick).
  */
-import { jwtVerify, SignJWT } from "jose";
+import { jwtVerify, SignJWT } from "../tests/_deps/jose.ts";
 import { Keyring } from "../auth/seal.ts";
 import { Tokens } from "../auth/tokens.ts";
 

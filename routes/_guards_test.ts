@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import fc from "fast-check";
+import fc from "../tests/_deps/fast_check.ts";
 import { allowlist, clientAddress, rateLimit } from "./_guards.ts";
 import {
   type IpRange,

@@ -11,8 +11,7 @@
 import { parseArgs } from "node:util";
 import { Keyring } from "../auth/seal.ts";
 import { Tokens } from "../auth/tokens.ts";
-import { gameKeys, type RoundState } from "../game/game.ts";
-import { WORDS } from "../game/words.ts";
+import { wordOf } from "../tests/_game.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -182,12 +181,7 @@ const rounds: { round: string; word: string }[][] = await Promise.all(
         body: '{"category":"animals"}',
       });
       const { round } = await res.json();
-      const opened = await opener.open("round", round);
-      if (!opened.ok) throw new Error("round handle did not open");
-      const state = (await kv.get<RoundState>(
-        gameKeys.round(opened.claims.sub, opened.claims.rid),
-      )).value!;
-      list.push({ round, word: WORDS[state.category][state.word]!.word });
+      list.push({ round, word: await wordOf(kv, opener, round) });
     }
     return list;
   }),

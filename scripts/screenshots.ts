@@ -3,8 +3,7 @@
  * playground (after a round) at desktop and phone widths into `docs/`.
  * Needs Chromium (`apt-get install chromium`, or set CHROMIUM_PATH).
  */
-import type { Page } from "playwright-core";
-import { launch, serveApp } from "../tests/_browser.ts";
+import { launch, type Page, serveApp } from "../tests/_browser.ts";
 import { authorizeUrl } from "../tests/_flow.ts";
 
 const OUT = new URL("../docs/", import.meta.url);

@@ -104,6 +104,28 @@ export async function testApp(
   };
 }
 
+/** Every KV row as `[key, value]`, in key order. */
+export async function kvRows(kv: Kv): Promise<[Deno.KvKey, unknown][]> {
+  const rows: [Deno.KvKey, unknown][] = [];
+  for await (const { key, value } of kv.list({ prefix: [] })) {
+    rows.push([key, value]);
+  }
+  return rows;
+}
+
+/** One row (or the whole store) as text to search, bigints included. */
+export function kvText(row: unknown): string {
+  return JSON.stringify(
+    row,
+    (_, v) => typeof v === "bigint" ? String(v) : v,
+  );
+}
+
+/** The whole store as one text: what someone reading the database sees. */
+export async function kvDump(kv: Kv): Promise<string> {
+  return kvText(await kvRows(kv));
+}
+
 /**
  * The keys of every KV row whose key or value mentions `needle` (a user id,
  * a nickname).
@@ -112,15 +134,9 @@ export async function rowsMentioning(
   kv: Kv,
   needle: string,
 ): Promise<Deno.KvKey[]> {
-  const found: Deno.KvKey[] = [];
-  for await (const { key, value } of kv.list({ prefix: [] })) {
-    const text = JSON.stringify(
-      [key, value],
-      (_, v) => typeof v === "bigint" ? String(v) : v,
-    );
-    if (text.includes(needle)) found.push(key);
-  }
-  return found;
+  return (await kvRows(kv))
+    .filter((row) => kvText(row).includes(needle))
+    .map(([key]) => key);
 }
 
 /**

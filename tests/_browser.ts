@@ -2,7 +2,9 @@
  * Real HTTP and a real browser: the whole app served on loopback over an
  * in-memory KV, and Debian's Chromium driven by `playwright-core`.
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "./_deps/playwright.ts";
+
+export type { Browser, Page };
 import { createApp } from "../app/mod.ts";
 import { type Config, type Env, loadConfig } from "../config.ts";
 import { testEnv } from "./_app.ts";

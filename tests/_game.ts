@@ -7,26 +7,34 @@ import type { TestApp } from "./_app.ts";
 import { keyring } from "./_keys.ts";
 import type { Kv } from "../lib/kv.ts";
 
-/** The secret word, read the way only a test can: open the handle, read KV. */
-export async function secret(t: TestApp, handle: string): Promise<string> {
-  const opened = await new Tokens(keyring, t.now).open("round", handle);
-  assert.ok(opened.ok);
-  const state = (await t.kv.get<RoundState>(
-    gameKeys.round(opened.claims.sub, opened.claims.rid),
-  )).value!;
-  return WORDS[state.category][state.word]!.word;
+/**
+ * The round behind a handle, read the way only a test can: open the
+ * handle with the keys, read its row from KV.
+ */
+export async function roundOf(
+  kv: Kv,
+  tokens: Tokens,
+  handle: string,
+): Promise<{ key: Deno.KvKey; state: RoundState }> {
+  const opened = await tokens.open("round", handle);
+  assert.ok(opened.ok, "a real round handle");
+  const key = gameKeys.round(opened.claims.sub, opened.claims.rid);
+  const state = (await kv.get<RoundState>(key)).value;
+  assert.ok(state, "the round is stored");
+  return { key, state };
 }
 
-/** The secret word of `handle`, read at the domain layer. */
+/** The secret word behind a round handle. */
 export async function wordOf(
   kv: Kv,
   tokens: Tokens,
   handle: string,
 ): Promise<string> {
-  const opened = await tokens.open("round", handle);
-  assert.ok(opened.ok);
-  const state = (await kv.get<RoundState>(
-    gameKeys.round(opened.claims.sub, opened.claims.rid),
-  )).value!;
+  const { state } = await roundOf(kv, tokens, handle);
   return WORDS[state.category][state.word]!.word;
+}
+
+/** The secret word behind a round handle of the test app `t`. */
+export function secret(t: TestApp, handle: string): Promise<string> {
+  return wordOf(t.kv, new Tokens(keyring, t.now), handle);
 }

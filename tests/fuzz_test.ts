@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "./_deps/fast_check.ts";
 import { testApp } from "./_app.ts";
 import {
   authorizeUrl,

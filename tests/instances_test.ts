@@ -7,10 +7,9 @@
 import assert from "node:assert/strict";
 import { Keyring } from "../auth/seal.ts";
 import { Tokens } from "../auth/tokens.ts";
-import { gameKeys, type RoundState } from "../game/game.ts";
-import { WORDS } from "../game/words.ts";
 import { CLIENT_ID, CLIENT_SECRET } from "./_app.ts";
 import { authorizeUrl, REDIRECT } from "./_flow.ts";
+import { wordOf } from "./_game.ts";
 import { SEAL_KEYS, type ServerProcess, startServer } from "./_process.ts";
 
 async function signIn(server: ServerProcess, login: string): Promise<string> {
@@ -74,7 +73,7 @@ async function status(res: Promise<Response>): Promise<number> {
 
 Deno.test({
   name:
-    "three instances on one KV file: tokens, single-use codes, revocation within 5 s, and concurrent scoring",
+    "three instances on one KV file: tokens, single-use codes, revocation reaching every instance, and concurrent scoring",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -141,14 +140,9 @@ Deno.test({
         secret: SEAL_KEYS.slice(3),
       }]);
       const opener = new Tokens(keyring, Date.now);
-      const words = await Promise.all(rounds.map(async (handle) => {
-        const opened = await opener.open("round", handle);
-        assert.ok(opened.ok);
-        const state = (await kv.get<RoundState>(
-          gameKeys.round(opened.claims.sub, opened.claims.rid),
-        )).value!;
-        return WORDS[state.category][state.word]!.word;
-      }));
+      const words = await Promise.all(
+        rounds.map((handle) => wordOf(kv, opener, handle)),
+      );
       kv.close();
       const verdicts = await Promise.all(rounds.map(async (round, i) => {
         const res = await call(
@@ -171,11 +165,12 @@ Deno.test({
         assert.equal(score.score, 30 * 100);
       }
 
-      // A revocation on A reaches B and C within the 5-second bound.
+      // A revocation on A reaches B and C. How soon (5 s at most) is proven
+      // on an injected clock in revocation_bound_test.ts; here processes are
+      // scheduled as a busy machine pleases, so only "it arrives" is checked.
       for (const s of [b, c]) {
         assert.equal(await status(call(s, "/api/me", fresh.access_token)), 200);
       }
-      const revokedAt = Date.now();
       const revoke = await fetch(`${a.origin}/oauth/revoke`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -188,16 +183,11 @@ Deno.test({
       assert.equal(await status(Promise.resolve(revoke)), 200);
       assert.equal(await status(call(a, "/api/me", fresh.access_token)), 401);
       for (const s of [b, c]) {
-        let seen = 200;
-        while (seen === 200 && Date.now() - revokedAt < 10_000) {
-          await new Promise((r) => setTimeout(r, 250));
-          seen = await status(call(s, "/api/me", fresh.access_token));
-        }
-        assert.equal(seen, 401);
-        // The 5 s cache bound (checked exactly, on an injected clock, in
-        // revocation_bound_test.ts) plus slack for polling and for processes
-        // scheduled on a busy machine.
-        assert.ok(Date.now() - revokedAt < 8_000, "within the stated bound");
+        await waitFor(
+          async () =>
+            await status(call(s, "/api/me", fresh.access_token)) === 401,
+          "the revocation reaches every instance",
+        );
       }
     } finally {
       for (const s of servers) s.kill("SIGKILL");
@@ -250,7 +240,7 @@ Deno.test({
       server.kill("SIGTERM");
       await waitFor(
         () => server.lines.some((l) => l.includes('"shutting down"')),
-        5_000,
+        "the server logs that it is shutting down",
       );
       const late = await fetch(`${server.origin}/health`).then(
         (res) => res.status,
@@ -278,10 +268,17 @@ Deno.test({
   },
 });
 
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
+/**
+ * Polls `check` until it holds. The limit only keeps a broken build from
+ * hanging the run; it is far above any healthy wait, and asserts no speed.
+ */
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (!await check()) {
+    if (Date.now() > until) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -132,23 +132,6 @@ for (
   });
 }
 
-Deno.test("oauth4webapi: a callback whose iss differs is rejected by the client", async () => {
-  await using t = await testApp();
-  const as = await discover(t);
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const callback = await authorize(
-    t,
-    as,
-    state,
-    await oauth.calculatePKCECodeChallenge(verifier),
-    "mixup",
-  );
-  assert.equal(callback.searchParams.get("iss"), ORIGIN);
-  callback.searchParams.set("iss", "https://evil.example");
-  assert.throws(() => oauth.validateAuthResponse(as, client, callback, state));
-});
-
 Deno.test("oauth4webapi: a wrong PKCE verifier is refused by the server with invalid_grant", async () => {
   await using t = await testApp();
   const as = await discover(t);

@@ -11,7 +11,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import Provider from "oidc-provider";
+import Provider from "./_deps/oidc_provider.ts";
 import { T0, type TestApp, testApp } from "./_app.ts";
 import {
   api,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Validator } from "@seriousme/openapi-schema-validator";
+import { Validator } from "./_deps/openapi.ts";
 import { testApp } from "./_app.ts";
 import { ORIGIN } from "./_flow.ts";
 import { MAX_TOKEN_CHARS } from "../auth/seal.ts";

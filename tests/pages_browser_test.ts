@@ -6,18 +6,18 @@
  * these tests are skipped.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
 import { Tokens } from "../auth/tokens.ts";
-import { gameKeys, type RoundState } from "../game/game.ts";
-import { WORDS } from "../game/words.ts";
 import { authorizeUrl } from "./_flow.ts";
 import {
+  type Browser,
   haveChromium,
   launch,
   type LiveApp,
+  type Page,
   serveApp,
   watch,
 } from "./_browser.ts";
+import { wordOf } from "./_game.ts";
 import { keyring } from "./_keys.ts";
 
 const REDIRECT = "https://chatgpt.com/aip/g-browser/oauth/callback";
@@ -28,16 +28,6 @@ const ENV = {
   GOOGLE_CLIENT_SECRET: "example-secret",
   OPERATOR_CONTACT: "privacy@words.example.com",
 };
-
-/** The word behind a round handle, read from KV as the server would. */
-async function wordOf(live: LiveApp, handle: string): Promise<string> {
-  const opened = await new Tokens(keyring, Date.now).open("round", handle);
-  assert.ok(opened.ok, "the page holds a real round handle");
-  const state = (await live.kv.get<RoundState>(
-    gameKeys.round(opened.claims.sub, opened.claims.rid),
-  )).value!;
-  return WORDS[state.category][state.word]!.word;
-}
 
 /** The newest entry of the playground's request log. */
 async function lastLog(page: Page): Promise<{
@@ -126,7 +116,7 @@ browserTest(
     const handle = await page.evaluate(() =>
       JSON.parse(sessionStorage.getItem("pg.round")!) as string
     );
-    const word = await wordOf(live, handle);
+    const word = await wordOf(live.kv, new Tokens(keyring, Date.now), handle);
     await page.fill("#guess", word === "zzz" ? "yyy" : "zzz");
     const wrong = await clickAndLog(page, "#send-guess");
     assert.equal(wrong.status, 200);

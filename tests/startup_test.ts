@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CLIENT_ID, CLIENT_SECRET } from "./_app.ts";
-import { collect, freePort, SEAL_KEYS, startServer } from "./_process.ts";
+import { childEnv, SEAL_KEYS, spawnServer, startServer } from "./_process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -41,7 +41,7 @@ async function run(
     args: options.args ??
       ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
     cwd: options.cwd,
-    env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", ...env },
+    env: childEnv(env),
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
@@ -83,7 +83,6 @@ Deno.test("start-up: a KV_PATH that cannot be opened is one line naming KV_PATH,
     OAUTH_CLIENT_ID: CLIENT_ID,
     OAUTH_CLIENT_SECRET: CLIENT_SECRET,
     KV_PATH: "/nonexistent-dir/words.kv",
-    PORT: String(freePort()),
   });
   assert.equal(code, 1);
   assert.deepEqual(
@@ -129,7 +128,7 @@ Deno.test("start-up: a KV_PATH deno task dev may not write is one line naming KV
   const dir = await Deno.makeTempDir();
   try {
     const { code, stderr } = await run(
-      { KV_PATH: `${dir}/elsewhere.kv`, PORT: String(freePort()) },
+      { KV_PATH: `${dir}/elsewhere.kv`, PORT: "0" },
       { args: await taskArgs("dev"), cwd: dir },
     );
     assert.equal(code, 1, stderr);
@@ -146,22 +145,6 @@ Deno.test("start-up: a KV_PATH deno task dev may not write is one line naming KV
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-/** The address a server's "listening" log line names, once it appears. */
-async function listeningAddress(lines: string[]): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    for (const line of lines) {
-      if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line);
-      if (entry.msg === "listening") return entry.address;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`no "listening" line in:\n${lines.join("\n")}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * `GET /` over a raw HTTP/1.1 connection to 127.0.0.1 with exactly the
@@ -189,35 +172,16 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const dir = await Deno.makeTempDir();
-    const port = freePort();
-    const root = new URL("../", import.meta.url);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--config",
-        new URL("deno.json", root).pathname,
-        new URL("scripts/dev.ts", root).pathname,
-      ],
-      cwd: dir,
-      env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", PORT: `${port}` },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const lines: string[] = [];
-    const output = Promise.all([
-      collect(child.stdout, lines),
-      collect(child.stderr, lines),
-    ]);
+    const dev = await spawnServer("scripts/dev.ts", {}, { cwd: dir });
+    const port = Number(new URL(dev.origin).port);
     try {
-      assert.equal(await listeningAddress(lines), `127.0.0.1:${port}`);
+      assert.equal(dev.address, `127.0.0.1:${port}`);
       const { OAUTH_CLIENT_SECRET: secret } = JSON.parse(
         await Deno.readTextFile(`${dir}/.local/dev.json`),
       );
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       assert.ok(page.includes(secret), "shown to this machine");
-      assert.ok(lines.some((l) => l.includes(secret)), "and in the banner");
+      assert.ok(dev.lines.some((l) => l.includes(secret)), "and in the banner");
       // Not to a foreign name resolving here, nor through a tunnel.
       for (
         const headers of [
@@ -243,9 +207,8 @@ Deno.test({
         );
       }
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      await output;
+      dev.kill();
+      await dev.exited;
       await Deno.remove(dir, { recursive: true });
     }
   },
@@ -266,17 +229,88 @@ Deno.test({
       const server = await startServer({ DEV_LOGIN: "1", ...env });
       try {
         const port = new URL(server.origin).port;
-        assert.equal(
-          await listeningAddress(server.lines),
-          `${address}:${port}`,
-        );
+        assert.equal(server.address, `${address}:${port}`);
         const page = await (await fetch(`${server.origin}/`)).text();
         assert.ok(!page.includes(CLIENT_SECRET));
         assert.match(page, /the OAUTH_CLIENT_SECRET set on this server/);
+        // It found this run's Deno cache: nothing was downloaded again.
+        assert.deepEqual(
+          server.lines.filter((l) => l.startsWith("Download ")),
+          [],
+        );
       } finally {
         server.kill();
         await server.exited;
       }
     }
   },
+});
+
+Deno.test({
+  name:
+    "start-up: PORT=0 listens on a free port, and the default PUBLIC_URL (the issuer) names that port",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const server = await startServer({ PORT: "0", LISTEN_HOST: "127.0.0.1" });
+    try {
+      const port = Number(new URL(server.origin).port);
+      assert.ok(port > 0);
+      assert.equal(server.publicUrl, `http://localhost:${port}`);
+      const metadata = await (await fetch(
+        `${server.origin}/.well-known/oauth-authorization-server`,
+      )).json();
+      assert.equal(metadata.issuer, `http://localhost:${port}`);
+      assert.equal(
+        metadata.token_endpoint,
+        `http://localhost:${port}/oauth/token`,
+      );
+    } finally {
+      server.kill();
+      await server.exited;
+    }
+  },
+});
+
+Deno.test("start-up: a child process finds this run's Deno cache, registry, proxy and certificate settings, and none of its app variables", async () => {
+  const info = async (env?: Record<string, string>) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json"],
+      ...(env ? { env, clearEnv: true } : {}),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const { denoDir, npmCache } = JSON.parse(
+      new TextDecoder().decode(out.stdout),
+    );
+    return { denoDir, npmCache };
+  };
+  assert.deepEqual(await info(childEnv({})), await info());
+
+  const app = { PUBLIC_URL: "https://leak.example", GOOGLE_CLIENT_SECRET: "x" };
+  for (const [name, value] of Object.entries(app)) Deno.env.set(name, value);
+  try {
+    const env = childEnv({});
+    for (const name of Object.keys(app)) assert.equal(env[name], undefined);
+    for (
+      const name of [
+        "DENO_DIR",
+        "HOME",
+        "XDG_CACHE_HOME",
+        "NPM_CONFIG_REGISTRY",
+        "npm_config_registry",
+        "DENO_CERT",
+        "DENO_TLS_CA_STORE",
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "NO_PROXY",
+        "PATH",
+      ]
+    ) {
+      assert.equal(env[name], Deno.env.get(name), name);
+    }
+  } finally {
+    for (const name of Object.keys(app)) Deno.env.delete(name);
+  }
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "../../tests/_deps/fast_check.ts";
 import { jsonMembers } from "./_json_members.ts";
 
 const keys = (text: string) => jsonMembers(text)?.map((m) => m.key);
