@@ -228,7 +228,12 @@ export function renderErrors(log: Log, render: RenderProblem): ErrorHandler {
 export function refuseOtherMethods<E extends Env>(app: Hono<E>): void {
   const refuse = methodNotAllowed<E>({
     app,
-    onMethodNotAllowed(_, allow) {
+    onMethodNotAllowed(c, allow) {
+      // The top-level 404 was drawn first (a page, when HTML is accepted),
+      // and Hono carries its headers over to the answer that replaces it:
+      // drop what only a page may carry, so a JSON 405 keeps the JSON policy.
+      c.res.headers.delete("Content-Security-Policy");
+      c.res.headers.delete("Referrer-Policy");
       throw new Refused({ kind: "method_not_allowed", allow });
     },
   });

@@ -332,3 +332,28 @@ Deno.test("a route added to the API sub-app under /api/ gets its allowlist, bear
     assert.equal(body.error, error);
   }
 });
+
+Deno.test("a JSON 405 asked for with Accept: text/html keeps the JSON policy, not the page's", async () => {
+  await using t = await testApp();
+  for (
+    const [method, path] of [
+      ["GET", "/oauth/token"],
+      ["DELETE", "/.well-known/oauth-authorization-server"],
+      ["POST", "/openapi.json"],
+    ]
+  ) {
+    const res = await t.app.request(`${ORIGIN}${path}`, {
+      method,
+      headers: { accept: "text/html" },
+    });
+    await res.body?.cancel();
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.match(res.headers.get("content-type") ?? "", /json/);
+    assert.equal(
+      res.headers.get("content-security-policy"),
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+      `${method} ${path}`,
+    );
+    assert.ok(res.headers.get("referrer-policy"), `${method} ${path}`);
+  }
+});
