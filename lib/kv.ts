@@ -160,38 +160,48 @@ class GuardedList<T> implements KvList<T> {
   }
 }
 
-/** An atomic operation whose commit is guarded like every other call. */
-class GuardedAtomic implements KvAtomic {
-  readonly #op: KvAtomic;
+/**
+ * An atomic operation that hands every mutation to `op`; subclasses decide
+ * what committing means (guarded here, fault-injected in the tests).
+ */
+export class DelegatingAtomic implements KvAtomic {
+  protected readonly op: KvAtomic;
   constructor(op: KvAtomic) {
-    this.#op = op;
+    this.op = op;
   }
   check(...checks: Deno.AtomicCheck[]): this {
-    this.#op.check(...checks);
+    this.op.check(...checks);
     return this;
   }
   set(key: Deno.KvKey, value: unknown, options?: { expireIn?: number }): this {
-    this.#op.set(key, value, options);
+    this.op.set(key, value, options);
     return this;
   }
   delete(key: Deno.KvKey): this {
-    this.#op.delete(key);
+    this.op.delete(key);
     return this;
   }
   sum(key: Deno.KvKey, n: bigint): this {
-    this.#op.sum(key, n);
+    this.op.sum(key, n);
     return this;
   }
   min(key: Deno.KvKey, n: bigint): this {
-    this.#op.min(key, n);
+    this.op.min(key, n);
     return this;
   }
   max(key: Deno.KvKey, n: bigint): this {
-    this.#op.max(key, n);
+    this.op.max(key, n);
     return this;
   }
   commit(): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
-    return guarded("commit", () => this.#op.commit());
+    return this.op.commit();
+  }
+}
+
+/** An atomic operation whose commit is guarded like every other call. */
+class GuardedAtomic extends DelegatingAtomic {
+  override commit(): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+    return guarded("commit", () => this.op.commit());
   }
 }
 

@@ -4,7 +4,7 @@
  * a number of calls of a kind can be made to meet lock contention first.
  * It is the app's own {@linkcode Kv} interface, as `guardKv` wraps it.
  */
-import type { Kv, KvAtomic, KvList } from "../lib/kv.ts";
+import { DelegatingAtomic, type Kv, type KvList } from "../lib/kv.ts";
 
 export type KvOperation =
   | "get"
@@ -64,35 +64,13 @@ export async function faultyKv(): Promise<FaultyKv> {
     return await run();
   };
 
-  class FaultyAtomic implements KvAtomic {
-    readonly #op = real.atomic();
-    check(...checks: Deno.AtomicCheck[]): this {
-      this.#op.check(...checks);
-      return this;
+  class FaultyAtomic extends DelegatingAtomic {
+    constructor() {
+      super(real.atomic());
     }
-    set(key: Deno.KvKey, value: unknown, options?: { expireIn?: number }) {
-      this.#op.set(key, value, options);
-      return this;
-    }
-    delete(key: Deno.KvKey): this {
-      this.#op.delete(key);
-      return this;
-    }
-    sum(key: Deno.KvKey, n: bigint): this {
-      this.#op.sum(key, n);
-      return this;
-    }
-    min(key: Deno.KvKey, n: bigint): this {
-      this.#op.min(key, n);
-      return this;
-    }
-    max(key: Deno.KvKey, n: bigint): this {
-      this.#op.max(key, n);
-      return this;
-    }
-    async commit(): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+    override async commit(): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
       fault("commit");
-      const result = await this.#op.commit();
+      const result = await this.op.commit();
       if (result.ok) {
         for (const op of afterCommit) failing.add(op);
         afterCommit.clear();
