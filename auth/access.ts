@@ -1,8 +1,9 @@
 /**
  * Checking a bearer access token (RFC 6750) on every API call: sealed,
- * unexpired, and neither its family nor its user revoked. Verified tokens
- * are remembered per instance, so a warm call skips the cipher; expiry and
- * revocation are still checked every time.
+ * unexpired, for the resource asked for (RFC 8707), and neither its family
+ * nor its user revoked. Verified tokens are remembered per instance and per
+ * audience, so a warm call skips the cipher; expiry and revocation are still
+ * checked every time.
  *
  * @module
  */
@@ -22,7 +23,10 @@ export class AccessTokens {
   readonly #tokens: Tokens;
   readonly #store: RevocationStore;
   readonly #now: () => number;
-  /** Access token → its claims, for tokens this instance has already opened. */
+  /**
+   * Audience and access token → its claims, for tokens this instance has
+   * already opened and found to be for that audience.
+   */
   readonly #verified = new Map<string, AccessClaims>();
 
   /** `now` returns milliseconds since the epoch, like `Date.now`. */
@@ -41,11 +45,25 @@ export class AccessTokens {
   }
 
   /**
-   * Authenticates a bearer access token: sealed, unexpired, and neither its
+   * Authenticates a bearer access token: sealed, unexpired, for `audience`
+   * (its `aud` claim; none for the REST API, the default), and neither its
    * family nor its user revoked. Throws `invalid_token` without saying which.
+   *
+   * @example
+   * ```ts
+   * await access.authenticate(token); // the REST API: a token without `aud`
+   * await access.authenticate(token, { audience: mcpResource(config.publicUrl) });
+   * ```
    */
-  async authenticate(token: string): Promise<AccessClaims> {
-    let claims = this.#verified.get(token);
+  async authenticate(
+    token: string,
+    options: { audience?: string } = {},
+  ): Promise<AccessClaims> {
+    const { audience } = options;
+    // An audience is a URL, which holds no line break: everything up to the
+    // first one is the audience, whatever the token holds.
+    const key = `${audience ?? ""}\n${token}`;
+    let claims = this.#verified.get(key);
     if (claims === undefined) {
       const opened = await this.#tokens.open("access", token);
       if (!opened.ok) {
@@ -56,19 +74,22 @@ export class AccessTokens {
         );
       }
       claims = opened.claims;
-      this.#verified.set(token, claims);
+      if (claims.aud !== audience) throw forAnother(claims);
+      this.#verified.set(key, claims);
       if (this.#verified.size > VERIFIED_CACHE_SIZE) {
         // Maps iterate in insertion order: drop the oldest.
         this.#verified.delete(this.#verified.keys().next().value!);
       }
     } else if (claims.exp <= this.#now()) {
-      this.#verified.delete(token);
+      this.#verified.delete(key);
       throw new OAuthError(
         "invalid_token",
         "The access token is invalid or expired.",
         "access token refused: expired",
       );
     }
+    // Also on a cache hit: the key keeps audiences apart, this check too.
+    if (claims.aud !== audience) throw forAnother(claims);
     if (await this.#store.isRevoked(claims.sub, claims.fid, claims.iat)) {
       throw new OAuthError(
         "invalid_token",
@@ -78,4 +99,13 @@ export class AccessTokens {
     }
     return claims;
   }
+}
+
+/** A token for another resource (RFC 8707): refused like any invalid one. */
+function forAnother(claims: AccessClaims): OAuthError {
+  return new OAuthError(
+    "invalid_token",
+    "The access token is invalid or expired.",
+    `access token refused: for ${claims.aud ?? "the REST API"}`,
+  );
 }

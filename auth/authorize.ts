@@ -18,6 +18,7 @@ import type { ClientConfig } from "./clients.ts";
 import { findClient, isAllowedRedirect } from "./clients.ts";
 import type { OAuthErrorCode } from "./oauth_error.ts";
 import { isS256Challenge } from "./pkce.ts";
+import { resolveResource } from "./resource.ts";
 import { grantScope } from "./scope.ts";
 import type { Unstamped } from "./tokens.ts";
 
@@ -29,6 +30,8 @@ export interface AuthorizeContext<P> {
   clients: readonly ClientConfig[];
   /** The enabled providers by id, in the order an error message lists them. */
   providers: ReadonlyMap<string, P>;
+  /** The resources tokens may be bound to (`resources()` in `resource.ts`). */
+  resources: readonly string[];
 }
 
 /** The decision on an authorization request. */
@@ -94,7 +97,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * const decision = parseAuthorizeRequest(new URL(req.url).searchParams, { clients, providers });
+ * const decision = parseAuthorizeRequest(new URL(req.url).searchParams, { clients, providers, resources });
  * if (decision.kind === "proceed") decision.pending.scope; // "game"
  * ```
  */
@@ -202,12 +205,18 @@ export function parseAuthorizeRequest<P>(
       `provider must be one of: ${[...context.providers.keys()].join(", ")}.`,
     );
   }
+  // RFC 8707 §2: an unknown, malformed or repeated resource is refused.
+  const target = resolveResource(q.getAll("resource"), context.resources);
+  if (target.kind === "refused") {
+    return back("invalid_target", target.description);
+  }
   const pending: PendingRequest = {
     client_id: client.id,
     redirect_uri: redirectUri,
     scope: grantScope(q.get("scope")),
     state,
     ...(challenge !== null ? { code_challenge: challenge } : {}),
+    ...(target.kind === "known" ? { resource: target.resource } : {}),
   };
   if (encoder.encode(JSON.stringify(pending)).length > MAX_PENDING_BYTES) {
     return back(

@@ -23,12 +23,14 @@ const PUBLIC: ClientConfig = {
   secret: null,
   redirectUris: ["https://words.example.com/playground"],
 };
+const MCP = "https://words.example.com/mcp";
 const context = {
   clients: [GPT, PUBLIC],
   providers: new Map([["google", "the Google provider"], [
     "dev",
     "the development provider",
   ]]),
+  resources: [MCP],
 };
 
 const CALLBACK = "https://chatgpt.com/aip/g-123/oauth/callback";
@@ -329,6 +331,36 @@ const ROWS: { rule: string; query: URLSearchParams; want: Decision }[] = [
     rule: "an empty provider counts as omitted",
     query: query({ provider: "" }),
     want: proceed(),
+  },
+  {
+    rule: "a known resource goes into the pending request, canonical",
+    query: query({ resource: "HTTPS://Words.Example.COM/mcp/" }),
+    want: proceed({}, { resource: MCP }),
+  },
+  {
+    rule: "an empty resource counts as omitted",
+    query: query({ resource: "" }),
+    want: proceed(),
+  },
+  {
+    rule: "an unknown resource goes back as invalid_target (RFC 8707 §2)",
+    query: query({ resource: "https://words.example.com/api" }),
+    want: back("invalid_target", `resource must be one of: ${MCP}.`),
+  },
+  {
+    rule: "a resource with a fragment goes back as invalid_target",
+    query: query({ resource: `${MCP}#x` }),
+    want: back("invalid_target", `resource must be one of: ${MCP}.`),
+  },
+  {
+    rule: "a resource that is not a URL goes back as invalid_target",
+    query: query({ resource: "mcp" }),
+    want: back("invalid_target", `resource must be one of: ${MCP}.`),
+  },
+  {
+    rule: "a repeated resource goes back as invalid_target, even the same one",
+    query: query({ resource: [MCP, MCP] }),
+    want: back("invalid_target", "Send one resource at most."),
   },
   {
     rule: "unknown parameters are ignored",

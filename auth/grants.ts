@@ -37,6 +37,11 @@ export interface CodeGrant {
   code: string | undefined;
   redirect_uri: string | undefined;
   code_verifier: string | undefined;
+  /**
+   * The canonical resource indicator sent (RFC 8707), already known to be
+   * one of ours (see `resolveResource`); `undefined` when none was sent.
+   */
+  resource?: string | undefined;
 }
 
 const INVALID_GRANT = "The grant is invalid, expired or revoked.";
@@ -91,6 +96,7 @@ export class AuthorizationServer {
       ...(login.code_challenge ? { code_challenge: login.code_challenge } : {}),
       fid: randomId(),
       rev: await this.store.revocationVersion(sub),
+      ...(login.resource !== undefined ? { aud: login.resource } : {}),
     });
     return token;
   }
@@ -125,6 +131,10 @@ export class AuthorizationServer {
       // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
       throw invalidGrant("code_verifier sent but no code_challenge was given");
     }
+    // RFC 8707 §2.2: the resource may be repeated here, not changed.
+    if (grant.resource !== undefined && grant.resource !== code.aud) {
+      throw invalidTarget("resource differs from the authorization request");
+    }
     const family: Family = {
       sub: code.sub,
       client_id: clientId,
@@ -150,6 +160,7 @@ export class AuthorizationServer {
           code.sub,
           clientId,
           code.scope,
+          code.aud,
           code.fid,
           0,
           read,
@@ -181,6 +192,7 @@ export class AuthorizationServer {
   async refresh(
     clientId: string,
     refreshToken: string | undefined,
+    resource?: string,
   ): Promise<TokenResponse> {
     if (!refreshToken) throw invalidRequest("refresh_token is required.");
     const opened = await this.#tokens.open("refresh", refreshToken);
@@ -190,6 +202,10 @@ export class AuthorizationServer {
     const rt = opened.claims;
     if (rt.client_id !== clientId) {
       throw invalidGrant("refresh token was issued to another client");
+    }
+    // The family stays bound to the resource of its code (RFC 8707 §2.2).
+    if (resource !== undefined && resource !== rt.aud) {
+      throw invalidTarget("resource differs from the refresh token's");
     }
     const early = await this.store.issuance(rt.sub, rt.fid);
     refuseRevoked(early, rt.iat);
@@ -207,6 +223,7 @@ export class AuthorizationServer {
             rt.sub,
             clientId,
             rt.scope,
+            rt.aud,
             rt.fid,
             next.gen,
             read,
@@ -224,6 +241,7 @@ export class AuthorizationServer {
             rt.sub,
             clientId,
             rt.scope,
+            rt.aud,
             rt.fid,
             family.gen,
             read,
@@ -275,15 +293,17 @@ export class AuthorizationServer {
     sub: string,
     clientId: string,
     scope: string,
+    aud: string | undefined,
     fid: string,
     gen: number,
     read: Issuance,
   ): Promise<TokenResponse> {
     const after = read.revokedBefore ?? undefined;
+    const audience = aud !== undefined ? { aud } : {};
     const [access, refresh] = await Promise.all([
       this.#tokens.seal(
         "access",
-        { sub, client_id: clientId, scope, fid },
+        { sub, client_id: clientId, scope, fid, ...audience },
         LIFETIME.access,
         after,
       ),
@@ -295,6 +315,7 @@ export class AuthorizationServer {
           scope,
           fid,
           gen,
+          ...audience,
         },
         LIFETIME.refresh,
         after,
@@ -332,6 +353,14 @@ function tooManyRaces(): OAuthError {
 
 function invalidGrant(reason: string): OAuthError {
   return new OAuthError("invalid_grant", INVALID_GRANT, reason);
+}
+
+function invalidTarget(reason: string): OAuthError {
+  return new OAuthError(
+    "invalid_target",
+    "The resource is not the one this grant is for.",
+    reason,
+  );
 }
 
 function invalidRequest(description: string): OAuthError {

@@ -144,12 +144,14 @@ export async function completeLogin(
 
 /** The client's request inside a login, without any upstream leg's values. */
 export function pendingRequest(login: LoginClaims): PendingRequest {
-  const { client_id, redirect_uri, scope, state, code_challenge } = login;
+  const { client_id, redirect_uri, scope, state, code_challenge, resource } =
+    login;
   return {
     client_id,
     redirect_uri,
     scope,
     state,
     ...(code_challenge !== undefined ? { code_challenge } : {}),
+    ...(resource !== undefined ? { resource } : {}),
   };
 }

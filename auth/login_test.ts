@@ -144,6 +144,18 @@ const ROWS: Row[] = [
     ran: ["finish", "hasRefreshToken"],
   },
   {
+    rule:
+      "sent back for consent, the request keeps its resource (RFC 8707) and drops the upstream leg",
+    login: { ...LOGIN, resource: "https://words.example.com/mcp" },
+    stored: false,
+    want: {
+      kind: "ask_consent",
+      pending: { ...REQUEST, resource: "https://words.example.com/mcp" },
+      loginHint: "1234",
+    },
+    ran: ["finish", "hasRefreshToken"],
+  },
+  {
     rule: "no refresh token but one stored: a code is issued",
     stored: true,
     want: { kind: "issue_code", sub: "google:1234", subject: "1234" },

@@ -6,7 +6,10 @@
  * @module
  */
 
-/** Error codes from RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and RFC 7009. */
+/**
+ * Error codes from RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 and
+ * RFC 8707 §2 (`invalid_target`).
+ */
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
@@ -16,6 +19,7 @@ export type OAuthErrorCode =
   | "unsupported_response_type"
   | "unsupported_token_type"
   | "invalid_scope"
+  | "invalid_target"
   | "access_denied"
   | "invalid_token"
   | "server_error"
@@ -31,6 +35,7 @@ const STATUS: Readonly<Record<OAuthErrorCode, 400 | 401 | 500 | 503>> = {
   unsupported_response_type: 400,
   unsupported_token_type: 400,
   invalid_scope: 400,
+  invalid_target: 400,
   access_denied: 400,
   invalid_token: 401,
   server_error: 500,

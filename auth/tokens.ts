@@ -67,8 +67,17 @@ const CLAIMS = {
      * (`""`: none): the code redeems only while it is unchanged.
      */
     rev: optional(str),
+    /** The resource (RFC 8707) the tokens will be for; absent: the REST API. */
+    aud: optional(str),
   },
-  access: { sub: str, client_id: str, scope: str, fid: str },
+  access: {
+    sub: str,
+    client_id: str,
+    scope: str,
+    fid: str,
+    /** The resource this token is for (RFC 8707); absent: the REST API. */
+    aud: optional(str),
+  },
   refresh: {
     sub: str,
     client_id: str,
@@ -76,6 +85,11 @@ const CLAIMS = {
     fid: str,
     /** Rotations so far within family `fid`. */
     gen: count,
+    /**
+     * The resource of the whole family, copied on every rotation: a refresh
+     * stays bound to it. Absent: the REST API.
+     */
+    aud: optional(str),
   },
   login: {
     client_id: str,
@@ -83,6 +97,8 @@ const CLAIMS = {
     scope: str,
     state: str,
     code_challenge: optional(str),
+    /** The canonical resource indicator the client asked for (RFC 8707). */
+    resource: optional(str),
     /** Set when the upstream leg starts: which provider, and its one-time values. */
     provider: optional(str),
     upstream_state: optional(str),
@@ -101,7 +117,10 @@ export interface Stamp extends Proven<typeof STAMP> {}
 /** An authorization code (RFC 6749 §4.1.2), bound to everything it was issued for. */
 export interface CodeClaims extends Stamp, Proven<typeof CLAIMS.code> {}
 
-/** A bearer access token for `/api/*`. */
+/**
+ * A bearer access token: for `/api/*` without `aud`, for the resource `aud`
+ * names otherwise.
+ */
 export interface AccessClaims extends Stamp, Proven<typeof CLAIMS.access> {}
 
 /** A rotating refresh token: `gen` counts rotations within family `fid`. */

@@ -150,15 +150,18 @@ Deno.test("Tokens.open() refuses authentic tokens whose claims have the wrong sh
   );
 });
 
+const MCP = "https://words.example.com/mcp";
+
 /** Every claim each type declares, optional ones included (checked by the compiler). */
 const everyClaim: {
   [P in (typeof PURPOSES)[number]]: Required<Unstamped<P>>;
 } = {
-  code: { ...samples.code, code_challenge: "abc", rev: "v1" },
-  access: samples.access,
-  refresh: samples.refresh,
+  code: { ...samples.code, code_challenge: "abc", rev: "v1", aud: MCP },
+  access: { ...samples.access, aud: MCP },
+  refresh: { ...samples.refresh, aud: MCP },
   login: {
     ...samples.login,
+    resource: MCP,
     code_challenge: "abc",
     provider: "google",
     upstream_state: "s",
@@ -172,6 +175,10 @@ const everyClaim: {
 const OPTIONAL = new Set([
   "code.code_challenge",
   "code.rev",
+  "code.aud",
+  "access.aud",
+  "refresh.aud",
+  "login.resource",
   ...[
     "code_challenge",
     "provider",

@@ -17,6 +17,7 @@ import type { Log } from "../../lib/log.ts";
 import { parseAuthorizeRequest } from "../../auth/authorize.ts";
 import type { OAuthErrorCode } from "../../auth/oauth_error.ts";
 import { completeLogin, pendingRequest } from "../../auth/login.ts";
+import { resources } from "../../auth/resource.ts";
 import { SCOPES } from "../../auth/scope.ts";
 import type { AuthorizationServer } from "../../auth/grants.ts";
 import {
@@ -57,6 +58,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   const { config, tokens, server, providers, upstream, log } = deps;
   const secure = config.publicUrl.startsWith("https:");
   const cookieName = loginCookieName(config.publicUrl);
+  const known = resources(config);
   const callbackUrl = (id: string) =>
     `${config.publicUrl}/login/${id}/callback`;
 
@@ -174,6 +176,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     const decision = parseAuthorizeRequest(new URL(c.req.url).searchParams, {
       clients: config.clients,
       providers,
+      resources: known,
     });
     if (decision.kind === "render_here") {
       if (decision.problem === "unknown_client") {

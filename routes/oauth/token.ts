@@ -12,6 +12,7 @@ import type { AuthorizationServer } from "../../auth/grants.ts";
 import { RATE_WINDOW_SECONDS, type RateLimiter } from "../../lib/rate_limit.ts";
 import { type AddressOf, countRequest } from "../_guards.ts";
 import { jsonMembers } from "./_json_members.ts";
+import { resolveResource, resources } from "../../auth/resource.ts";
 
 /** What the token routes need. */
 export interface TokenDeps {
@@ -26,6 +27,40 @@ export interface TokenDeps {
 type Params = ReadonlyMap<string, string>;
 
 /**
+ * A repeated parameter. RFC 8707 allows several `resource` values; we bind a
+ * grant to one, which is `invalid_target` (§2) rather than a malformed request.
+ */
+function repeated(name: string): OAuthError {
+  return name === "resource"
+    ? new OAuthError("invalid_target", "Send one resource at most.")
+    : new OAuthError("invalid_request", `${name} is repeated.`);
+}
+
+/**
+ * The resource indicator of a token request (RFC 8707 §2.2), canonical and
+ * known, or `undefined` when none was sent; anything else is `invalid_target`.
+ */
+function targetOf(
+  params: Params,
+  known: readonly string[],
+): string | undefined {
+  const value = params.get("resource");
+  const target = resolveResource(value === undefined ? [] : [value], known);
+  switch (target.kind) {
+    case "none":
+      return undefined;
+    case "known":
+      return target.resource;
+    case "refused":
+      throw new OAuthError(
+        "invalid_target",
+        target.description,
+        "unknown or malformed resource",
+      );
+  }
+}
+
+/**
  * Reads a form-urlencoded (or JSON) body into single-valued parameters.
  * Repeated parameters are refused, in JSON as in a form, and empty ones
  * count as omitted (RFC 6749 §3.1, §3.2).
@@ -37,9 +72,7 @@ async function readParams(c: Context): Promise<Params> {
   if (type === "application/x-www-form-urlencoded") {
     for (const [k, v] of new URLSearchParams(await c.req.text())) {
       if (v === "") continue;
-      if (params.has(k)) {
-        throw new OAuthError("invalid_request", `${k} is repeated.`);
-      }
+      if (params.has(k)) throw repeated(k);
       params.set(k, v);
     }
     return params;
@@ -65,9 +98,7 @@ async function readParams(c: Context): Promise<Params> {
         throw new OAuthError("invalid_request", `${key} must be a string.`);
       }
       if (value === "") continue;
-      if (params.has(key)) {
-        throw new OAuthError("invalid_request", `${key} is repeated.`);
-      }
+      if (params.has(key)) throw repeated(key);
       params.set(key, value);
     }
     return params;
@@ -86,6 +117,7 @@ export function tokenRoutes(
   { config, server, log, limiter, address }: TokenDeps,
 ): Hono {
   const app = new Hono();
+  const known = resources(config);
 
   /**
    * The limit of `/oauth/token` and `/oauth/revoke`, counted once client
@@ -143,12 +175,14 @@ export function tokenRoutes(
           code: params.get("code"),
           redirect_uri: params.get("redirect_uri"),
           code_verifier: params.get("code_verifier"),
+          resource: targetOf(params, known),
         }, { pkceRequired: client.secret === null });
         break;
       case "refresh_token":
         response = await server.refresh(
           clientId,
           params.get("refresh_token"),
+          targetOf(params, known),
         );
         break;
       case undefined:
