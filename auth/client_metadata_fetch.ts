@@ -34,7 +34,8 @@ export type ClientMetadataResult =
 
 /** What {@linkcode ClientMetadataStore} needs. */
 export interface ClientMetadataDeps {
-  fetch: typeof fetch;
+  /** `pinnedFetch()` in the service (see lib/safe_fetch.ts). */
+  fetch: SafeFetchOptions["fetch"];
   resolve: SafeFetchOptions["resolve"];
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -65,7 +66,7 @@ interface Entry {
  *
  * @example
  * ```ts
- * const store = new ClientMetadataStore({ fetch, resolve: resolveWithDns, now: Date.now, dev: false });
+ * const store = new ClientMetadataStore({ fetch: pinnedFetch(), resolve: resolveWithDns, now: Date.now, dev: false });
  * const found = await store.get("https://app.example/oauth/client.json");
  * if (found.kind === "valid") found.metadata.redirectUris;
  * ```

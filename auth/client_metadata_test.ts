@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { fetchInto } from "../tests/_fake_fetch.ts";
 import { serveTls } from "../tests/_tls.ts";
+import { pinnedFetch } from "../lib/pinned_fetch.ts";
 import {
   cacheSeconds,
   parseClientIdUrl,
@@ -316,7 +317,11 @@ Deno.test("ClientMetadataStore over real TLS: a loopback document works in devel
     });
   });
   const id = `${server.origin}/client.json`;
-  const deps = { fetch: server.fetch, resolve: publicResolver, now: () => 0 };
+  const deps = {
+    fetch: pinnedFetch({ caCerts: [server.cert] }),
+    resolve: publicResolver,
+    now: () => 0,
+  };
   const production = await new ClientMetadataStore({ ...deps, dev: false }).get(
     id,
   );

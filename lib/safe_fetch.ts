@@ -1,24 +1,18 @@
 /**
  * Fetching a URL someone else chose (a Client ID Metadata Document) without
- * becoming their proxy into our network (server-side request forgery, RFC
- * 9700 §4.16 and the metadata document draft's SSRF considerations): https
+ * becoming their proxy into our network (server-side request forgery, as the
+ * metadata document draft's security considerations warn): https
  * only, every address the host resolves to must be public, no redirect is
  * followed, the whole exchange has a deadline and the body a size cap that
  * is enforced while it streams in.
  *
- * Residual risk, DNS rebinding: the host is resolved here, then `fetch`
- * resolves it again to connect, and a hostile name server can answer
- * differently the second time (a TTL of 0). Deno's `fetch` cannot be pinned
- * to an address we checked: `Deno.createHttpClient` has no resolver option,
- * and its `proxy: { transport: "tcp" }` speaks plain HTTP over the socket
- * (an https URL through it fails with "invalid HTTP version parsed", Deno
- * 2.9.6). Pinning would take `Deno.connect` to the checked address plus
- * `Deno.startTls(conn, { hostname })` and an HTTP/1.1 client of our own.
- * What still bounds the damage: the request is a bodiless GET with no
- * credentials, only a 200 JSON document of a few KB whose `client_id`
- * equals the URL is ever used, and nothing of a refused answer reaches the
- * person who asked. Deployments should also deny egress to private ranges
- * at the network layer.
+ * DNS rebinding: the host is resolved here, and a hostile name server could
+ * answer differently when `fetch` resolves it again to connect. So the
+ * fetch is handed the checked address ({@linkcode AddressedFetch}), and the
+ * service's fetch, `pinnedFetch` (lib/pinned_fetch.ts), connects to exactly
+ * that address while TLS verifies the certificate for the host name. A
+ * plain `fetch` also fits the type but ignores the address, leaving the
+ * rebinding gap open: tests use one to land in an in-process app.
  *
  * @module
  */
@@ -110,9 +104,18 @@ export const resolveWithDns: Resolver = async (hostname, signal) => {
   return [...v4, ...v6];
 };
 
+/**
+ * A GET of `url` to be sent to `init.address`, an address already checked.
+ * `fetch` itself fits, minus the pinning.
+ */
+export type AddressedFetch = (
+  url: URL,
+  init: RequestInit & { address: string },
+) => Promise<Response>;
+
 /** How {@linkcode safeFetch} fetches. */
 export interface SafeFetchOptions {
-  fetch: typeof fetch;
+  fetch: AddressedFetch;
   resolve: Resolver;
   /** The deadline for resolving, connecting and reading the whole body. */
   timeoutMs: number;
@@ -166,7 +169,7 @@ async function addressesOf(
  * @example
  * ```ts
  * const got = await safeFetch(new URL("https://app.example/client.json"), {
- *   fetch, resolve: resolveWithDns, timeoutMs: 5000, maxBytes: 5120,
+ *   fetch: pinnedFetch(), resolve: resolveWithDns, timeoutMs: 5000, maxBytes: 5120,
  *   allowLoopback: false,
  * });
  * if (got.kind === "ok") await got.response.json();
@@ -189,11 +192,7 @@ export async function safeFetch(
       if (risk === "loopback" && options.allowLoopback) continue;
       return { kind: "address", address, risk };
     }
-    const response = await options.fetch(url, {
-      redirect: "manual",
-      signal,
-      headers: { accept: options.accept ?? "application/json" },
-    });
+    const response = await fetchFirst(url, addresses, options, signal);
     if (
       (response.status >= 300 && response.status < 400) ||
       response.type === "opaqueredirect"
@@ -214,6 +213,33 @@ export async function safeFetch(
     if (signal.aborted) return { kind: "timeout" };
     return { kind: "network", message: String(error) };
   }
+}
+
+/**
+ * The answer from the first of `addresses` that can be reached, in the
+ * resolver's order (IPv4 first with {@linkcode resolveWithDns}).
+ */
+async function fetchFirst(
+  url: URL,
+  addresses: string[],
+  options: SafeFetchOptions,
+  signal: AbortSignal,
+): Promise<Response> {
+  let failure: unknown;
+  for (const address of addresses) {
+    try {
+      return await options.fetch(url, {
+        address,
+        redirect: "manual",
+        signal,
+        headers: { accept: options.accept ?? "application/json" },
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 /**

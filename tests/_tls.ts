@@ -8,6 +8,8 @@ export interface TlsServer extends AsyncDisposable {
   /** `https://localhost:<port>` */
   origin: string;
   port: number;
+  /** The certificate (PEM), valid for localhost, docs.test and 127.0.0.1. */
+  cert: string;
   /** A `fetch` that trusts this server's certificate. */
   fetch: typeof fetch;
 }
@@ -22,10 +24,11 @@ export async function serveTls(
       algorithm: "sha256",
       extensions: [{
         name: "subjectAltName",
-        altNames: [{ type: 2, value: "localhost" }, {
-          type: 7,
-          ip: "127.0.0.1",
-        }],
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 2, value: "docs.test" },
+          { type: 7, ip: "127.0.0.1" },
+        ],
       }],
     },
   );
@@ -41,6 +44,7 @@ export async function serveTls(
   return {
     origin: `https://localhost:${port}`,
     port,
+    cert: pems.cert,
     fetch: (input, init) => fetch(input, { ...init, client }),
     async [Symbol.asyncDispose]() {
       client.close();
