@@ -158,6 +158,7 @@ async function addressesOf(
   // RFC 6761 §6.3: localhost names are loopback, whatever DNS says.
   if (LOCALHOST.test(host)) return ["127.0.0.1", "::1"];
   const found = await options.resolve(host, signal);
+  signal.throwIfAborted(); // a resolver may answer [] when cut short
   return found.length === 0 ? { kind: "unresolvable" } : found;
 }
 

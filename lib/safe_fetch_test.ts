@@ -236,3 +236,17 @@ Deno.test("safeFetch() over real TLS: loopback is refused, and allowed in develo
   );
   assert.equal(literal.kind, "ok");
 });
+
+Deno.test("safeFetch() counts a resolution cut short by the deadline as a timeout", async () => {
+  const host = documentHost();
+  const slowResolver: Resolver = (_name, signal) =>
+    new Promise((resolve) =>
+      signal.addEventListener("abort", () => resolve([]), { once: true })
+    );
+  const got = await safeFetch(
+    new URL("https://docs.test/doc.json"),
+    options({ fetch: host.fetch, resolve: slowResolver, timeoutMs: 50 }),
+  );
+  assert.equal(got.kind, "timeout");
+  assert.deepEqual(host.seen, []);
+});
