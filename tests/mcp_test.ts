@@ -468,6 +468,15 @@ Deno.test("MCP: protocol errors are JSON-RPC errors: a body over the limit (413)
   const malformed = await post(t, "{not json", access_token);
   assert.equal(malformed.status, 400);
   assert.equal((await message(malformed)).error.code, -32700);
+  // Stateless: no 2025 session stream to open or end.
+  for (const method of ["GET", "DELETE"]) {
+    const res = await t.app.request(`${ORIGIN}/mcp`, {
+      method,
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    assert.equal(res.status, 405, method);
+    assert.equal((await res.json()).jsonrpc, "2.0");
+  }
   const put = await t.app.request(`${ORIGIN}/mcp`, {
     method: "PUT",
     headers: { authorization: `Bearer ${access_token}` },
@@ -494,4 +503,47 @@ Deno.test("MCP: game moves count against the per-user game rate limit, as on the
   assert.equal(third.status, 429);
   assert.ok(third.headers.get("retry-after"));
   assert.equal((await third.json()).jsonrpc, "2.0");
+});
+
+Deno.test("MCP: past the daily cap a round still plays, scores nothing and says so, as on the API", async () => {
+  await using t = await testApp({ env: { DAILY_SCORED_ROUNDS: "1" } });
+  await using server = serve(t);
+  const { access_token } = await tokensFor(t, "alice");
+  const client = await connect(server.url, access_token, "v2 modern");
+  try {
+    const win = async () => {
+      const start = await client.callTool({
+        name: "start_round",
+        arguments: { category: "places" },
+      });
+      const round = (start.structuredContent as { round: string }).round;
+      const word = await wordOfOpenRound(t, "dev:alice");
+      const guess = await client.callTool({
+        name: "guess",
+        arguments: { round, guess: word },
+      });
+      return { start, guess };
+    };
+    const first = await win();
+    assert.equal(
+      (first.guess.structuredContent as { scored: boolean }).scored,
+      true,
+    );
+    const second = await win();
+    const view = second.start.structuredContent as Record<string, unknown>;
+    assert.equal(view.points_available, 0);
+    assert.equal(view.scored_rounds_left, 0);
+    assert.equal(typeof view.message, "string");
+    const verdict = second.guess.structuredContent as Record<string, unknown>;
+    assert.equal(verdict.correct, true);
+    assert.equal(verdict.scored, false);
+    assert.equal(verdict.points, 0);
+    assert.equal(typeof verdict.message, "string");
+    const score = await client.callTool({ name: "my_score", arguments: {} });
+    assert.deepEqual(score.structuredContent, {
+      score: (first.guess.structuredContent as { score: number }).score,
+    });
+  } finally {
+    await client.close();
+  }
 });
