@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import {
   Client,
   ClientV1,
+  InsufficientScopeError,
   StreamableHTTPClientTransport,
   StreamableHTTPClientTransportV1,
   type Tool,
@@ -17,6 +18,7 @@ import {
 import { type TestApp, testApp } from "./_app.ts";
 import { ORIGIN, tokensFor } from "./_flow.ts";
 import { keyring } from "./_keys.ts";
+import { faultyKv } from "./_faulty_kv.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { WORDS } from "../game/words.ts";
 import type { RoundState } from "../game/game.ts";
@@ -545,5 +547,91 @@ Deno.test("MCP: past the daily cap a round still plays, scores nothing and says 
     });
   } finally {
     await client.close();
+  }
+});
+
+Deno.test("MCP (v2 modern client): a game tool called with a token without the game scope meets the 403 scope challenge", async () => {
+  await using t = await testApp();
+  await using server = serve(t);
+  const { access_token } = await tokensFor(t, "alice");
+  const tokens = new Tokens(keyring, t.now);
+  const opened = await tokens.open("access", access_token);
+  assert.ok(opened.ok);
+  const { sub, client_id, fid } = opened.claims;
+  const { token } = await tokens.seal("access", {
+    sub,
+    client_id,
+    fid,
+    scope: "",
+  });
+  const client = new Client(
+    { name: "test-v2", version: "2.0.0" },
+    { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(server.url, {
+      authProvider: { token: () => Promise.resolve(token) },
+      onInsufficientScope: "throw",
+    }),
+  );
+  try {
+    await assert.rejects(
+      client.callTool({ name: "guess", arguments: { round: "x", guess: "y" } }),
+      (err) => {
+        assert.ok(err instanceof InsufficientScopeError, String(err));
+        assert.equal(err.requiredScope, "game");
+        assert.equal(err.resourceMetadataUrl?.href, RESOURCE_METADATA);
+        return true;
+      },
+    );
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("MCP: a storage outage is a 503 JSON-RPC error before a tool runs, and a tool error that says to retry inside one, with nothing internal in either", async () => {
+  const f = await faultyKv();
+  try {
+    await using t = await testApp({ kv: f.kv });
+    await using server = serve(t);
+    const { access_token } = await tokensFor(t, "alice");
+    const client = await connect(server.url, access_token, "v2 modern");
+    try {
+      // Warm: the bearer check is cached, so only what follows meets the outage.
+      await client.callTool({ name: "who_am_i", arguments: {} });
+      f.failing.add("get");
+      f.failing.add("getMany");
+      // set_nickname is not rate-limited: the outage meets the tool itself.
+      const result = await client.callTool({
+        name: "set_nickname",
+        arguments: { nickname: "Word Wizard" },
+      });
+      assert.equal(result.isError, true);
+      const text = JSON.stringify(result.content);
+      assert.match(text, /try again/);
+      assert.ok(!/injected|KV|database/i.test(text), text);
+      // my_score counts against the read limit first: that count fails.
+      const score = await post(
+        t,
+        {
+          jsonrpc: "2.0",
+          id: 4,
+          method: "tools/call",
+          params: { name: "my_score", arguments: {} },
+        },
+        access_token,
+        { "mcp-protocol-version": "2025-06-18" },
+      );
+      assert.equal(score.status, 503);
+      assert.ok(score.headers.get("retry-after"));
+      const body = await score.json();
+      assert.equal(body.jsonrpc, "2.0");
+      assert.ok(!/injected|database/i.test(JSON.stringify(body)));
+      f.failing.clear();
+    } finally {
+      await client.close();
+    }
+  } finally {
+    f.close();
   }
 });

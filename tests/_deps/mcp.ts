@@ -7,6 +7,7 @@
  */
 export {
   Client,
+  InsufficientScopeError,
   StreamableHTTPClientTransport,
   type Tool,
 } from "npm:@modelcontextprotocol/client@2.4.0";
