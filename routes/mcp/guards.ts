@@ -38,6 +38,7 @@ export function checkOrigin(publicUrl: string): MiddlewareHandler {
  */
 export function refuseQueryToken(challenge: string): MiddlewareHandler {
   return async function queryToken(c, next) {
+    if (!c.req.url.includes("?")) return await next();
     const query = new URL(c.req.url).searchParams;
     const carries = [...query].some(([name, value]) =>
       name.toLowerCase() === "access_token" || value.startsWith(PREFIX.access)

@@ -18,7 +18,11 @@ import {
   RATE_WINDOW_SECONDS,
   READ_BUCKET,
 } from "../../lib/rate_limit.ts";
-import { refuseOtherMethods, renderErrors } from "../_common.ts";
+import {
+  MAX_BODY_BYTES,
+  refuseOtherMethods,
+  renderErrors,
+} from "../_common.ts";
 import {
   type AddressOf,
   allowlist,
@@ -30,7 +34,6 @@ import { renderMcpProblem } from "./errors.ts";
 import { checkOrigin, refuseQueryToken } from "./guards.ts";
 import { MCP_PATH } from "./resource.ts";
 import { gameServer, MOVES, READS } from "./tools.ts";
-import { MAX_BODY_BYTES } from "../_common.ts";
 
 /** What the MCP sub-app needs. */
 export interface McpOptions {

@@ -15,6 +15,7 @@ import {
   type CallToolResult,
   McpServer,
   requireScopes,
+  type StandardSchemaWithJSON,
   type ToolAnnotations,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
@@ -83,7 +84,69 @@ const Standing = z.object({
   name: z.string(),
   score: z.number().int(),
 });
-const NoInput = z.object({});
+
+/**
+ * A schema whose JSON Schema is computed once. The SDK converts a tool's
+ * schemas on each server instance, and a stateless endpoint builds one per
+ * request: remembering the conversion keeps `tools/list` and `tools/call`
+ * from paying for it every time. The SDK reads the result and never writes
+ * to it.
+ */
+function cached<S extends StandardSchemaWithJSON>(schema: S): S {
+  const std = schema["~standard"];
+  type Convert = typeof std.jsonSchema.input;
+  const memo = new Map<string, Record<string, unknown>>();
+  const convert = (io: "input" | "output"): Convert => (options) => {
+    const key = `${io} ${options.target}`;
+    let json = memo.get(key);
+    if (json === undefined) {
+      json = std.jsonSchema[io](options);
+      memo.set(key, json);
+    }
+    return json;
+  };
+  return {
+    "~standard": {
+      ...std,
+      jsonSchema: { input: convert("input"), output: convert("output") },
+    },
+  } as S;
+}
+
+/** The tools' input schemas. */
+const IN = {
+  none: cached(z.object({})),
+  category: cached(z.object({ category: Category })),
+  round: cached(z.object({ round: Round })),
+  guess: cached(z.object({
+    round: Round,
+    guess: z.string().min(1).max(64).describe("The player's guess, unchanged."),
+  })),
+  nickname: cached(z.object({ nickname: z.string().min(1).max(64) })),
+};
+
+/** The tools' output schemas. */
+const OUT = {
+  categories: cached(z.object({
+    categories: z.array(z.object({ name: Category, words: z.number().int() })),
+  })),
+  round: cached(RoundView),
+  guess: cached(GuessResult),
+  gaveUp: cached(z.object({ word: z.string(), score: z.number().int() })),
+  score: cached(z.object({ score: z.number().int() })),
+  leaderboard: cached(z.object({
+    top: z.array(Standing),
+    you: Standing.nullable(),
+  })),
+  nickname: cached(z.object({ nickname: z.string() })),
+  player: cached(z.object({
+    id: z.string(),
+    scope: z.string(),
+    name: z.string().nullable(),
+  })),
+  signedOut: cached(z.object({ signed_out: z.literal(true) })),
+  deleted: cached(z.object({ deleted: z.literal(true) })),
+};
 
 /** Annotations: every tool acts on this service alone (`openWorldHint: false`). */
 const READ: ToolAnnotations = {
@@ -198,12 +261,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
     {
       title: "List categories",
       description: "List the word categories a round can be played in.",
-      inputSchema: NoInput,
-      outputSchema: z.object({
-        categories: z.array(
-          z.object({ name: Category, words: z.number().int() }),
-        ),
-      }),
+      inputSchema: IN.none,
+      outputSchema: OUT.categories,
       annotations: READ,
       scopeChallenge: needsGame,
     },
@@ -229,8 +288,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Start a round",
       description:
         "Start a round: the server picks a secret word in the category and returns the round handle, the number of letters, a first clue, the attempts left and the points available.",
-      inputSchema: z.object({ category: Category }),
-      outputSchema: RoundView,
+      inputSchema: IN.category,
+      outputSchema: OUT.round,
       annotations: MOVE,
       scopeChallenge: needsGame,
     },
@@ -250,8 +309,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Next clue",
       description:
         "Reveal the next clue of a round. Each extra clue lowers the points a correct guess scores.",
-      inputSchema: z.object({ round: Round }),
-      outputSchema: RoundView,
+      inputSchema: IN.round,
+      outputSchema: OUT.round,
       annotations: MOVE,
       scopeChallenge: needsGame,
     },
@@ -271,13 +330,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Guess the word",
       description:
         `Send the player's guess exactly as they said it. ${MAX_WRONG} wrong guesses end the round. Returns whether it was right and the total score.`,
-      inputSchema: z.object({
-        round: Round,
-        guess: z.string().min(1).max(64).describe(
-          "The player's guess, unchanged.",
-        ),
-      }),
-      outputSchema: GuessResult,
+      inputSchema: IN.guess,
+      outputSchema: OUT.guess,
       annotations: MOVE,
       scopeChallenge: needsGame,
     },
@@ -306,8 +360,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Give up",
       description:
         "Give up a round: it ends without points and the word is revealed.",
-      inputSchema: z.object({ round: Round }),
-      outputSchema: z.object({ word: z.string(), score: z.number().int() }),
+      inputSchema: IN.round,
+      outputSchema: OUT.gaveUp,
       annotations: SETTLE,
       scopeChallenge: needsGame,
     },
@@ -328,8 +382,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
     {
       title: "My score",
       description: "Get the signed-in player's total score.",
-      inputSchema: NoInput,
-      outputSchema: z.object({ score: z.number().int() }),
+      inputSchema: IN.none,
+      outputSchema: OUT.score,
       annotations: READ,
       scopeChallenge: needsGame,
     },
@@ -348,11 +402,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Leaderboard",
       description:
         "Get the top 10 players by nickname and the player's own rank (null before their first point).",
-      inputSchema: NoInput,
-      outputSchema: z.object({
-        top: z.array(Standing),
-        you: Standing.nullable(),
-      }),
+      inputSchema: IN.none,
+      outputSchema: OUT.leaderboard,
       annotations: READ,
       scopeChallenge: needsGame,
     },
@@ -377,8 +428,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Set nickname",
       description:
         "Set the nickname shown on the leaderboard: 3–20 letters of one script, digits 0-9, single spaces, '_', '.' or '-'. A nickname that looks like another player's is taken.",
-      inputSchema: z.object({ nickname: z.string().min(1).max(64) }),
-      outputSchema: z.object({ nickname: z.string() }),
+      inputSchema: IN.nickname,
+      outputSchema: OUT.nickname,
       annotations: SETTLE,
       scopeChallenge: needsGame,
     },
@@ -411,12 +462,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Who am I",
       description:
         "Get the signed-in player's id, granted scope and leaderboard name.",
-      inputSchema: NoInput,
-      outputSchema: z.object({
-        id: z.string(),
-        scope: z.string(),
-        name: z.string().nullable(),
-      }),
+      inputSchema: IN.none,
+      outputSchema: OUT.player,
       annotations: READ,
     },
     safely("who_am_i", async () => {
@@ -436,8 +483,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Sign out everywhere",
       description:
         "Sign out everywhere: every token of this player stops working.",
-      inputSchema: NoInput,
-      outputSchema: z.object({ signed_out: z.literal(true) }),
+      inputSchema: IN.none,
+      outputSchema: OUT.signedOut,
       annotations: ERASE,
     },
     safely("sign_out", async () => {
@@ -455,8 +502,8 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       title: "Delete my data",
       description:
         "Erase all of the player's data (score, rounds, nickname, stored sign-in) and sign them out.",
-      inputSchema: NoInput,
-      outputSchema: z.object({ deleted: z.literal(true) }),
+      inputSchema: IN.none,
+      outputSchema: OUT.deleted,
       annotations: ERASE,
     },
     safely("delete_my_data", async () => {
