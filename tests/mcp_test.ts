@@ -635,3 +635,19 @@ Deno.test("MCP: a storage outage is a 503 JSON-RPC error before a tool runs, and
     f.close();
   }
 });
+
+Deno.test("MCP: initialize is answered statelessly in each 2025 revision, with no session id", async () => {
+  await using t = await testApp();
+  const { access_token } = await tokensFor(t, "alice");
+  for (const version of ["2025-03-26", "2025-06-18", "2025-11-25"]) {
+    const res = await post(t, {
+      ...initialize,
+      params: { ...initialize.params, protocolVersion: version },
+    }, access_token);
+    assert.equal(res.status, 200, version);
+    assert.equal(res.headers.get("mcp-session-id"), null);
+    const { result } = await message(res);
+    assert.equal(result.protocolVersion, version);
+    assert.ok(result.capabilities.tools, version);
+  }
+});
