@@ -1,9 +1,9 @@
 /**
  * The application: the services built from `deps`, and one sub-app per
  * protocol mounted side by side. Each sub-app owns its guards and its one
- * error renderer (routes/oauth, routes/browser, routes/api, routes/mcp); what is left
- * here is the layers around every response and the answer for a path no
- * sub-app serves.
+ * error renderer (routes/oauth, routes/browser, routes/api, routes/mcp);
+ * what is left here is the layers around every response and the answer for
+ * a path no sub-app serves.
  *
  * @module
  */
