@@ -1,9 +1,9 @@
 /**
  * The application: the services built from `deps`, and one sub-app per
  * protocol mounted side by side. Each sub-app owns its guards and its one
- * error renderer (routes/oauth, routes/browser, routes/api); what is left
- * here is the layers around every response and the answer for a path no
- * sub-app serves.
+ * error renderer (routes/oauth, routes/browser, routes/api, routes/mcp);
+ * what is left here is the layers around every response and the answer for
+ * a path no sub-app serves.
  *
  * @module
  */
@@ -13,6 +13,7 @@ import type { ApiEnv } from "../routes/api/bearer.ts";
 import { renderApiProblem } from "../routes/api/errors.ts";
 import { browserApp } from "../routes/browser/mod.ts";
 import { renderPageProblem } from "../routes/browser/errors.tsx";
+import { mcpApp } from "../routes/mcp/mod.ts";
 import { oauthApp } from "../routes/oauth/mod.ts";
 import {
   commonMiddleware,
@@ -64,6 +65,7 @@ export function composeApp(
     "/",
     apiApp({ services, address, authenticate: options.authenticate }),
   );
+  app.route("/", mcpApp({ services, address }));
 
   // No sub-app serves the path: a page for a person, JSON for a program.
   const render = (c: Context, problem: Problem) =>

@@ -52,6 +52,8 @@ export interface AuthorizeParams {
   code_challenge_method?: string;
   provider?: string;
   login_hint?: string;
+  /** RFC 8707: the resource the tokens are for (`${ORIGIN}/mcp`). */
+  resource?: string;
 }
 
 export function authorizeUrl(params: AuthorizeParams = {}): string {
@@ -157,6 +159,15 @@ export async function exchange(
 /** Signs in as `login` and exchanges the code. */
 export async function tokensFor(t: TestApp, login = "alice"): Promise<Tokens> {
   const params = await signIn(t, { login });
+  return await exchange(t, params.get("code")!);
+}
+
+/** Signs in as `login` for the MCP resource (RFC 8707) and exchanges the code. */
+export async function mcpTokensFor(
+  t: TestApp,
+  login = "alice",
+): Promise<Tokens> {
+  const params = await signIn(t, { login, resource: `${ORIGIN}/mcp` });
   return await exchange(t, params.get("code")!);
 }
 

@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { Config } from "../../config.ts";
 import { SCOPES } from "../../auth/scope.ts";
+import { GAME_SCOPE, MCP_PATH, mcpResource } from "../mcp/resource.ts";
 
 /** Builds the `/.well-known/` metadata routes. */
 export function metadataRoutes(config: Config): Hono {
@@ -45,6 +46,20 @@ export function metadataRoutes(config: Config): Hono {
       authorization_servers: [issuer],
       scopes_supported: Object.keys(SCOPES),
       bearer_methods_supported: ["header"],
+      resource_documentation: `${issuer}/`,
+    });
+  });
+
+  // The MCP server's own document (RFC 9728 §3.1, path-aware), which its
+  // 401 names; the root document keeps describing the REST API.
+  app.get(`/.well-known/oauth-protected-resource${MCP_PATH}`, (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.json({
+      resource: mcpResource(issuer),
+      authorization_servers: [issuer],
+      scopes_supported: [GAME_SCOPE],
+      bearer_methods_supported: ["header"],
+      resource_name: "Words with Chat (MCP)",
       resource_documentation: `${issuer}/`,
     });
   });
