@@ -137,7 +137,10 @@ export async function validateClientMetadata(
   const name = fields.client_name;
   if (
     typeof name !== "string" || name.trim() === "" ||
-    name.length > MAX_CLIENT_NAME_LENGTH
+    name.length > MAX_CLIENT_NAME_LENGTH ||
+    // Control and format characters (U+202E and its kin) can make a
+    // self-declared name read as another on the consent page.
+    /[\p{Cc}\p{Cf}]/u.test(name)
   ) {
     return invalid("client_name");
   }
@@ -145,7 +148,7 @@ export async function validateClientMetadata(
   if (
     !Array.isArray(uris) || uris.length === 0 ||
     uris.length > MAX_REDIRECT_URIS ||
-    !uris.every(isAbsoluteRedirectUri)
+    !uris.every(isAllowedRedirectUri)
   ) {
     return invalid("redirect_uris");
   }
@@ -160,13 +163,28 @@ export async function validateClientMetadata(
   };
 }
 
-/** An absolute URI without a fragment (RFC 6749 §3.1.2), of bounded length. */
-function isAbsoluteRedirectUri(value: unknown): value is string {
-  return typeof value === "string" && value.length <= MAX_REDIRECT_URI_LENGTH &&
-    URL.canParse(value) && !value.includes("#");
-}
-
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * A redirect URI a client may declare: absolute, without a fragment (RFC
+ * 6749 §3.1.2), of bounded length, and https, http on a loopback host, or a
+ * private-use scheme in reverse-domain form (RFC 8252 §7.1, `com.example.app:`).
+ * Never `javascript:`, `data:` and the like, nor plain http elsewhere (RFC
+ * 9700 §2.1): codes would travel in the clear, or run as script.
+ */
+export function isAllowedRedirectUri(value: unknown): value is string {
+  if (
+    typeof value !== "string" || value.length > MAX_REDIRECT_URI_LENGTH ||
+    value.includes("#")
+  ) {
+    return false;
+  }
+  const url = URL.parse(value);
+  if (url === null) return false;
+  if (url.protocol === "https:") return url.hostname !== "";
+  if (url.protocol === "http:") return LOOPBACK_HOSTS.has(url.hostname);
+  return /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:$/.test(url.protocol);
+}
 
 /**
  * Whether `requested` matches one of `registered` (RFC 9700 §2.1: exact

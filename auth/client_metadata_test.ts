@@ -5,6 +5,7 @@ import { serveTls } from "../tests/_tls.ts";
 import { pinnedFetch } from "../lib/pinned_fetch.ts";
 import {
   cacheSeconds,
+  isAllowedRedirectUri,
   parseClientIdUrl,
   redirectUriMatches,
   validateClientMetadata,
@@ -331,4 +332,45 @@ Deno.test("ClientMetadataStore over real TLS: a loopback document works in devel
   assert.ok(dev.kind === "valid");
   assert.equal(dev.metadata.clientId, id);
   assert.equal(dev.metadata.clientName, "Example App");
+});
+
+Deno.test("isAllowedRedirectUri() takes https, loopback http and reverse-domain schemes only", () => {
+  const table: [string, boolean][] = [
+    ["https://app.example.com/callback", true],
+    ["http://127.0.0.1/callback", true],
+    ["http://localhost:8080/cb", true],
+    ["http://[::1]/cb", true],
+    ["com.example.app:/oauth2redirect", true],
+    ["cursor.dev:/callback", true],
+    ["http://attacker.example/cb", false],
+    ["javascript:alert(document.domain)//", false],
+    ["data:text/html,<script>alert(1)</script>", false],
+    ["vbscript:msgbox", false],
+    ["file:///etc/passwd", false],
+    ["blob:https://app.example.com/x", false],
+    ["myapp:/callback", false],
+    ["https://app.example.com/cb#frag", false],
+    ["not a uri", false],
+  ];
+  for (const [uri, ok] of table) {
+    assert.equal(isAllowedRedirectUri(uri), ok, uri);
+  }
+});
+
+Deno.test("validateClientMetadata() refuses a client_name with control or format characters", async () => {
+  const id = "https://client.example.com/oauth/metadata.json";
+  for (const name of ["Cl\u202eedua", "Claude\u0000", "A\u200bB"]) {
+    const result = await validateClientMetadata(
+      id,
+      new Response(
+        JSON.stringify({
+          client_id: id,
+          client_name: name,
+          redirect_uris: ["https://client.example.com/cb"],
+        }),
+        { headers: { "content-type": "application/json" } },
+      ),
+    );
+    assert.equal(result.kind, "invalid", JSON.stringify(name));
+  }
 });
