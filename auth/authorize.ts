@@ -18,7 +18,7 @@ import type { ClientConfig } from "./clients.ts";
 import { findClient, isAllowedRedirect } from "./clients.ts";
 import type { OAuthErrorCode } from "./oauth_error.ts";
 import { isS256Challenge } from "./pkce.ts";
-import { resolveResource } from "./resource.ts";
+import { audienceOf, resolveResource } from "./resource.ts";
 import { grantScope } from "./scope.ts";
 import type { Unstamped } from "./tokens.ts";
 
@@ -216,7 +216,10 @@ export function parseAuthorizeRequest<P>(
     scope: grantScope(q.get("scope")),
     state,
     ...(challenge !== null ? { code_challenge: challenge } : {}),
-    ...(target.kind === "known" ? { resource: target.resource } : {}),
+    // The REST API's resource (the origin) binds nothing: as if none was sent.
+    ...(target.kind === "known" && audienceOf(target.resource) !== undefined
+      ? { resource: target.resource }
+      : {}),
   };
   if (encoder.encode(JSON.stringify(pending)).length > MAX_PENDING_BYTES) {
     return back(

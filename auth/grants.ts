@@ -38,10 +38,11 @@ export interface CodeGrant {
   redirect_uri: string | undefined;
   code_verifier: string | undefined;
   /**
-   * The canonical resource indicator sent (RFC 8707), already known to be
-   * one of ours (see `resolveResource`); `undefined` when none was sent.
+   * The audience the request named (RFC 8707), already known to be one of
+   * ours: a resource, `null` for the REST API (no audience), `undefined`
+   * when none was sent.
    */
-  resource?: string | undefined;
+  resource?: string | null | undefined;
 }
 
 const INVALID_GRANT = "The grant is invalid, expired or revoked.";
@@ -132,7 +133,9 @@ export class AuthorizationServer {
       throw invalidGrant("code_verifier sent but no code_challenge was given");
     }
     // RFC 8707 §2.2: the resource may be repeated here, not changed.
-    if (grant.resource !== undefined && grant.resource !== code.aud) {
+    if (
+      grant.resource !== undefined && (grant.resource ?? undefined) !== code.aud
+    ) {
       throw invalidTarget("resource differs from the authorization request");
     }
     const family: Family = {
@@ -192,7 +195,7 @@ export class AuthorizationServer {
   async refresh(
     clientId: string,
     refreshToken: string | undefined,
-    resource?: string,
+    resource?: string | null,
   ): Promise<TokenResponse> {
     if (!refreshToken) throw invalidRequest("refresh_token is required.");
     const opened = await this.#tokens.open("refresh", refreshToken);
@@ -204,7 +207,7 @@ export class AuthorizationServer {
       throw invalidGrant("refresh token was issued to another client");
     }
     // The family stays bound to the resource of its code (RFC 8707 §2.2).
-    if (resource !== undefined && resource !== rt.aud) {
+    if (resource !== undefined && (resource ?? undefined) !== rt.aud) {
       throw invalidTarget("resource differs from the refresh token's");
     }
     const early = await this.store.issuance(rt.sub, rt.fid);

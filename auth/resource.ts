@@ -18,13 +18,23 @@ export function mcpResource(publicUrl: string): string {
 }
 
 /**
- * The resources this authorization server issues audience-bound tokens for,
- * in canonical form (the only place they are listed). The REST API is not
- * one of them: its tokens carry no audience, so existing GPT actions keep
- * working unchanged.
+ * The resources this authorization server issues tokens for, in canonical
+ * form (the only place they are listed): the REST API, named by the
+ * service's origin as its protected-resource metadata says, and the MCP
+ * server. Only the MCP server's tokens carry an audience (see
+ * {@linkcode audienceOf}): REST tokens have none, so existing GPT actions
+ * keep working unchanged.
  */
 export function resources(config: { publicUrl: string }): readonly string[] {
-  return [mcpResource(config.publicUrl)];
+  return [new URL(config.publicUrl).origin, mcpResource(config.publicUrl)];
+}
+
+/**
+ * The audience a token for `resource` carries: none for the service's
+ * origin (the REST API), the resource itself otherwise.
+ */
+export function audienceOf(resource: string): string | undefined {
+  return URL.parse(resource)?.pathname === "/" ? undefined : resource;
 }
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);

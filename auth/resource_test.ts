@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  audienceOf,
   canonicalResource,
   mcpResource,
   resolveResource,
@@ -111,13 +112,15 @@ for (const row of ROWS) {
   });
 }
 
-Deno.test("resources(): the MCP resource, already canonical", () => {
+Deno.test("resources(): the REST API's origin and the MCP resource, already canonical; only the MCP one is an audience", () => {
   for (
     const publicUrl of ["https://words.example.com", "http://localhost:8000"]
   ) {
     const known = resources({ publicUrl });
-    assert.deepEqual(known, [mcpResource(publicUrl)]);
+    assert.deepEqual(known, [publicUrl, mcpResource(publicUrl)]);
     for (const r of known) assert.equal(canonicalResource(r), r);
+    assert.equal(audienceOf(publicUrl), undefined);
+    assert.equal(audienceOf(mcpResource(publicUrl)), mcpResource(publicUrl));
   }
 });
 

@@ -105,7 +105,6 @@ Deno.test("authorize: an unknown resource goes back to the client as invalid_tar
   for (
     const resource of [
       `${ORIGIN}/api`,
-      `${ORIGIN}/`,
       "https://elsewhere.example/mcp",
       `${MCP}#frag`,
       "mcp",
@@ -117,6 +116,50 @@ Deno.test("authorize: an unknown resource goes back to the client as invalid_tar
     assert.equal(params.get("state"), "client-state-1", resource);
     assert.equal(params.get("iss"), ORIGIN, resource);
     assert.equal(params.get("code"), null, resource);
+  }
+});
+
+Deno.test("the REST API's resource (the origin its protected-resource metadata names) gives tokens without an audience, which /mcp refuses", async () => {
+  await using t = await testApp();
+  const doc = await (await t.app.request(
+    `${ORIGIN}/.well-known/oauth-protected-resource`,
+  )).json();
+  for (const resource of [doc.resource, `${ORIGIN}/`]) {
+    const code = redirectParams(await signInFor(t, resource)).get("code")!;
+    const res = await postForm(t, "/oauth/token", {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT,
+      resource,
+    });
+    assert.equal(res.status, 200, resource);
+    const tokens = await res.json();
+    assert.equal((await api(t, "/api/me", tokens.access_token)).status, 200);
+    const mcp = await t.app.request(`${ORIGIN}/mcp`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens.access_token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    assert.equal(mcp.status, 401, resource);
+    await mcp.body?.cancel();
+    // A refresh may name it again, but not the MCP server.
+    const again = await postForm(t, "/oauth/token", {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      resource: MCP,
+    });
+    assert.equal(again.status, 400);
+    assert.equal((await again.json()).error, "invalid_target");
+    const same = await postForm(t, "/oauth/token", {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      resource,
+    });
+    assert.equal(same.status, 200, resource);
   }
 });
 

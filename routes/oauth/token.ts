@@ -12,7 +12,7 @@ import type { AuthorizationServer } from "../../auth/grants.ts";
 import { RATE_WINDOW_SECONDS, type RateLimiter } from "../../lib/rate_limit.ts";
 import { type AddressOf, countRequest } from "../_guards.ts";
 import { jsonMembers } from "./_json_members.ts";
-import { resolveResource, resources } from "../../auth/resource.ts";
+import { audienceOf, resolveResource, resources } from "../../auth/resource.ts";
 
 /** What the token routes need. */
 export interface TokenDeps {
@@ -37,20 +37,21 @@ function repeated(name: string): OAuthError {
 }
 
 /**
- * The resource indicator of a token request (RFC 8707 §2.2), canonical and
- * known, or `undefined` when none was sent; anything else is `invalid_target`.
+ * The audience a token request names (RFC 8707 §2.2): `undefined` when it
+ * sent no resource, `null` when it named the REST API (tokens without an
+ * audience), else the resource; anything unknown is `invalid_target`.
  */
 function targetOf(
   params: Params,
   known: readonly string[],
-): string | undefined {
+): string | null | undefined {
   const value = params.get("resource");
   const target = resolveResource(value === undefined ? [] : [value], known);
   switch (target.kind) {
     case "none":
       return undefined;
     case "known":
-      return target.resource;
+      return audienceOf(target.resource) ?? null;
     case "refused":
       throw new OAuthError(
         "invalid_target",
