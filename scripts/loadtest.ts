@@ -1,8 +1,8 @@
 /**
  * `deno task loadtest`: throughput and p50/p99 latency on one machine for
  * `/health`, an authenticated API read (and the same route without
- * authentication), the token endpoint (refresh rotation) and a scoring
- * guess, then a memory soak. The server runs in its own process
+ * authentication), the same reads as authenticated MCP tool calls, the token
+ * endpoint (refresh rotation) and a scoring guess, then a memory soak. The server runs in its own process
  * (`loadtest_server.ts`) over a KV file.
  *
  * Flags: `--seconds=8` per scenario, `--soak=60` seconds, `--workers=32`.
@@ -74,7 +74,8 @@ const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
 while (!(await reader.read()).value?.includes("ready")) { /* wait */ }
 await reader.cancel();
 
-async function signIn(login: string) {
+/** Signs in as `login`; with `resource`, for that resource (RFC 8707). */
+async function signIn(login: string, resource?: string) {
   const q = new URLSearchParams({
     response_type: "code",
     client_id: CLIENT.id,
@@ -82,6 +83,7 @@ async function signIn(login: string) {
     state: "load",
     provider: "dev",
     login_hint: login,
+    ...(resource !== undefined ? { resource } : {}),
   });
   const a = await fetch(`${base}/oauth/authorize?${q}`, { redirect: "manual" });
   await a.body?.cancel();
@@ -99,8 +101,10 @@ async function signIn(login: string) {
       redirect_uri: REDIRECT,
       client_id: CLIENT.id,
       client_secret: CLIENT.secret,
+      ...(resource !== undefined ? { resource } : {}),
     }),
   });
+  if (t.status !== 200) throw new Error(`sign-in: ${await t.text()}`);
   return await t.json() as { access_token: string; refresh_token: string };
 }
 
@@ -164,6 +168,48 @@ const bearer = (i: number) => ({
   authorization: `Bearer ${sessions[i]!.access_token}`,
 });
 
+// The same players signed in again for the MCP resource: a token issued
+// without a resource is refused at /mcp.
+const mcpSessions = await Promise.all(
+  Array.from({ length: WORKERS }, (_, i) => signIn(`load${i}`, `${base}/mcp`)),
+);
+/** The headers a stateless 2025-06-18 client sends with each message. */
+const mcpHeaders = (i: number) => ({
+  authorization: `Bearer ${mcpSessions[i]!.access_token}`,
+  accept: "application/json, text/event-stream",
+  "content-type": "application/json",
+  "mcp-protocol-version": "2025-06-18",
+});
+
+/** The JSON-RPC message of a JSON or single-event SSE answer. */
+function messageOf(res: Response, text: string) {
+  if (!res.headers.get("content-type")?.startsWith("text/event-stream")) {
+    return JSON.parse(text);
+  }
+  const data = text.split("\n").find((line) => line.startsWith("data: "));
+  return JSON.parse(data!.slice("data: ".length));
+}
+
+/** Calls tool `name` over MCP; right when it answers a result, not an error. */
+async function callTool(i: number, name: string): Promise<boolean> {
+  const res = await fetch(`${base}/mcp`, {
+    method: "POST",
+    headers: mcpHeaders(i),
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name, arguments: {} },
+    }),
+  });
+  const text = await res.text();
+  if (res.status !== 200) return false;
+  const message = messageOf(res, text);
+  return message.id === 1 && message.result !== undefined &&
+    message.result.isError !== true &&
+    message.result.structuredContent !== undefined;
+}
+
 // Rounds to guess, prepared before the clock starts.
 const ROUNDS_PER_WORKER = Math.max(50, SECONDS * 60);
 const kv = await Deno.openKv(kvPath);
@@ -192,20 +238,36 @@ const results: Result[] = [];
 results.push(
   await run("GET /health", SECONDS, () => ok(fetch(`${base}/health`))),
 );
-results.push(
-  await run(
-    "GET /api/words (bearer token)",
-    SECONDS,
-    (i) => ok(fetch(`${base}/api/words`, { headers: bearer(i) })),
-  ),
+const withAuth = await run(
+  "GET /api/words (bearer token)",
+  SECONDS,
+  (i) => ok(fetch(`${base}/api/words`, { headers: bearer(i) })),
 );
-results.push(
-  await run(
-    "GET /api/words (same route, no auth)",
-    SECONDS,
-    () => ok(fetch(`${openBase}/api/words`)),
-  ),
+results.push(withAuth);
+const withoutAuth = await run(
+  "GET /api/words (same route, no auth)",
+  SECONDS,
+  () => ok(fetch(`${openBase}/api/words`)),
 );
+results.push(withoutAuth);
+const mcpCategories = await run(
+  "POST /mcp tools/call list_categories (bearer token)",
+  SECONDS,
+  (i) => callTool(i, "list_categories"),
+);
+results.push(mcpCategories);
+const restScore = await run(
+  "GET /api/score (bearer token)",
+  SECONDS,
+  (i) => ok(fetch(`${base}/api/score`, { headers: bearer(i) })),
+);
+results.push(restScore);
+const mcpScore = await run(
+  "POST /mcp tools/call my_score (bearer token)",
+  SECONDS,
+  (i) => callTool(i, "my_score"),
+);
+results.push(mcpScore);
 results.push(
   await run("POST /oauth/token (refresh rotation)", SECONDS, async (i) => {
     const res = await fetch(`${base}/oauth/token`, {
@@ -278,8 +340,9 @@ for (const r of results) {
     } | ${r.p50} | ${r.p99} |`,
   );
 }
-const [withAuth, withoutAuth] = [results[1]!, results[2]!];
 const ratio = withAuth.rps / withoutAuth.rps;
+const percent = (a: Result, b: Result) =>
+  `${(a.rps / b.rps * 100).toFixed(1)}%`;
 const warm = samples[2] ?? samples[0]!;
 const last = samples.at(-1)!;
 const growth = (last - warm) / warm;
@@ -287,6 +350,11 @@ print(
   `\nauthenticated / unauthenticated throughput: ${
     (ratio * 100).toFixed(1)
   }% (target ≥ 75%)`,
+);
+print(
+  `MCP tool call / REST call throughput (no target): list_categories / GET /api/words ${
+    percent(mcpCategories, withAuth)
+  }, my_score / GET /api/score ${percent(mcpScore, restScore)}`,
 );
 print(
   `server RSS during the soak (MiB, every 5 s): ${
