@@ -304,6 +304,16 @@ const ROWS: { rule: string; query: URLSearchParams; want: Decision }[] = [
     want: proceed(),
   },
   {
+    rule: "offline_access is kept beside game",
+    query: query({ scope: "offline_access game" }),
+    want: proceed({}, { scope: "game offline_access" }),
+  },
+  {
+    rule: "offline_access alone still grants game",
+    query: query({ scope: "offline_access" }),
+    want: proceed({}, { scope: "game offline_access" }),
+  },
+  {
     rule: "an S256 challenge is kept in the pending request",
     query: query({ code_challenge: CHALLENGE, code_challenge_method: "S256" }),
     want: proceed({}, { code_challenge: CHALLENGE }),

@@ -190,6 +190,25 @@ Deno.test("scope: empty, missing, comma-separated and unknown scopes all grant g
   }
 });
 
+Deno.test("scope: offline_access is granted beside game, and a refresh token comes with or without it", async () => {
+  await using t = await testApp();
+  for (
+    const [scope, granted] of [
+      ["game offline_access", "game offline_access"],
+      ["offline_access", "game offline_access"],
+      ["offline_access,profile", "game offline_access"],
+      ["game", "game"],
+    ]
+  ) {
+    const tokens = await exchange(t, (await signIn(t, { scope })).get("code")!);
+    assert.equal(tokens.scope, granted, `scope ${scope}`);
+    assert.ok(tokens.refresh_token, `a refresh token for ${scope}`);
+    const res = await refresh(t, tokens.refresh_token);
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).scope, granted, `refreshed ${scope}`);
+  }
+});
+
 Deno.test("login: a callback whose state does not match this browser's cookie is refused", async () => {
   await using t = await testApp();
   const victim = new CookieJar();

@@ -23,7 +23,8 @@ export function openApiDocument(
         authorizationUrl: `${config.publicUrl}/oauth/authorize`,
         tokenUrl: `${config.publicUrl}/oauth/token`,
         refreshUrl: `${config.publicUrl}/oauth/token`,
-        scopes: { ...SCOPES },
+        // The API's own scope; offline_access is the authorization server's.
+        scopes: { game: SCOPES.game },
       },
     },
   });

@@ -9,6 +9,13 @@ import type { Config } from "../../config.ts";
 import { SCOPES } from "../../auth/scope.ts";
 import { GAME_SCOPE, MCP_PATH, mcpResource } from "../mcp/resource.ts";
 
+/** The metadata documents' paths, which browser-based clients read (CORS). */
+export const METADATA_PATHS = [
+  "/.well-known/oauth-authorization-server",
+  "/.well-known/oauth-protected-resource",
+  `/.well-known/oauth-protected-resource${MCP_PATH}`,
+] as const;
+
 /** Builds the `/.well-known/` metadata routes. */
 export function metadataRoutes(config: Config): Hono {
   const app = new Hono();
@@ -44,7 +51,9 @@ export function metadataRoutes(config: Config): Hono {
     return c.json({
       resource: issuer,
       authorization_servers: [issuer],
-      scopes_supported: Object.keys(SCOPES),
+      // A resource's scopes: `offline_access` is asked of the authorization
+      // server, never needed by a resource.
+      scopes_supported: [GAME_SCOPE],
       bearer_methods_supported: ["header"],
       resource_documentation: `${issuer}/`,
     });

@@ -4,17 +4,17 @@
  * metadata documents. Every error is RFC 6749 JSON, drawn by one renderer
  * ({@linkcode oauthErrors}); every endpoint answer is `no-store`.
  *
- * An endpoint added under `/oauth/` (other than `authorize`) gets the guards
- * and the error shape from here.
+ * An endpoint added under `/oauth/` (other than `authorize`) gets the guards,
+ * the error shape and CORS from here.
  *
  * @module
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Services } from "../../app/services.ts";
 import { refuseOtherMethods } from "../_common.ts";
 import { type AddressOf, allowlist, limitBody } from "../_guards.ts";
 import { oauthErrors } from "./errors.ts";
-import { metadataRoutes } from "./metadata.ts";
+import { METADATA_PATHS, metadataRoutes } from "./metadata.ts";
 import { tokenRoutes } from "./token.ts";
 
 /**
@@ -22,6 +22,42 @@ import { tokenRoutes } from "./token.ts";
  * person's browser opens: those belong to the browser sub-app.
  */
 export const OAUTH_ENDPOINTS = "/oauth/:endpoint{(?!authorize$)[^/]+}";
+
+/**
+ * CORS for browser-based clients (the MCP Inspector, web apps): anyone may
+ * read these answers, and no credentials ride along (no cookies, so `*`).
+ * A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`)
+ * is answered `204` here, before the guards: it carries no body and no
+ * credentials, reaches no route and so counts against no rate limit (a
+ * browser sends one before each new kind of request, and counting it would
+ * halve a client's allowance). The actual request then meets every guard,
+ * and its answer, a guard's refusal or an OAuth error included, carries
+ * `Access-Control-Allow-Origin` so that the client can read why. Any other
+ * `OPTIONS` keeps the 405 every path gives a method it does not serve.
+ *
+ * Never on `/oauth/authorize` or a page: those are a person's browser's,
+ * and the cookies they set must stay out of other sites' reach.
+ */
+function cors(methods: string): MiddlewareHandler {
+  const preflight = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": methods,
+    // Authorization: client_secret_basic. MCP-Protocol-Version: MCP clients
+    // send it on discovery too.
+    "Access-Control-Allow-Headers":
+      "Authorization, Content-Type, MCP-Protocol-Version",
+    "Access-Control-Max-Age": "86400",
+  };
+  return async function cors(c, next) {
+    const isPreflight = c.req.method === "OPTIONS" &&
+      c.req.header("origin") !== undefined &&
+      c.req.header("access-control-request-method") !== undefined;
+    if (isPreflight) return c.body(null, 204, preflight);
+    await next();
+    c.res.headers.set("Access-Control-Allow-Origin", "*");
+    return undefined;
+  };
+}
 
 /** What the OAuth sub-app needs. */
 export interface OAuthOptions {
@@ -35,6 +71,11 @@ export function oauthApp({ services, address }: OAuthOptions): Hono {
   const { config, server, log, limiter } = services;
   const app = new Hono();
   app.onError(oauthErrors(log));
+
+  // First, so that its header lands on every answer the guards draw.
+  const documents = cors("GET, HEAD");
+  for (const path of METADATA_PATHS) app.use(path, documents);
+  app.use(OAUTH_ENDPOINTS, cors("POST"));
 
   app.use(OAUTH_ENDPOINTS, async function noStore(c, next) {
     await next();
