@@ -85,6 +85,11 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       "Go back to ChatGPT and start signing in again.",
     );
 
+  const unknownMethod = (
+    c: Context,
+    message = "This sign-in method is not enabled here.",
+  ) => problem(c, 404, "Unknown sign-in method", message);
+
   /** Redirects to the client with `params`, the client's `state` and our `iss` (RFC 9207). */
   function toClient(
     c: Context,
@@ -285,12 +290,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   app.get("/login/:provider/start", async (c) => {
     const provider = providers.get(c.req.param("provider"));
     if (!provider) {
-      return problem(
-        c,
-        404,
-        "Unknown sign-in method",
-        "This sign-in method is not enabled here.",
-      );
+      return unknownMethod(c);
     }
     const login = await readPending(c);
     if (!login) return expired(c);
@@ -299,12 +299,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
 
   app.get("/login/dev", async (c) => {
     if (!providers.has("dev")) {
-      return problem(
-        c,
-        404,
-        "Unknown sign-in method",
-        "The development sign-in is off.",
-      );
+      return unknownMethod(c, "The development sign-in is off.");
     }
     const login = await readPending(c);
     const state = c.req.query("state");
@@ -320,12 +315,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     const id = c.req.param("provider");
     const provider = providers.get(id);
     if (!provider) {
-      return problem(
-        c,
-        404,
-        "Unknown sign-in method",
-        "This sign-in method is not enabled here.",
-      );
+      return unknownMethod(c);
     }
     const login = await readPending(c);
     if (!login) return expired(c);
