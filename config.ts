@@ -68,6 +68,8 @@ export interface RateLimits {
   token: number;
   /** `/oauth/authorize`, per address. */
   authorize: number;
+  /** `/oauth/register` (dynamic client registration), per address. */
+  register: number;
   /** Starting rounds, clues, guesses and giving up, per user. */
   game: number;
   /** Reading the leaderboard, the score and the player, per user. */
@@ -196,6 +198,7 @@ export function loadConfig(env: Env): Config {
     rateLimits: {
       token: check(() => parseLimit(get, "TOKEN_RATE_LIMIT", 60), 0),
       authorize: check(() => parseLimit(get, "AUTHORIZE_RATE_LIMIT", 30), 0),
+      register: check(() => parseLimit(get, "REGISTER_RATE_LIMIT", 10), 0),
       game: check(() => parseLimit(get, "GAME_RATE_LIMIT", 120), 0),
       read: check(() => parseLimit(get, "READ_RATE_LIMIT", 600), 0),
     },

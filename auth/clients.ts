@@ -7,6 +7,7 @@
  */
 import { constantTimeEqual } from "./compare.ts";
 import { OAuthError } from "./oauth_error.ts";
+import { redirectUriMatches } from "./client_metadata.ts";
 
 /** An OAuth client: the GPT (DESIGN.md §6), or the development playground. */
 export interface ClientConfig {
@@ -22,6 +23,11 @@ export interface ClientConfig {
   previousSecret?: string | null;
   /** Exact redirect URIs, or `null` for the ChatGPT callback shapes. */
   redirectUris: readonly string[] | null;
+  /**
+   * Registered dynamically (RFC 7591): its name is self-declared, consent is
+   * never skipped, and a loopback redirect matches on any port.
+   */
+  registered?: boolean;
 }
 
 /**
@@ -38,6 +44,9 @@ export function isAllowedRedirect(
   client: ClientConfig,
   redirectUri: string,
 ): boolean {
+  if (client.registered && client.redirectUris) {
+    return redirectUriMatches(client.redirectUris, redirectUri);
+  }
   if (client.redirectUris) return client.redirectUris.includes(redirectUri);
   return CHATGPT_CALLBACK.test(redirectUri);
 }

@@ -23,11 +23,16 @@ export type OAuthErrorCode =
   | "access_denied"
   | "invalid_token"
   | "server_error"
-  | "temporarily_unavailable";
+  | "temporarily_unavailable"
+  // RFC 7591 §3.2.2: client registration.
+  | "invalid_redirect_uri"
+  | "invalid_client_metadata";
 
 /** Exhaustive by type: a new code does not compile until it has a status. */
 const STATUS: Readonly<Record<OAuthErrorCode, 400 | 401 | 500 | 503>> = {
   invalid_request: 400,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
   invalid_client: 401,
   invalid_grant: 400,
   unauthorized_client: 400,

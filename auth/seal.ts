@@ -41,7 +41,8 @@ export type Purpose =
   | "refresh"
   | "login"
   | "upstream"
-  | "round";
+  | "round"
+  | "client";
 
 /** Every purpose, for tests and iteration. */
 export const PURPOSES: readonly Purpose[] = [
@@ -51,6 +52,7 @@ export const PURPOSES: readonly Purpose[] = [
   "login",
   "upstream",
   "round",
+  "client",
 ];
 
 /**
@@ -64,6 +66,7 @@ export const PREFIX: Readonly<Record<Purpose, string>> = {
   login: "wwc_login.",
   upstream: "wwc_up.",
   round: "wwc_round.",
+  client: "wwc_cl.",
 };
 
 const VERSION = 1;
@@ -183,7 +186,7 @@ function aad(kid: string, purpose: Purpose): Uint8Array {
   let bytes = aadCache.get(label);
   if (!bytes) {
     bytes = encoder.encode(label);
-    // Bounded by the number of configured kids times six purposes.
+    // Bounded by the number of configured kids times seven purposes.
     aadCache.set(label, bytes);
   }
   return bytes;

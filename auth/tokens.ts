@@ -28,6 +28,8 @@ const str: Check<string> = (v): v is string => typeof v === "string";
 const int: Check<number> = (v): v is number => Number.isSafeInteger(v);
 const count: Check<number> = (v): v is number =>
   Number.isSafeInteger(v) && (v as number) >= 0;
+const strings: Check<string[]> = (v): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === "string");
 const optional = <T>(check: Check<T>): Optional<T> => ({ optional: check });
 
 /** The claims a schema proves: each check's type, optional ones optional. */
@@ -109,6 +111,11 @@ const CLAIMS = {
   },
   upstream: { sub: str, provider: str, refresh_token: str },
   round: { sub: str, rid: str },
+  /**
+   * A client registered dynamically (RFC 7591): its id is this token, which
+   * carries its metadata, so nothing is stored. `client_name` is self-declared.
+   */
+  client: { client_name: optional(str), redirect_uris: strings },
 } as const satisfies Readonly<Record<Purpose, Schema>>;
 
 /** Stamped on every token when it is sealed (times in Unix milliseconds). */
@@ -138,6 +145,9 @@ export interface UpstreamClaims extends Stamp, Proven<typeof CLAIMS.upstream> {}
 /** A game round handle: whose round, and which. The round itself lives in KV. */
 export interface RoundClaims extends Stamp, Proven<typeof CLAIMS.round> {}
 
+/** A dynamically registered public client, its metadata sealed into its id. */
+export interface ClientClaims extends Stamp, Proven<typeof CLAIMS.client> {}
+
 /** The claims each purpose carries. */
 export interface ClaimsByPurpose {
   code: CodeClaims;
@@ -146,6 +156,7 @@ export interface ClaimsByPurpose {
   login: LoginClaims;
   upstream: UpstreamClaims;
   round: RoundClaims;
+  client: ClientClaims;
 }
 
 /** The checks `open` runs for one purpose, flattened for its hot path. */
@@ -172,6 +183,7 @@ const CHECKS: Readonly<Record<Purpose, Checks>> = {
   login: checksOf(CLAIMS.login),
   upstream: checksOf(CLAIMS.upstream),
   round: checksOf(CLAIMS.round),
+  client: checksOf(CLAIMS.client),
 };
 
 /** Whether `c` has every claim of `checks`, each of its type. */
@@ -202,6 +214,8 @@ export const LIFETIME: Readonly<Record<Purpose, number>> = {
   // Re-sealed on every successful upstream refresh; KV deletion revokes it.
   upstream: 400 * 24 * 60 * 60,
   round: 60 * 60,
+  // A registered client id: re-registering is the only renewal.
+  client: 365 * 24 * 60 * 60,
 };
 
 /** Why a token was refused. For server logs only, never for the wire. */

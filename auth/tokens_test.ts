@@ -39,6 +39,7 @@ const samples: { [P in (typeof PURPOSES)[number]]: Unstamped<P> } = {
   },
   upstream: { sub: "google:1", provider: "google", refresh_token: "1//abc" },
   round: { sub: "dev:alice", rid: "r1" },
+  client: { client_name: "Inspector", redirect_uris: ["http://127.0.0.1/cb"] },
 };
 
 Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async () => {
@@ -171,8 +172,10 @@ const everyClaim: {
   },
   upstream: samples.upstream,
   round: samples.round,
+  client: samples.client as Required<Unstamped<"client">>,
 };
 const OPTIONAL = new Set([
+  "client.client_name",
   "code.code_challenge",
   "code.rev",
   "code.aud",

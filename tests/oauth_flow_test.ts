@@ -306,14 +306,14 @@ Deno.test("metadata documents name our endpoints (RFC 8414, RFC 9728)", async ()
   assert.deepEqual(as.code_challenge_methods_supported, ["S256"]);
   assert.equal(as.authorization_response_iss_parameter_supported, true);
   assert.deepEqual(as.scopes_supported, ["game", "offline_access"]);
-  // What the token endpoint authenticates today: the GPT by its secret, and
-  // in development the playground, a public client.
+  // What the token endpoint authenticates: the GPT by its secret, and
+  // public clients (registered ones, the development playground) by PKCE.
   assert.deepEqual(as.token_endpoint_auth_methods_supported, [
     "client_secret_post",
     "client_secret_basic",
     "none",
   ]);
-  assert.equal(as.registration_endpoint, undefined, "not wired yet");
+  assert.equal(as.registration_endpoint, `${ORIGIN}/oauth/register`);
   assert.equal(as.client_id_metadata_document_supported, undefined);
   const pr = await (await t.app.request(
     `${ORIGIN}/.well-known/oauth-protected-resource`,

@@ -9,6 +9,8 @@ import { Layout } from "./layout.tsx";
 export function ConsentPage(props: {
   clientName: string;
   redirectHost: string;
+  /** The name is self-declared by a registered client: say so. */
+  unverified?: boolean;
   abilities: string[];
   providers: { id: string; name: string }[];
 }) {
@@ -20,6 +22,12 @@ export function ConsentPage(props: {
           {props.clientName}{" "}
           wants to use Words with Chat on your behalf. It will be able to:
         </p>
+        {props.unverified && (
+          <p class="muted">
+            This application named itself; Words with Chat has not verified who
+            makes it. Continue only if you started this sign-in.
+          </p>
+        )}
         <ul>
           {props.abilities.map((a) => <li>{a}</li>)}
         </ul>

@@ -17,6 +17,7 @@ import type { Log } from "../../lib/log.ts";
 import { parseAuthorizeRequest } from "../../auth/authorize.ts";
 import type { OAuthErrorCode } from "../../auth/oauth_error.ts";
 import { completeLogin, pendingRequest } from "../../auth/login.ts";
+import { withRegistered } from "../../auth/registration.ts";
 import { resources } from "../../auth/resource.ts";
 import { SCOPES } from "../../auth/scope.ts";
 import type { AuthorizationServer } from "../../auth/grants.ts";
@@ -178,8 +179,14 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   const app = new Hono();
 
   app.get("/oauth/authorize", async (c) => {
-    const decision = parseAuthorizeRequest(new URL(c.req.url).searchParams, {
-      clients: config.clients,
+    const query = new URL(c.req.url).searchParams;
+    const ids = query.getAll("client_id");
+    const decision = parseAuthorizeRequest(query, {
+      clients: await withRegistered(
+        tokens,
+        config.clients,
+        ids.length === 1 ? ids[0] : undefined,
+      ),
       providers,
       resources: known,
     });
@@ -220,7 +227,9 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       );
     }
     const { client, pending, provider } = decision;
-    if (provider) {
+    // A registered client's name is self-declared: the person always sees
+    // the consent page first, whatever the link says.
+    if (provider && !client.registered) {
       return startUpstream(c, pending, provider, decision.loginHint);
     }
     await setPending(c, pending);
@@ -228,6 +237,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       c,
       <ConsentPage
         clientName={client.name}
+        unverified={client.registered === true}
         redirectHost={new URL(pending.redirect_uri).host}
         abilities={pending.scope.split(" ").map((s) =>
           SCOPES[s as keyof typeof SCOPES]

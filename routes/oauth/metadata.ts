@@ -23,8 +23,8 @@ export function metadataRoutes(config: Config): Hono {
   const authMethods = [
     "client_secret_post",
     "client_secret_basic",
-    // The development playground's public client.
-    ...(config.clients.some((c) => c.secret === null) ? ["none"] : []),
+    // Public clients: registered ones (RFC 7591), the development playground.
+    "none",
   ];
 
   app.get("/.well-known/oauth-authorization-server", (c) => {
@@ -34,6 +34,7 @@ export function metadataRoutes(config: Config): Hono {
       authorization_endpoint: `${issuer}/oauth/authorize`,
       token_endpoint: `${issuer}/oauth/token`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      registration_endpoint: `${issuer}/oauth/register`,
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
       grant_types_supported: ["authorization_code", "refresh_token"],

@@ -15,6 +15,7 @@ import { refuseOtherMethods } from "../_common.ts";
 import { type AddressOf, allowlist, limitBody } from "../_guards.ts";
 import { oauthErrors } from "./errors.ts";
 import { METADATA_PATHS, metadataRoutes } from "./metadata.ts";
+import { registerRoutes } from "./register.ts";
 import { tokenRoutes } from "./token.ts";
 
 /**
@@ -68,7 +69,7 @@ export interface OAuthOptions {
 
 /** Builds the OAuth sub-app; mount it with `app.route("/", …)`. */
 export function oauthApp({ services, address }: OAuthOptions): Hono {
-  const { config, server, log, limiter } = services;
+  const { config, server, log, limiter, tokens } = services;
   const app = new Hono();
   app.onError(oauthErrors(log));
 
@@ -90,7 +91,11 @@ export function oauthApp({ services, address }: OAuthOptions): Hono {
   }
   app.use(OAUTH_ENDPOINTS, limitBody());
 
-  app.route("/", tokenRoutes({ config, server, log, limiter, address }));
+  app.route(
+    "/",
+    tokenRoutes({ config, server, log, limiter, address, tokens }),
+  );
+  app.route("/", registerRoutes({ config, tokens, log, limiter, address }));
   app.route("/", metadataRoutes(config));
   refuseOtherMethods(app);
   return app;

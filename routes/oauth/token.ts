@@ -7,6 +7,8 @@ import { type Context, Hono } from "hono";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { authenticateClient, type ClientConfig } from "../../auth/clients.ts";
+import { withRegistered } from "../../auth/registration.ts";
+import type { Tokens } from "../../auth/tokens.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
 import type { AuthorizationServer } from "../../auth/grants.ts";
 import { RATE_WINDOW_SECONDS, type RateLimiter } from "../../lib/rate_limit.ts";
@@ -22,6 +24,8 @@ export interface TokenDeps {
   limiter: RateLimiter;
   /** The app's one client-address finder (`clientAddress()`). */
   address: AddressOf;
+  /** Opens registered client ids (`wwc_cl.`). */
+  tokens: Tokens;
 }
 
 type Params = ReadonlyMap<string, string>;
@@ -115,7 +119,7 @@ async function readParams(c: Context): Promise<Params> {
  * (`OAuthError`) and drawn by the OAuth sub-app's renderer.
  */
 export function tokenRoutes(
-  { config, server, log, limiter, address }: TokenDeps,
+  { config, server, log, limiter, address, tokens }: TokenDeps,
 ): Hono {
   const app = new Hono();
   const known = resources(config);
@@ -143,11 +147,14 @@ export function tokenRoutes(
   ): Promise<ClientConfig> {
     let client: ClientConfig;
     try {
-      const authenticated = authenticateClient(config.clients, {
-        authorization: c.req.header("authorization"),
-        bodyId: params.get("client_id"),
-        bodySecret: params.get("client_secret"),
-      });
+      const authenticated = authenticateClient(
+        await withRegistered(tokens, config.clients, params.get("client_id")),
+        {
+          authorization: c.req.header("authorization"),
+          bodyId: params.get("client_id"),
+          bodySecret: params.get("client_secret"),
+        },
+      );
       client = authenticated.client;
       if (authenticated.previousSecret) {
         log("warn", "client used OAUTH_CLIENT_SECRET_PREVIOUS", {

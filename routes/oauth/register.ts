@@ -1,0 +1,75 @@
+/**
+ * `POST /oauth/register`: Dynamic Client Registration (RFC 7591), open but
+ * counted per address. The client id is sealed metadata
+ * (`auth/registration.ts`); nothing is stored.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Config } from "../../config.ts";
+import type { Log } from "../../lib/log.ts";
+import { OAuthError } from "../../auth/oauth_error.ts";
+import { validateRegistration } from "../../auth/registration.ts";
+import type { Tokens } from "../../auth/tokens.ts";
+import { RATE_WINDOW_SECONDS, type RateLimiter } from "../../lib/rate_limit.ts";
+import { type AddressOf, countRequest } from "../_guards.ts";
+
+/** What the registration endpoint needs. */
+export interface RegisterOptions {
+  config: Config;
+  tokens: Tokens;
+  log: Log;
+  limiter: RateLimiter;
+  address: AddressOf;
+}
+
+/** The registration endpoint's routes. */
+export function registerRoutes(
+  { config, tokens, log, limiter, address }: RegisterOptions,
+): Hono {
+  const app = new Hono();
+  app.post("/oauth/register", async function register(c) {
+    await countRequest(limiter, {
+      bucket: "register",
+      id: address(c),
+      limit: config.rateLimits.register,
+      windowSeconds: RATE_WINDOW_SECONDS,
+    });
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim()
+      .toLowerCase();
+    if (type !== "application/json") {
+      throw new OAuthError(
+        "invalid_client_metadata",
+        "Send the client metadata as application/json.",
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new OAuthError(
+        "invalid_client_metadata",
+        "The body is not valid JSON.",
+      );
+    }
+    const registration = validateRegistration(body);
+    const { token, claims } = await tokens.seal("client", registration);
+    log("info", "client registered", {
+      redirects: registration.redirect_uris.length,
+    });
+    return c.json({
+      client_id: token,
+      client_id_issued_at: Math.floor(claims.iat / 1000),
+      // The id itself expires (sealed with a lifetime): register again after.
+      client_secret_expires_at: 0,
+      ...(registration.client_name !== undefined
+        ? { client_name: registration.client_name }
+        : {}),
+      redirect_uris: registration.redirect_uris,
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    }, 201);
+  });
+  return app;
+}
