@@ -219,47 +219,35 @@ export class AuthorizationServer {
       const read = await this.store.issuance(rt.sub, rt.fid, upstreamKey);
       const family = refuseRevoked(read, rt.iat);
       const now = this.#now();
-      if (rt.gen === family.gen) {
-        const next = { ...family, gen: family.gen + 1, rotated_at: now };
-        if (await this.store.commitIssue(read, next)) {
-          return await this.#issue(
-            rt.sub,
-            clientId,
-            rt.scope,
-            rt.aud,
-            rt.fid,
-            next.gen,
-            read,
-          );
-        }
-        continue;
+      // The current generation rotates; the previous one, shortly after its
+      // rotation, is a concurrent retry of the refresh that just rotated:
+      // it gets a valid token of the current generation rather than a
+      // sign-out. Anything older is reuse.
+      const next = rt.gen === family.gen
+        ? { ...family, gen: family.gen + 1, rotated_at: now }
+        : undefined;
+      const retry = rt.gen === family.gen - 1 &&
+        now - family.rotated_at <= REFRESH_GRACE_MS;
+      if (next === undefined && !retry) {
+        await this.store.revokeFamily(rt.sub, rt.fid);
+        this.#log("warn", "refresh token reuse; family revoked", {
+          sub: rt.sub,
+          fid: rt.fid,
+          gen: rt.gen,
+          current: family.gen,
+        });
+        throw invalidGrant("refresh token reused after rotation");
       }
-      if (
-        rt.gen === family.gen - 1 && now - family.rotated_at <= REFRESH_GRACE_MS
-      ) {
-        // A concurrent retry of the refresh that just rotated: give it a
-        // valid token of the current generation rather than signing out.
-        if (await this.store.commitIssue(read)) {
-          return await this.#issue(
-            rt.sub,
-            clientId,
-            rt.scope,
-            rt.aud,
-            rt.fid,
-            family.gen,
-            read,
-          );
-        }
-        continue;
-      }
-      await this.store.revokeFamily(rt.sub, rt.fid);
-      this.#log("warn", "refresh token reuse; family revoked", {
-        sub: rt.sub,
-        fid: rt.fid,
-        gen: rt.gen,
-        current: family.gen,
-      });
-      throw invalidGrant("refresh token reused after rotation");
+      if (!(await this.store.commitIssue(read, next))) continue;
+      return await this.#issue(
+        rt.sub,
+        clientId,
+        rt.scope,
+        rt.aud,
+        rt.fid,
+        next?.gen ?? family.gen,
+        read,
+      );
     }
     throw tooManyRaces();
   }
