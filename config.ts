@@ -70,6 +70,11 @@ export interface RateLimits {
   authorize: number;
   /** `/oauth/register` (dynamic client registration), per address. */
   register: number;
+  /**
+   * Client ID Metadata Document fetches that miss the cache, per address:
+   * each makes an outbound request on behalf of an unauthenticated caller.
+   */
+  clientDocument: number;
   /** Starting rounds, clues, guesses and giving up, per user. */
   game: number;
   /** Reading the leaderboard, the score and the player, per user. */
@@ -199,6 +204,10 @@ export function loadConfig(env: Env): Config {
       token: check(() => parseLimit(get, "TOKEN_RATE_LIMIT", 60), 0),
       authorize: check(() => parseLimit(get, "AUTHORIZE_RATE_LIMIT", 30), 0),
       register: check(() => parseLimit(get, "REGISTER_RATE_LIMIT", 10), 0),
+      clientDocument: check(
+        () => parseLimit(get, "CLIENT_DOCUMENT_RATE_LIMIT", 10),
+        0,
+      ),
       game: check(() => parseLimit(get, "GAME_RATE_LIMIT", 120), 0),
       read: check(() => parseLimit(get, "READ_RATE_LIMIT", 600), 0),
     },

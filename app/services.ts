@@ -20,6 +20,14 @@ import { Game } from "../game/game.ts";
 import { guardKv, type Kv } from "../lib/kv.ts";
 import { type Log, withRequestId } from "../lib/log.ts";
 import { RateLimiter } from "../lib/rate_limit.ts";
+import { pinnedFetch } from "../lib/pinned_fetch.ts";
+import {
+  type AddressedFetch,
+  type Resolver,
+  resolveWithDns,
+} from "../lib/safe_fetch.ts";
+import { ClientDirectory } from "../auth/client_directory.ts";
+import { ClientMetadataStore } from "../auth/client_metadata_fetch.ts";
 
 /** The application's dependencies. */
 export interface Deps {
@@ -42,6 +50,12 @@ export interface Deps {
    * environment, so `deno task start` never shows a secret.
    */
   devGeneratedSecret?: boolean;
+  /**
+   * How Client ID Metadata Documents are fetched: by default over TLS to
+   * the address checked after a DNS lookup (`pinnedFetch`,
+   * `resolveWithDns`); tests point both at servers of their own.
+   */
+  documents?: { fetch: AddressedFetch; resolve: Resolver };
 }
 
 /** The services the protocol sub-apps call. */
@@ -60,6 +74,8 @@ export interface Services {
   game: Game;
   limiter: RateLimiter;
   account: Account;
+  /** Every client a `client_id` may name: configured, registered, documents. */
+  clients: ClientDirectory;
   /** See {@linkcode Deps.devGeneratedSecret}. */
   devGeneratedSecret: boolean;
 }
@@ -98,6 +114,14 @@ export function buildServices(deps: Deps): Services {
   });
   const limiter = new RateLimiter(kv, now);
   const account = new Account({ store, upstream, game, limiter });
+  const documents = new ClientMetadataStore({
+    fetch: deps.documents?.fetch ?? pinnedFetch(),
+    resolve: deps.documents?.resolve ?? resolveWithDns,
+    now,
+    // Development: documents served on this machine (loopback https).
+    dev: config.devLogin,
+  });
+  const clients = new ClientDirectory(config.clients, tokens, documents);
   return {
     config,
     log,
@@ -111,6 +135,7 @@ export function buildServices(deps: Deps): Services {
     game,
     limiter,
     account,
+    clients,
     devGeneratedSecret: deps.devGeneratedSecret ?? false,
   };
 }

@@ -17,7 +17,8 @@ export type ClientIdUrlProblem =
   | "no_path"
   | "dot_segment"
   | "not_canonical"
-  | "too_long";
+  | "too_long"
+  | "port";
 
 /** The longest client id URL we fetch. */
 export const MAX_CLIENT_ID_LENGTH = 512;

@@ -30,7 +30,8 @@ export type ClientMetadataResult =
   | { kind: "valid"; metadata: ClientMetadata }
   | { kind: "bad_client_id"; problem: ClientIdUrlProblem }
   | { kind: "fetch_refused"; refusal: SafeFetchRefusal }
-  | { kind: "invalid_document"; problem: MetadataProblem };
+  | { kind: "invalid_document"; problem: MetadataProblem }
+  | { kind: "busy" };
 
 /** What {@linkcode ClientMetadataStore} needs. */
 export interface ClientMetadataDeps {
@@ -39,11 +40,16 @@ export interface ClientMetadataDeps {
   resolve: SafeFetchOptions["resolve"];
   /** Milliseconds since the epoch. */
   now: () => number;
-  /** Development mode: documents on loopback https may be fetched. */
+  /**
+   * Development mode: documents on loopback https may be fetched, and on
+   * any port. Otherwise only public addresses, on port 443.
+   */
   dev: boolean;
   timeoutMs?: number;
   maxBytes?: number;
   maxEntries?: number;
+  /** Fetches in flight at once; a lookup beyond it is `busy`. */
+  maxInFlight?: number;
   bounds?: CacheBounds;
 }
 
@@ -55,6 +61,8 @@ export const FETCH_TIMEOUT_MS = 5_000;
 export const MAX_DOCUMENT_BYTES = 5_120;
 /** Default number of documents kept per instance. */
 export const MAX_ENTRIES = 1_000;
+/** Default number of document fetches in flight per instance. */
+export const MAX_IN_FLIGHT = 16;
 
 interface Entry {
   result: ClientMetadataResult;
@@ -82,7 +90,7 @@ export class ClientMetadataStore {
 
   /** The document at `clientId`, from the cache or fetched now. */
   get(clientId: string): Promise<ClientMetadataResult> {
-    const parsed = parseClientIdUrl(clientId);
+    const parsed = this.#parse(clientId);
     if (parsed.kind === "invalid") {
       return Promise.resolve({
         kind: "bad_client_id",
@@ -99,11 +107,36 @@ export class ClientMetadataStore {
     }
     const pending = this.#inFlight.get(clientId);
     if (pending !== undefined) return pending;
+    if (this.#inFlight.size >= (this.#deps.maxInFlight ?? MAX_IN_FLIGHT)) {
+      return Promise.resolve({ kind: "busy" });
+    }
     const fetching = this.#fetch(parsed.url).finally(() =>
       this.#inFlight.delete(clientId)
     );
     this.#inFlight.set(clientId, fetching);
     return fetching;
+  }
+
+  /**
+   * Whether a lookup of `clientId` would be answered without a new fetch:
+   * kept and fresh, being fetched, or not a client id URL at all. Callers
+   * count the other lookups against a rate limit before making them.
+   */
+  answersWithoutFetch(clientId: string): boolean {
+    if (this.#parse(clientId).kind === "invalid") return true;
+    const cached = this.#entries.get(clientId);
+    return (cached !== undefined && cached.expires > this.#deps.now()) ||
+      this.#inFlight.has(clientId);
+  }
+
+  #parse(clientId: string): ReturnType<typeof parseClientIdUrl> {
+    const parsed = parseClientIdUrl(clientId);
+    // Outside development, only the https port: a client id must not turn
+    // this server into a scanner of other ports on public hosts.
+    if (parsed.kind === "url" && parsed.url.port !== "" && !this.#deps.dev) {
+      return { kind: "invalid", problem: "port" };
+    }
+    return parsed;
   }
 
   /** Number of documents (and failures) kept, for tests and metrics. */

@@ -326,12 +326,74 @@ Deno.test("ClientMetadataStore over real TLS: a loopback document works in devel
   const production = await new ClientMetadataStore({ ...deps, dev: false }).get(
     id,
   );
-  assert.equal(production.kind, "fetch_refused");
+  assert.deepEqual(production, { kind: "bad_client_id", problem: "port" });
+  // On port 443 the loopback address itself is what production refuses.
+  const on443 = await new ClientMetadataStore({ ...deps, dev: false }).get(
+    "https://localhost/client.json",
+  );
+  assert.equal(on443.kind, "fetch_refused");
+  assert.ok(on443.kind === "fetch_refused");
+  assert.equal(on443.refusal.kind, "address");
   const dev = await new ClientMetadataStore({ ...deps, dev: true }).get(id);
   assert.equal(dev.kind, "valid", JSON.stringify(dev));
   assert.ok(dev.kind === "valid");
   assert.equal(dev.metadata.clientId, id);
   assert.equal(dev.metadata.clientName, "Example App");
+});
+
+Deno.test("ClientMetadataStore fetches only from port 443 outside development, and never for a refused id", async () => {
+  const host = documentHost("https://docs.test:8443");
+  const store = new ClientMetadataStore({
+    fetch: host.fetch,
+    resolve: publicResolver,
+    now: () => 0,
+    dev: false,
+  });
+  for (const port of ["8443", "22", "6379", "444"]) {
+    assert.deepEqual(
+      await store.get(`https://docs.test:${port}/client.json`),
+      { kind: "bad_client_id", problem: "port" },
+    );
+  }
+  assert.equal(host.requests(), 0);
+  // The default port written out is not canonical either way.
+  assert.equal(
+    (await store.get("https://docs.test:443/client.json")).kind,
+    "bad_client_id",
+  );
+});
+
+Deno.test("ClientMetadataStore answers busy beyond maxInFlight fetches, and says which lookups need no fetch", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const host = documentHost("https://docs.test");
+  const store = new ClientMetadataStore({
+    fetch: async (url, init) => {
+      await gate;
+      return host.fetch(url, init);
+    },
+    resolve: publicResolver,
+    now: () => 0,
+    dev: false,
+    maxInFlight: 2,
+  });
+  const a = "https://docs.test/client.json";
+  const b = "https://docs.test/client.json?b";
+  const c = "https://docs.test/client.json?c";
+  assert.equal(store.answersWithoutFetch(a), false);
+  assert.equal(store.answersWithoutFetch("https://docs.test/"), true);
+  const first = store.get(a);
+  const second = store.get(b);
+  assert.equal(store.answersWithoutFetch(a), true, "in flight: shared");
+  assert.deepEqual(await store.get(c), { kind: "busy" });
+  assert.equal(store.answersWithoutFetch(c), false, "busy is not remembered");
+  const again = store.get(a);
+  release();
+  assert.equal((await first).kind, "valid");
+  assert.equal((await second).kind, "invalid_document");
+  assert.equal((await again).kind, "valid");
+  assert.equal(store.answersWithoutFetch(a), true, "kept");
+  assert.equal((await store.get(c)).kind, "invalid_document", "room again");
 });
 
 Deno.test("isAllowedRedirectUri() takes https, loopback http and reverse-domain schemes only", () => {

@@ -28,6 +28,11 @@ export interface ClientConfig {
    * never skipped, and a loopback redirect matches on any port.
    */
   registered?: boolean;
+  /**
+   * For a client whose id is a Client ID Metadata Document URL: the host
+   * that publishes the document, which the consent page shows.
+   */
+  publishedBy?: string;
 }
 
 /**

@@ -64,6 +64,8 @@ export async function testApp(
     skewMs?: number;
     /** As `deno task dev` says when it generated the client secret. */
     devGeneratedSecret?: boolean;
+    /** Where Client ID Metadata Documents are fetched from. */
+    documents?: Deps["documents"];
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnv(options.env));
@@ -89,6 +91,10 @@ export async function testApp(
     log: (level, msg, fields) => logs.push({ level, msg, fields }),
     keyring: options.keyring ?? keyring,
     devGeneratedSecret: options.devGeneratedSecret,
+    documents: options.documents ?? {
+      fetch: () => Promise.reject(new Error("no document host in this test")),
+      resolve: () => Promise.resolve([]),
+    },
   };
   return {
     app: createApp(deps),

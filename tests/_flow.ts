@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CLIENT_ID, CLIENT_SECRET, type TestApp } from "./_app.ts";
+import { s256 } from "../auth/pkce.ts";
 
 export const REDIRECT = "https://chatgpt.com/aip/g-test123/oauth/callback";
 export const ORIGIN = "https://words.example.com";
@@ -195,4 +196,55 @@ export function api(
   return Promise.resolve(
     t.app.request(`${ORIGIN}${path}`, { ...init, headers }),
   );
+}
+
+/**
+ * Signs in as a dynamic client (registered, or a metadata document URL):
+ * authorize with `provider=dev` (which such a client cannot skip the
+ * consent page with), pick the development sign-in there, sign in as
+ * `login`; returns the client's redirect parameters.
+ */
+export async function signInThroughConsent(
+  t: TestApp,
+  options: {
+    clientId: string;
+    redirectUri: string;
+    verifier: string;
+    resource?: string;
+    login?: string;
+  },
+): Promise<URLSearchParams> {
+  const jar = new CookieJar();
+  const consent = await browse(
+    t,
+    jar,
+    authorizeUrl({
+      client_id: options.clientId,
+      redirect_uri: options.redirectUri,
+      code_challenge: s256(options.verifier),
+      code_challenge_method: "S256",
+      provider: "dev",
+      login_hint: options.login ?? "alice",
+      ...(options.resource ? { resource: options.resource } : {}),
+    }),
+  );
+  assert.equal(consent.status, 200, "the consent page, not the provider");
+  await consent.body?.cancel();
+  const start = await browse(t, jar, "/login/dev/start");
+  assert.equal(start.status, 302);
+  const page = new URL(start.headers.get("location")!, ORIGIN);
+  const callback = await browse(
+    t,
+    jar,
+    `/login/dev/callback?state=${page.searchParams.get("state")}&login=${
+      options.login ?? "alice"
+    }`,
+  );
+  const location = new URL(callback.headers.get("location")!);
+  assert.equal(callback.status, 302);
+  assert.equal(
+    location.origin + location.pathname,
+    new URL(options.redirectUri).origin + new URL(options.redirectUri).pathname,
+  );
+  return location.searchParams;
 }

@@ -11,6 +11,8 @@ export function ConsentPage(props: {
   redirectHost: string;
   /** The name is self-declared by a registered client: say so. */
   unverified?: boolean;
+  /** The host publishing the client's metadata document, if it has one. */
+  publishedBy?: string;
   abilities: string[];
   providers: { id: string; name: string }[];
 }) {
@@ -25,7 +27,14 @@ export function ConsentPage(props: {
         {props.unverified && (
           <p class="muted">
             This application named itself; Words with Chat has not verified who
-            makes it. Continue only if you started this sign-in.
+            makes it.{" "}
+            {props.publishedBy !== undefined && (
+              <>
+                Its description is published by{" "}
+                <strong>{props.publishedBy}</strong>.{" "}
+              </>
+            )}
+            Continue only if you started this sign-in.
           </p>
         )}
         <ul>

@@ -17,7 +17,10 @@ import type { Log } from "../../lib/log.ts";
 import { parseAuthorizeRequest } from "../../auth/authorize.ts";
 import type { OAuthErrorCode } from "../../auth/oauth_error.ts";
 import { completeLogin, pendingRequest } from "../../auth/login.ts";
-import { withRegistered } from "../../auth/registration.ts";
+import type {
+  ClientDirectory,
+  DocumentRefusal,
+} from "../../auth/client_directory.ts";
 import { resources } from "../../auth/resource.ts";
 import { SCOPES } from "../../auth/scope.ts";
 import type { AuthorizationServer } from "../../auth/grants.ts";
@@ -33,6 +36,9 @@ import type { UpstreamTokens } from "../../auth/upstream_tokens.ts";
 import { ErrorPage } from "../../views/layout.tsx";
 import { ConsentPage, DevLoginPage } from "../../views/consent.tsx";
 import { renderPage } from "./_page.ts";
+import type { RateLimiter } from "../../lib/rate_limit.ts";
+import { RATE_WINDOW_SECONDS } from "../../lib/rate_limit.ts";
+import { type AddressOf, countRequest } from "../_guards.ts";
 
 /** What the authorize routes need. */
 export interface AuthorizeDeps {
@@ -42,6 +48,79 @@ export interface AuthorizeDeps {
   providers: ReadonlyMap<string, UpstreamProvider>;
   upstream: UpstreamTokens;
   log: Log;
+  clients: ClientDirectory;
+  limiter: RateLimiter;
+  /** The app's one client-address finder. */
+  address: AddressOf;
+}
+
+/**
+ * What a person reads when an application's metadata document gave no
+ * client: the status, and a sentence for whoever builds the application.
+ */
+function documentProblem(
+  refusal: DocumentRefusal,
+): { status: 400 | 502 | 503; detail: string } {
+  switch (refusal.kind) {
+    case "busy":
+      return {
+        status: 503,
+        detail:
+          "Too many applications are being looked up right now. Try again in a minute.",
+      };
+    case "bad_client_id":
+      return {
+        status: 400,
+        detail: refusal.problem === "port"
+          ? "Its client_id names a port: documents are fetched on the https port (443) only."
+          : "Its client_id is not a URL this service fetches: https, with a path, no fragment, no user name, written in canonical form.",
+      };
+    case "fetch_refused":
+      switch (refusal.refusal.kind) {
+        case "address":
+        case "bad_url":
+          return {
+            status: 400,
+            detail:
+              "Its client_id points at a private, local or reserved network address, which this service never fetches.",
+          };
+        case "redirect":
+          return {
+            status: 400,
+            detail:
+              "Its metadata document answered with a redirect; redirects are not followed.",
+          };
+        case "too_large":
+          return {
+            status: 400,
+            detail: "Its metadata document is larger than 5 KB.",
+          };
+        case "timeout":
+          return {
+            status: 502,
+            detail: "Its metadata document did not arrive within 5 seconds.",
+          };
+        case "unresolvable":
+        case "network":
+          return {
+            status: 502,
+            detail: "Its metadata document could not be reached.",
+          };
+      }
+      break;
+    case "invalid_document":
+      return {
+        status: 400,
+        detail: refusal.problem === "client_id_mismatch"
+          ? "Its metadata document names another client_id than the address it was fetched from."
+          : refusal.problem === "status"
+          ? "Its metadata document's address did not answer 200."
+          : refusal.problem === "auth_method" ||
+              refusal.problem === "client_secret"
+          ? "Its metadata document asks for client authentication other than none (a public client with PKCE), which this service does not support."
+          : "Its metadata document is not valid JSON with client_id, client_name and redirect_uris.",
+      };
+  }
 }
 
 type Pending = Unstamped<"login">;
@@ -56,7 +135,7 @@ export function loginCookieName(publicUrl: string): string {
 
 /** Builds the authorize and login routes. */
 export function authorizeRoutes(deps: AuthorizeDeps): Hono {
-  const { config, tokens, server, providers, upstream, log } = deps;
+  const { config, tokens, server, providers, upstream, log, clients } = deps;
   const secure = config.publicUrl.startsWith("https:");
   const cookieName = loginCookieName(config.publicUrl);
   const known = resources(config);
@@ -65,7 +144,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
 
   function problem(
     c: Context,
-    status: 400 | 404 | 502,
+    status: 400 | 404 | 502 | 503,
     title: string,
     message: string,
     next?: string,
@@ -181,12 +260,38 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   app.get("/oauth/authorize", async (c) => {
     const query = new URL(c.req.url).searchParams;
     const ids = query.getAll("client_id");
+    const lookup = await clients.forAuthorization(
+      ids.length === 1 ? ids[0] : undefined,
+      // A document not in the cache costs an outbound request: counted.
+      () =>
+        countRequest(deps.limiter, {
+          bucket: "client_document",
+          id: deps.address(c),
+          limit: config.rateLimits.clientDocument,
+          windowSeconds: RATE_WINDOW_SECONDS,
+        }),
+    );
+    if (lookup.kind === "document_refused") {
+      const { status, detail } = documentProblem(lookup.refusal);
+      log("info", "authorize: client metadata document refused", {
+        client: ids[0]!.slice(0, 300),
+        refusal: lookup.refusal.kind === "fetch_refused"
+          ? `fetch_refused:${lookup.refusal.refusal.kind}`
+          : lookup.refusal.kind === "busy"
+          ? "busy"
+          : `${lookup.refusal.kind}:${lookup.refusal.problem}`,
+      });
+      if (status === 503) c.header("Retry-After", "30");
+      return problem(
+        c,
+        status,
+        "This application could not be identified",
+        "The application that sent you here is identified by the address of a document describing it, and that document could not be used, so you were not signed in.",
+        `For the application's developer: ${detail}`,
+      );
+    }
     const decision = parseAuthorizeRequest(query, {
-      clients: await withRegistered(
-        tokens,
-        config.clients,
-        ids.length === 1 ? ids[0] : undefined,
-      ),
+      clients: lookup.clients,
       providers,
       resources: known,
     });
@@ -238,6 +343,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       <ConsentPage
         clientName={client.name}
         unverified={client.registered === true}
+        publishedBy={client.publishedBy}
         redirectHost={new URL(pending.redirect_uri).host}
         abilities={pending.scope.split(" ").map((s) =>
           SCOPES[s as keyof typeof SCOPES]

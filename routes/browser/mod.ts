@@ -61,7 +61,7 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
   }
 
   app.route("/", assetRoutes());
-  app.route("/", authorizeRoutes(services));
+  app.route("/", authorizeRoutes({ ...services, address }));
   app.route(
     "/",
     pageRoutes({

@@ -35,6 +35,8 @@ export function metadataRoutes(config: Config): Hono {
       token_endpoint: `${issuer}/oauth/token`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       registration_endpoint: `${issuer}/oauth/register`,
+      // A client_id may be the https URL of its metadata document.
+      client_id_metadata_document_supported: true,
       response_types_supported: ["code"],
       response_modes_supported: ["query"],
       grant_types_supported: ["authorization_code", "refresh_token"],

@@ -93,7 +93,14 @@ export function oauthApp({ services, address }: OAuthOptions): Hono {
 
   app.route(
     "/",
-    tokenRoutes({ config, server, log, limiter, address, tokens }),
+    tokenRoutes({
+      config,
+      server,
+      log,
+      limiter,
+      address,
+      clients: services.clients,
+    }),
   );
   app.route("/", registerRoutes({ config, tokens, log, limiter, address }));
   app.route("/", metadataRoutes(config));

@@ -7,7 +7,7 @@ import { type Context, Hono } from "hono";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { authenticateClient, type ClientConfig } from "../../auth/clients.ts";
-import { withRegistered } from "../../auth/registration.ts";
+import type { ClientDirectory } from "../../auth/client_directory.ts";
 import type { Tokens } from "../../auth/tokens.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
 import type { AuthorizationServer } from "../../auth/grants.ts";
@@ -24,8 +24,8 @@ export interface TokenDeps {
   limiter: RateLimiter;
   /** The app's one client-address finder (`clientAddress()`). */
   address: AddressOf;
-  /** Opens registered client ids (`wwc_cl.`). */
-  tokens: Tokens;
+  /** Who a `client_id` names (configured, registered, documents). */
+  clients: ClientDirectory;
 }
 
 type Params = ReadonlyMap<string, string>;
@@ -119,7 +119,7 @@ async function readParams(c: Context): Promise<Params> {
  * (`OAuthError`) and drawn by the OAuth sub-app's renderer.
  */
 export function tokenRoutes(
-  { config, server, log, limiter, address, tokens }: TokenDeps,
+  { config, server, log, limiter, address, clients }: TokenDeps,
 ): Hono {
   const app = new Hono();
   const known = resources(config);
@@ -148,7 +148,7 @@ export function tokenRoutes(
     let client: ClientConfig;
     try {
       const authenticated = authenticateClient(
-        await withRegistered(tokens, config.clients, params.get("client_id")),
+        await clients.forTokenEndpoint(params.get("client_id")),
         {
           authorization: c.req.header("authorization"),
           bodyId: params.get("client_id"),
@@ -167,7 +167,9 @@ export function tokenRoutes(
       await count(c, null);
       throw err;
     }
-    await count(c, client.id);
+    // Anyone can name a document client (any well-formed URL): counted by
+    // address under one label, so invented names create no buckets.
+    await count(c, client.publishedBy !== undefined ? "document" : client.id);
     return client;
   }
 
