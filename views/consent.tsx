@@ -27,8 +27,7 @@ export function ConsentPage(props: {
         {props.unverified && (
           <p class="muted">
             This application named itself; Words with Chat has not verified who
-            makes it.{" "}
-            {props.publishedBy !== undefined && (
+            makes it. {props.publishedBy !== undefined && (
               <>
                 Its description is published by{" "}
                 <strong>{props.publishedBy}</strong>.{" "}

@@ -8,7 +8,6 @@ import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { authenticateClient, type ClientConfig } from "../../auth/clients.ts";
 import type { ClientDirectory } from "../../auth/client_directory.ts";
-import type { Tokens } from "../../auth/tokens.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
 import type { AuthorizationServer } from "../../auth/grants.ts";
 import { RATE_WINDOW_SECONDS, type RateLimiter } from "../../lib/rate_limit.ts";
