@@ -314,7 +314,7 @@ Deno.test("metadata documents name our endpoints (RFC 8414, RFC 9728)", async ()
     "none",
   ]);
   assert.equal(as.registration_endpoint, `${ORIGIN}/oauth/register`);
-  assert.equal(as.client_id_metadata_document_supported, undefined);
+  assert.equal(as.client_id_metadata_document_supported, true);
   const pr = await (await t.app.request(
     `${ORIGIN}/.well-known/oauth-protected-resource`,
   )).json();

@@ -56,6 +56,7 @@ Deno.test("privacy: the page states the figures the service runs with — daily 
     GAME_RATE_LIMIT: "0",
     READ_RATE_LIMIT: "0",
     REGISTER_RATE_LIMIT: "0",
+    CLIENT_DOCUMENT_RATE_LIMIT: "0",
   });
   assert.ok(!off.includes("daily cap"), off);
   assert.ok(!off.includes("Request counters"), off);
