@@ -157,3 +157,39 @@ Deno.test("safeFetch() with pinnedFetch(): the deadline closes a connection to a
   );
   assert.equal(got.kind, "timeout");
 });
+
+Deno.test("pinnedFetch() trusts a certificate DENO_CERT names, as the development guide says", async () => {
+  await using server = await serveTls(() => Response.json({ hello: "cert" }));
+  const dir = await Deno.makeTempDir();
+  try {
+    const certFile = `${dir}/cert.pem`;
+    await Deno.writeTextFile(certFile, server.cert);
+    const script = `
+      import { pinnedFetch } from ${
+      JSON.stringify(import.meta.resolve("./pinned_fetch.ts"))
+    };
+      const res = await pinnedFetch()(new URL(${
+      JSON.stringify(`${server.origin}/doc.json`)
+    }), { address: "127.0.0.1" });
+      console.log(res.status, await res.text());
+    `;
+    const run = (env: Record<string, string>) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["eval", "--no-lock", script],
+        env: { NO_COLOR: "1", ...env },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const trusted = await run({ DENO_CERT: certFile });
+    const text = new TextDecoder().decode(trusted.stdout).trim();
+    assert.equal(
+      text,
+      '200 {"hello":"cert"}',
+      new TextDecoder().decode(trusted.stderr),
+    );
+    const untrusted = await run({});
+    assert.equal(untrusted.success, false, "without it, the certificate fails");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

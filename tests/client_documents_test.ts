@@ -319,3 +319,61 @@ Deno.test("a code issued to one document client cannot be redeemed by another", 
   assert.equal(res.status, 400);
   assert.equal((await res.json()).error, "invalid_grant");
 });
+
+Deno.test("ChatGPT's and Claude's redirects work like any other value: exact match, nothing special-cased", async () => {
+  const chatgpt = "https://chatgpt.com/connector/oauth/cb_7f3a9e";
+  const platform = "https://chatgpt.com/connector_platform_oauth_redirect";
+  const claude = "https://claude.ai/api/mcp/auth_callback";
+  const app = new Hono();
+  app.get("/chatgpt.json", (c) =>
+    c.json({
+      client_id: c.req.url,
+      client_name: "ChatGPT",
+      redirect_uris: [chatgpt, platform],
+    }));
+  await using t = await testApp({
+    documents: {
+      fetch: fetchInto(app),
+      resolve: () => Promise.resolve(["93.184.215.14"]),
+    },
+  });
+  const document = "https://docs.test/chatgpt.json";
+  for (const redirect of [chatgpt, platform]) {
+    const params = await signInThroughConsent(t, {
+      clientId: document,
+      redirectUri: redirect,
+      verifier: VERIFIER,
+    });
+    assert.ok(params.get("code"), redirect);
+  }
+  const registered = await t.app.request(`${ORIGIN}/oauth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_name: "Claude",
+      redirect_uris: [claude, "https://claude.com/api/mcp/auth_callback"],
+      token_endpoint_auth_method: "none",
+    }),
+  });
+  const claudeId = (await registered.json()).client_id;
+  assert.ok(
+    (await signInThroughConsent(t, {
+      clientId: claudeId,
+      redirectUri: claude,
+      verifier: VERIFIER,
+    })).get("code"),
+  );
+  const nearMisses: [string, string][] = [
+    [document, "https://chatgpt.com/connector/oauth/cb_other"],
+    [document, `${chatgpt}/`],
+    [document, "https://chatgpt.com/aip/g-123/oauth/callback"],
+    [claudeId, `${claude}/`],
+    [claudeId, "https://claude.ai/api/mcp/auth_callback?x=1"],
+    [claudeId, "https://CLAUDE.ai/api/mcp/auth_callback"],
+  ];
+  for (const [clientId, redirect] of nearMisses) {
+    const { res } = await authorize(t, clientId, { redirect_uri: redirect });
+    assert.equal(res.status, 400, `${redirect} for ${clientId.slice(0, 30)}`);
+    assert.equal(res.headers.get("location"), null);
+  }
+});
