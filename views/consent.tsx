@@ -1,3 +1,4 @@
+import { DEV_NAME_RULE } from "../auth/providers/dev.ts";
 import { Layout } from "./layout.tsx";
 
 /**
@@ -77,7 +78,8 @@ export function DevLoginPage(props: { state: string; action: string }) {
         <h1>Development sign-in</h1>
         <p class="muted">
           Local testing only: choose any name and you are signed in as{" "}
-          <code>dev:&lt;name&gt;</code>.
+          <code>dev:&lt;name&gt;</code>{" "}
+          in lower case ({DEV_NAME_RULE}).
         </p>
         <form method="get" action={props.action}>
           <input type="hidden" name="state" value={props.state} />
@@ -88,8 +90,11 @@ export function DevLoginPage(props: { state: string; action: string }) {
             name="login"
             required
             autocomplete="username"
-            pattern="[a-z0-9][a-z0-9._\-]{0,31}"
-            title="1–32 lowercase letters, digits, '.', '_' or '-'"
+            autocapitalize="off"
+            autocorrect="off"
+            spellcheck={false}
+            pattern="[A-Za-z0-9][A-Za-z0-9._@+\-]{0,63}"
+            title={DEV_NAME_RULE}
           />
           <div class="buttons">
             <button type="submit" class="primary">Sign in</button>
