@@ -1,5 +1,6 @@
 import { DEV_NAME_RULE } from "../auth/providers/dev.ts";
 import { Layout } from "./layout.tsx";
+import { ProviderButtons } from "./provider_buttons.tsx";
 
 /**
  * The consent and provider-choice page. Its referrer policy is
@@ -22,8 +23,8 @@ export function ConsentPage(props: {
       <div class="card">
         <h1>Sign in to continue to {props.clientName}</h1>
         <p>
-          {props.clientName}{" "}
-          wants to use Words with Chat on your behalf. It will be able to:
+          You are signing in to Words with Chat for{" "}
+          <strong>{props.clientName}</strong>, which will be able to:
         </p>
         {props.unverified && (
           <p class="muted">
@@ -45,14 +46,10 @@ export function ConsentPage(props: {
           <strong>{props.redirectHost}</strong>.
         </p>
         <div class="buttons">
-          {props.providers.map((p, i) => (
-            <a
-              class={i === 0 ? "button primary" : "button"}
-              href={`/login/${p.id}/start`}
-            >
-              Continue with {p.name}
-            </a>
-          ))}
+          <ProviderButtons
+            providers={props.providers}
+            hrefOf={(p) => `/login/${p.id}/start`}
+          />
           {/* A POST, so that no other site can cancel by linking here. */}
           <form method="post" action="/oauth/authorize/cancel">
             <button type="submit" class="button">Cancel</button>
