@@ -52,7 +52,8 @@ const INVALID_GRANT = "The grant is invalid, expired or revoked.";
  * `invalid_grant` when the provider has revoked the sign-in.
  */
 export interface UpstreamCheck {
-  check(sub: string): Promise<void>;
+  /** `stored`: the entry as just read; answers whether it was written since. */
+  check(sub: string, stored?: Deno.KvEntryMaybe<unknown>): Promise<boolean>;
   /** Where the user's upstream entry lives, when their provider has one. */
   keyOf(sub: string): Deno.KvKey | undefined;
 }
@@ -210,14 +211,19 @@ export class AuthorizationServer {
     if (resource !== undefined && (resource ?? undefined) !== rt.aud) {
       throw invalidTarget("resource differs from the refresh token's");
     }
-    const early = await this.store.issuance(rt.sub, rt.fid);
-    refuseRevoked(early, rt.iat);
-    await this.#upstream?.check(rt.sub);
     const upstreamKey = this.#upstream?.keyOf(rt.sub);
-    // Each lost race means another refresh rotated, or a revocation landed.
+    let checked = false;
+    // One read of everything the issue depends on, one checked commit. Each
+    // lost race means another refresh rotated, or a revocation landed.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.store.issuance(rt.sub, rt.fid, upstreamKey);
       const family = refuseRevoked(read, rt.iat);
+      if (!checked && this.#upstream && upstreamKey) {
+        // Only a grant that is good so far makes the provider be asked.
+        checked = true;
+        const stored = read.upstream ?? undefined;
+        if (await this.#upstream.check(rt.sub, stored)) continue;
+      }
       const now = this.#now();
       // The current generation rotates; the previous one, shortly after its
       // rotation, is a concurrent retry of the refresh that just rotated:

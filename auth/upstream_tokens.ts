@@ -132,19 +132,28 @@ export class UpstreamTokens {
    * the others serve on the last check meanwhile. Every write afterwards is
    * checked against the leased entry, so a newer sign-in or an erasure that
    * happened during the call is never overwritten.
+   *
+   * `stored` is the entry when the caller has just read it (the refresh
+   * grant reads it with the family, in one batch). Answers whether the
+   * entry was written (or found changed): the caller's read is then stale.
    */
-  async check(sub: string): Promise<void> {
+  async check(
+    sub: string,
+    stored?: Deno.KvEntryMaybe<unknown>,
+  ): Promise<boolean> {
     const found = this.#locate(sub);
     const refresh = found?.provider.refresh?.bind(found.provider);
-    if (!found || !refresh) return;
+    if (!found || !refresh) return false;
     const { provider, subject } = found;
     const key = upstreamKey(provider.id, subject);
-    const entry = await this.#kv.get<Stored>(key);
-    if (!entry.value) return;
+    const entry = (stored ?? await this.#kv.get(key)) as Deno.KvEntryMaybe<
+      Stored
+    >;
+    if (!entry.value) return false;
     const now = this.#now();
     const age = now - entry.value.checked_at;
-    if (age < this.#policy.checkEvery) return;
-    if ((entry.value.checking_until ?? 0) > now) return; // another is asking
+    if (age < this.#policy.checkEvery) return false;
+    if ((entry.value.checking_until ?? 0) > now) return false; // another is asking
     const opened = await this.#tokens.open("upstream", entry.value.token);
     if (!opened.ok || opened.claims.sub !== subject) {
       // Its key was removed from SEAL_KEYS (or it is damaged): the provider
@@ -169,7 +178,8 @@ export class UpstreamTokens {
     };
     const lease = await this.#kv.atomic().check(entry).set(key, leased)
       .commit();
-    if (!lease.ok) return; // another request took it, or the entry changed
+    // Another request took it, or the entry changed: what was read is stale.
+    if (!lease.ok) return true;
     const mine = { key, versionstamp: lease.versionstamp };
 
     const result = await refresh(opened.claims.refresh_token);
@@ -189,7 +199,7 @@ export class UpstreamTokens {
           provider: provider.id,
         });
       }
-      return;
+      return true;
     }
     if (result.kind === "revoked") {
       // Revoke first: if deleting the stored token then fails, the user is
@@ -220,7 +230,7 @@ export class UpstreamTokens {
         reason: result.reason,
         last_check_minutes: Math.round(age / 60_000),
       });
-      return;
+      return true;
     }
     this.#log("error", "upstream unreachable past the grace period", {
       provider: provider.id,
