@@ -24,6 +24,12 @@ export interface Contact {
 /** The client id of the development playground's built-in public client. */
 export const PLAYGROUND_CLIENT_ID = "playground";
 
+/**
+ * The client id of `/play`, the game in the browser: a built-in public
+ * client (PKCE) whose one redirect is `${publicUrl}/play/callback`.
+ */
+export const PLAY_CLIENT_ID = "play";
+
 /** The parsed configuration. */
 export interface Config {
   port: number;
@@ -37,7 +43,8 @@ export interface Config {
   /**
    * Every client: the GPT, and with `DEV_LOGIN=1` the built-in public client
    * of `/playground` (id `playground`, PKCE required, returns to
-   * `${publicUrl}/playground`).
+   * `${publicUrl}/playground`), and always the game's own page `/play` (id
+   * `play`, PKCE required, returns to `${publicUrl}/play/callback`).
    */
   clients: readonly ClientConfig[];
   /** The operator's contact for the privacy policy (`OPERATOR_CONTACT`). */
@@ -178,14 +185,28 @@ export function loadConfig(env: Env): Config {
       ),
     );
   }
+  if (client.id === PLAY_CLIENT_ID) {
+    problems.push(
+      new ConfigError(
+        "OAUTH_CLIENT_ID",
+        `"${PLAY_CLIENT_ID}" is the client of the game's own page (/play); choose another`,
+      ),
+    );
+  }
+  const play: ClientConfig = {
+    id: PLAY_CLIENT_ID,
+    name: "Words with Chat",
+    secret: null,
+    redirectUris: [`${publicUrl}/play/callback`],
+  };
   const clients = devLogin
-    ? [client, {
+    ? [client, play, {
       id: PLAYGROUND_CLIENT_ID,
       name: "the playground",
       secret: null,
       redirectUris: [`${publicUrl}/playground`],
     }]
-    : [client];
+    : [client, play];
   const config: Config = {
     port,
     hostname,

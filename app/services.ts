@@ -27,6 +27,7 @@ import {
   resolveWithDns,
 } from "../lib/safe_fetch.ts";
 import { ClientDirectory } from "../auth/client_directory.ts";
+import { PlayClient } from "../auth/play_client.ts";
 import { ClientMetadataStore } from "../auth/client_metadata_fetch.ts";
 
 /** The application's dependencies. */
@@ -76,6 +77,8 @@ export interface Services {
   account: Account;
   /** Every client a `client_id` may name: configured, registered, documents. */
   clients: ClientDirectory;
+  /** `/play` as a client of this server: its sign-in and session. */
+  play: PlayClient;
   /** See {@linkcode Deps.devGeneratedSecret}. */
   devGeneratedSecret: boolean;
 }
@@ -136,6 +139,7 @@ export function buildServices(deps: Deps): Services {
     limiter,
     account,
     clients,
+    play: new PlayClient(config.publicUrl, server),
     devGeneratedSecret: deps.devGeneratedSecret ?? false,
   };
 }

@@ -23,9 +23,12 @@ import { docsRoutes, openApiDocument } from "./docs.ts";
 import { renderApiProblem } from "./errors.ts";
 import { gameRoutes } from "./game.ts";
 import { healthRoutes } from "./health.ts";
+import { playSessionRoutes } from "./play_session.ts";
 
 /** Every route of the API proper: guarded, personal, never cached. */
 const API = "/api/*";
+/** The game page's session endpoints: cookie in, access token out. */
+const PLAY_SESSION = ["/play/session", "/play/signout"];
 /** The reads that cost KV calls, limited apart from game moves. */
 const READS = ["/api/leaderboard", "/api/score", "/api/me"];
 
@@ -71,6 +74,16 @@ export function apiApp(
     // GET only: erasing one's data (DELETE /api/me) is never refused.
     app.on("GET", READS, perUser(READ_BUCKET, read));
   }
+
+  // A session renewal is a refresh grant: limited per address like one.
+  const perAddress = rateLimit(limiter, {
+    bucket: "play",
+    limit: config.rateLimits.token,
+    windowSeconds: RATE_WINDOW_SECONDS,
+    id: address,
+  });
+  for (const path of PLAY_SESSION) app.use(path, limitBody(), perAddress);
+  app.route("/", playSessionRoutes(services));
 
   const api = gameRoutes(services);
   app.route("/", api);

@@ -22,11 +22,17 @@ import {
 } from "../_guards.ts";
 import { assetRoutes } from "./assets.ts";
 import { authorizeRoutes } from "./authorize.tsx";
+import { playSignInRoutes } from "./play.tsx";
 import { renderPageProblem } from "./errors.tsx";
 import { pageRoutes } from "./pages.tsx";
 
 /** Where a browser signs in: the pages a sign-in goes through. */
-const SIGN_IN = ["/oauth/authorize/*", "/login/*"];
+const SIGN_IN = [
+  "/oauth/authorize/*",
+  "/login/*",
+  "/play/login",
+  "/play/callback",
+];
 
 /** What the browser sub-app needs. */
 export interface BrowserOptions {
@@ -47,6 +53,10 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
   const signIn: [path: string, bucket: string][] = [
     ["/oauth/authorize", "authorize"],
     ["/login/*", "login"],
+    // The game page's own sign-in: its start, and its callback, which
+    // exchanges a code.
+    ["/play/login", "authorize"],
+    ["/play/callback", "login"],
   ];
   for (const [path, bucket] of signIn) {
     app.use(
@@ -62,6 +72,7 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
 
   app.route("/", assetRoutes());
   app.route("/", authorizeRoutes({ ...services, address }));
+  app.route("/", playSignInRoutes(services));
   app.route(
     "/",
     pageRoutes({
