@@ -74,38 +74,42 @@ export function mountBoard(root, transport, options = {}) {
   const clues = el("ol", "board-clues");
 
   const stats = el("dl", "board-stats");
-  /** @param {string} label */
-  const stat = (label) => {
+  /** @param {string} key @param {string} label */
+  const stat = (key, label) => {
     const box = el("div", "board-stat");
+    box.dataset.stat = key;
     const name = el("dt", "", label);
     const value = el("dd", "", "–");
     box.append(name, value);
     stats.append(box);
     return { box, name, value };
   };
-  const attempts = stat("Attempts left");
-  const points = stat("Points available");
-  const score = stat("Score");
-  const rank = stat("Leaderboard");
+  const attempts = stat("attempts", "Attempts left");
+  const points = stat("points", "Points available");
+  const score = stat("score", "Score");
+  const rank = stat("rank", "Leaderboard");
 
   const verdict = el("p", "board-verdict");
   const message = el("p", "board-message");
   const error = el("p", "board-error");
   error.setAttribute("role", "alert");
 
-  const form = el("form", "board-guess");
-  form.setAttribute("autocomplete", "off");
+  // Not a <form>: a host's sandbox may leave out `allow-forms`, and then
+  // a form cannot even be submitted to a script. Enter and the button do.
+  const form = el("div", "board-guess");
+  form.setAttribute("role", "group");
   const label = el("label", "board-label", "Your guess");
   const input = el("input", "board-input");
   input.name = "guess";
   input.id = "board-guess";
   input.maxLength = 64;
   input.required = true;
+  input.autocomplete = "off";
   input.setAttribute("autocapitalize", "off");
   input.setAttribute("spellcheck", "false");
   label.htmlFor = input.id;
   const send = el("button", "board-send", "Guess");
-  send.setAttribute("type", "submit");
+  send.setAttribute("type", "button");
   form.append(label, input, send);
 
   const actions = el("div", "board-actions");
@@ -247,14 +251,19 @@ export function mountBoard(root, transport, options = {}) {
     }
   }
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  function submit() {
     const guess = input.value.trim();
     const round = board.round;
     if (!transport || !round || guess === "") return;
     input.value = "";
     void move(() => transport.guess(round, guess), { round, guess });
+  }
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing) return;
+    event.preventDefault();
+    submit();
   });
+  send.addEventListener("click", submit);
   clueButton.addEventListener("click", () => {
     const round = board.round;
     if (transport && round) void move(() => transport.clue(round), { round });

@@ -133,14 +133,15 @@ export async function connectToHost(handlers, appInfo) {
   /** @type {Record<string, unknown>} */
   const context = result?.hostContext ?? {};
 
-  // The host sizes the frame to the board.
+  // The host sizes the frame to the board: the body's own height (the
+  // document's would never be less than the frame it fills).
   let last = 0;
   new ResizeObserver(() => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     notify("ui/notifications/size-changed", { height });
-  }).observe(document.documentElement);
+  }).observe(document.body);
 
   return {
     capabilities,

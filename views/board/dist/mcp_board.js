@@ -121,8 +121,9 @@ function mountBoard(root2, transport2, options = {}) {
   slots.setAttribute("role", "img");
   const clues = el("ol", "board-clues");
   const stats = el("dl", "board-stats");
-  const stat = (label2) => {
+  const stat = (key, label2) => {
     const box = el("div", "board-stat");
+    box.dataset.stat = key;
     const name = el("dt", "", label2);
     const value = el("dd", "", "\u2013");
     box.append(name, value);
@@ -133,27 +134,28 @@ function mountBoard(root2, transport2, options = {}) {
       value
     };
   };
-  const attempts = stat("Attempts left");
-  const points = stat("Points available");
-  const score = stat("Score");
-  const rank = stat("Leaderboard");
+  const attempts = stat("attempts", "Attempts left");
+  const points = stat("points", "Points available");
+  const score = stat("score", "Score");
+  const rank = stat("rank", "Leaderboard");
   const verdict = el("p", "board-verdict");
   const message = el("p", "board-message");
   const error = el("p", "board-error");
   error.setAttribute("role", "alert");
-  const form = el("form", "board-guess");
-  form.setAttribute("autocomplete", "off");
+  const form = el("div", "board-guess");
+  form.setAttribute("role", "group");
   const label = el("label", "board-label", "Your guess");
   const input2 = el("input", "board-input");
   input2.name = "guess";
   input2.id = "board-guess";
   input2.maxLength = 64;
   input2.required = true;
+  input2.autocomplete = "off";
   input2.setAttribute("autocapitalize", "off");
   input2.setAttribute("spellcheck", "false");
   label.htmlFor = input2.id;
   const send = el("button", "board-send", "Guess");
-  send.setAttribute("type", "submit");
+  send.setAttribute("type", "button");
   form.append(label, input2, send);
   const actions = el("div", "board-actions");
   const clueButton = el("button", "board-clue", "Next clue");
@@ -251,8 +253,7 @@ function mountBoard(root2, transport2, options = {}) {
     } catch {
     }
   }
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  function submit() {
     const guess = input2.value.trim();
     const round = board2.round;
     if (!transport2 || !round || guess === "") return;
@@ -261,7 +262,13 @@ function mountBoard(root2, transport2, options = {}) {
       round,
       guess
     });
+  }
+  input2.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing) return;
+    event.preventDefault();
+    submit();
   });
+  send.addEventListener("click", submit);
   clueButton.addEventListener("click", () => {
     const round = board2.round;
     if (transport2 && round) void move(() => transport2.clue(round), {
@@ -391,13 +398,13 @@ async function connectToHost(handlers, appInfo) {
   const context = result?.hostContext ?? {};
   let last = 0;
   new ResizeObserver(() => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     notify("ui/notifications/size-changed", {
       height
     });
-  }).observe(document.documentElement);
+  }).observe(document.body);
   return {
     capabilities,
     context,
