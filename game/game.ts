@@ -131,11 +131,21 @@ export type RoundProblem =
   | { problem: "finished"; status: RoundState["status"]; word: string }
   | { problem: "no_more_clues" };
 
-/** What a player sees of a round. */
-export interface RoundView {
-  round: string;
+/**
+ * What a player may know of a round whatever its state: never the word.
+ * Every answer about a round carries it, so a board can be drawn from any
+ * one answer alone.
+ */
+export interface RoundProgress {
   category: Category;
   letters: number;
+  /** The clues shown so far, in the order they were shown. */
+  clues: string[];
+}
+
+/** What a player sees of a round. */
+export interface RoundView extends RoundProgress {
+  round: string;
   clue: string;
   clues_used: number;
   clues_left: number;
@@ -149,10 +159,12 @@ export interface RoundView {
 }
 
 /** The result of a guess. */
-export interface GuessResult {
+export interface GuessResult extends RoundProgress {
   correct: boolean;
   score: number;
   attempts_left: number;
+  /** While the round is still open (a wrong guess): what a right one scores now. */
+  points_available?: number;
   points?: number;
   /** On a correct guess: false when the daily cap kept it from scoring. */
   scored?: boolean;
@@ -162,6 +174,12 @@ export interface GuessResult {
   message?: string;
   /** Revealed once the round is over. */
   word?: string;
+}
+
+/** A round given up: the word, the unchanged score. */
+export interface GaveUp extends RoundProgress {
+  word: string;
+  score: number;
 }
 
 /** One leaderboard line. */
@@ -326,6 +344,7 @@ export class Game {
             ...daily,
             message: this.#capMessage(),
             word,
+            ...progressOf(state),
           };
         }
         // The points are in: a KV failure from here on must not turn this
@@ -345,6 +364,7 @@ export class Game {
           scored: true,
           ...daily,
           word,
+          ...progressOf(state),
         };
       }
       const wrong = state.wrong + 1;
@@ -355,11 +375,15 @@ export class Game {
         })
         .commit();
       if (!ok.ok) continue;
+      const capped = today !== null && today.count >= this.#cap;
       return {
         correct: false,
         score: found.score,
         attempts_left: MAX_WRONG - wrong,
-        ...(lost ? { word } : {}),
+        ...(lost ? { word } : {
+          points_available: capped ? 0 : pointsFor(state.clues, wrong),
+        }),
+        ...progressOf(state),
       };
     }
   }
@@ -368,7 +392,7 @@ export class Game {
   async giveUp(
     sub: string,
     handle: string,
-  ): Promise<{ word: string; score: number } | RoundProblem> {
+  ): Promise<GaveUp | RoundProblem> {
     for (;;) {
       const found = await this.#load(sub, handle);
       if ("problem" in found) return found;
@@ -382,9 +406,38 @@ export class Game {
         return {
           word: WORDS[state.category][state.word]!.word,
           score: found.score,
+          ...progressOf(state),
         };
       }
     }
+  }
+
+  /**
+   * The player's open round (the newest, if several are open), with a fresh
+   * handle to it, or `null`: for a client that lost the handle `start`
+   * gave. One KV list of the player's rounds, which expire an hour after
+   * they start.
+   */
+  async current(sub: string): Promise<RoundView | null> {
+    let newest: { rid: string; state: RoundState } | null = null;
+    for await (
+      const row of this.#kv.list<RoundState>({ prefix: gameKeys.rounds(sub) })
+    ) {
+      const state = row.value;
+      if (
+        state.status !== "open" ||
+        this.#now() - state.started_at >= ROUND_MS
+      ) continue;
+      if (!newest || state.started_at > newest.state.started_at) {
+        newest = { rid: row.key[2] as string, state };
+      }
+    }
+    if (!newest) return null;
+    const [{ token }, scored] = await Promise.all([
+      this.#tokens.seal("round", { sub, rid: newest.rid }),
+      this.#scoredToday(sub),
+    ]);
+    return this.#view(token, newest.state, scored);
   }
 
   /** The user's total score. */
@@ -673,12 +726,11 @@ export class Game {
   ): RoundView {
     const entry = WORDS[state.category][state.word]!;
     const left = scored === null ? null : Math.max(0, this.#cap - scored);
-    const index = state.order?.[state.clues - 1] ?? state.clues - 1;
+    const progress = progressOf(state);
     return {
       round: handle,
-      category: state.category,
-      letters: entry.word.length,
-      clue: entry.clues[index]!,
+      ...progress,
+      clue: progress.clues.at(-1)!,
       clues_used: state.clues,
       clues_left: entry.clues.length - state.clues,
       attempts_left: MAX_WRONG - state.wrong,
@@ -687,6 +739,16 @@ export class Game {
       ...(left === 0 ? { message: this.#capMessage() } : {}),
     };
   }
+}
+
+/** The clues shown so far (in their drawn order) and the word's length. */
+function progressOf(state: RoundState): RoundProgress {
+  const entry = WORDS[state.category][state.word]!;
+  const clues: string[] = [];
+  for (let i = 0; i < state.clues; i++) {
+    clues.push(entry.clues[state.order?.[i] ?? i]!);
+  }
+  return { category: state.category, letters: entry.word.length, clues };
 }
 
 function newPlayer(): Player {

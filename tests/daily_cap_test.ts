@@ -65,6 +65,9 @@ Deno.test("daily cap: past DAILY_SCORED_ROUNDS a round says up front it scores n
     scored_rounds_left: 0,
     message: third.message,
     word,
+    category: third.category,
+    letters: word.length,
+    clues: third.clues,
   });
   assert.equal(await scoreOf(t, token), 200);
   const board = await (await api(t, "/api/leaderboard", token)).json();

@@ -119,7 +119,16 @@ Deno.test("game: clues and wrong guesses lower the points", async () => {
   assert.notEqual(view.clue, round.clue);
   assert.equal(view.points_available, points(2, 0));
   const wrong = await (await guess(t, p, round.round, "zzzz")).json();
-  assert.deepEqual(wrong, { correct: false, score: 0, attempts_left: 4 });
+  assert.deepEqual(wrong, {
+    correct: false,
+    score: 0,
+    attempts_left: 4,
+    points_available: points(2, 1),
+    category: round.category,
+    letters: round.letters,
+    clues: [round.clue, view.clue],
+  });
+  assert.deepEqual(view.clues, [round.clue, view.clue]);
   const right =
     await (await guess(t, p, round.round, await secret(t, round.round))).json();
   assert.equal(right.points, points(2, 1));
@@ -204,7 +213,13 @@ Deno.test("game: giving up reveals the word and scores nothing", async () => {
   const res = await call(t, p, "POST", "/api/rounds/giveup", {
     round: round.round,
   });
-  assert.deepEqual(await res.json(), { word, score: 0 });
+  assert.deepEqual(await res.json(), {
+    word,
+    score: 0,
+    category: round.category,
+    letters: word.length,
+    clues: [round.clue],
+  });
   assert.equal((await guess(t, p, round.round, word)).status, 409);
   assert.equal(
     (await call(t, p, "GET", "/api/score").then((r) => r.json())).score,
@@ -525,4 +540,85 @@ Deno.test("game: every /api route the app serves, and any other /api path, requi
     assert.equal(res.status, 401, `${method} ${path}`);
     assert.match(res.headers.get("www-authenticate")!, /^Bearer/);
   }
+});
+
+Deno.test("game: GET /api/rounds/current returns the open round with a new handle that plays it, the clues so far and never the word; 404 no_open_round once it is over", async () => {
+  await using t = await testApp();
+  const p = await player(t);
+  const none = await call(t, p, "GET", "/api/rounds/current");
+  assert.equal(none.status, 404);
+  assert.deepEqual(Object.keys(await none.json()).sort(), ["error", "message"]);
+
+  const round = await start(t, p);
+  const word = await secret(t, round.round);
+  const clue = await (await call(t, p, "POST", "/api/rounds/clue", {
+    round: round.round,
+  })).json();
+  await guess(t, p, round.round, "zzzz");
+
+  const res = await call(t, p, "GET", "/api/rounds/current");
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  const text = await res.clone().text();
+  const current = await res.json();
+  assert.ok(
+    !new RegExp(`\\b${word}\\b`, "i").test(
+      text.replace(current.round, "(handle)"),
+    ),
+    "the word is not in the answer",
+  );
+  assert.equal(current.category, round.category);
+  assert.equal(current.letters, word.length);
+  assert.deepEqual(current.clues, [round.clue, clue.clue]);
+  assert.equal(current.clue, clue.clue);
+  assert.equal(current.attempts_left, 4);
+  assert.equal(current.points_available, points(2, 1));
+  assert.notEqual(current.round, round.round, "a new handle");
+  assert.equal(
+    (await roundOf(t.kv, new Tokens(keyring, t.now), current.round)).key
+      .join(),
+    (await roundOf(t.kv, new Tokens(keyring, t.now), round.round)).key.join(),
+    "to the same round",
+  );
+
+  // The new handle plays the round on.
+  const right = await (await guess(t, p, current.round, word)).json();
+  assert.equal(right.correct, true);
+  assert.equal(right.points, points(2, 1));
+  const after = await call(t, p, "GET", "/api/rounds/current");
+  assert.equal(after.status, 404);
+  assert.equal((await after.json()).error, "no_open_round");
+});
+
+Deno.test("game: the current round is the player's newest open one, never another player's, and not one past its hour", async () => {
+  await using t = await testApp({ env: { GAME_RATE_LIMIT: "0" } });
+  const alice = await player(t, "alice");
+  const bob = await player(t, "bob");
+  await start(t, alice, "animals");
+  t.advance(60);
+  const newer = await start(t, alice, "colors");
+  t.advance(60);
+  await start(t, bob, "places");
+  for (let i = 0; i < 3; i++) {
+    const current = await (await call(t, alice, "GET", "/api/rounds/current"))
+      .json();
+    assert.equal(current.category, "colors");
+    assert.equal(current.clue, newer.clue);
+  }
+  // Given up, the newer one is over: the older one is current again.
+  await call(t, alice, "POST", "/api/rounds/giveup", { round: newer.round });
+  const older = await (await call(t, alice, "GET", "/api/rounds/current"))
+    .json();
+  assert.equal(older.category, "animals");
+  // An hour after it started, a round is over even before KV drops it
+  // (the access token is an hour old too: a refreshed one asks).
+  t.advance(60 * 60);
+  const fresh = await (await refresh(t, alice.refresh)).json();
+  const late = await call(
+    t,
+    { ...alice, token: fresh.access_token },
+    "GET",
+    "/api/rounds/current",
+  );
+  assert.equal(late.status, 404);
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { points } from "../game/rules.ts";
 import { rowsMentioning, testApp, tombstoneOf } from "./_app.ts";
 import { ALL_OPERATIONS, faultyKv, type KvOperation } from "./_faulty_kv.ts";
 import { guardKv, type KvList, StorageUnavailable } from "../lib/kv.ts";
@@ -93,8 +94,9 @@ Deno.test("KV down just after a guess is committed: the answer still tells the t
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  const { round } = await (await move("/api/rounds", { category: "colors" }))
+  const started = await (await move("/api/rounds", { category: "colors" }))
     .json();
+  const round = started.round;
   f.afterCommit.add("get").add("getMany").add("set");
   const wrong = await move("/api/rounds/guess", { round, guess: "nope" });
   assert.equal(wrong.status, 200);
@@ -102,6 +104,10 @@ Deno.test("KV down just after a guess is committed: the answer still tells the t
     correct: false,
     score: 0,
     attempts_left: 4,
+    points_available: points(1, 1),
+    category: "colors",
+    letters: started.letters,
+    clues: started.clues,
   });
   f.failing.clear();
   const word = await secret(t, round);

@@ -94,6 +94,7 @@ function mentions(result: unknown, word: string): boolean {
 }
 
 const TOOLS = [
+  "current_round",
   "delete_my_data",
   "get_clue",
   "give_up",
@@ -192,6 +193,15 @@ for (const era of ["v2 modern", "v2 legacy", "v1"] as const) {
       before.push(wrong);
       assert.equal(wrong.structuredContent.correct, false);
       assert.equal(wrong.structuredContent.attempts_left, 4);
+      // The handle lost: current_round finds the round, clues and all.
+      const current = await call("current_round");
+      before.push(current);
+      assert.equal(current.structuredContent.category, "animals");
+      assert.deepEqual(
+        current.structuredContent.clues,
+        wrong.structuredContent.clues,
+      );
+      assert.equal(current.structuredContent.clues.length, 2);
       const word = await wordOfOpenRound(t, "dev:alice");
       for (const result of before) {
         assert.ok(
@@ -199,7 +209,10 @@ for (const era of ["v2 modern", "v2 legacy", "v1"] as const) {
           `the word is not in ${JSON.stringify(result)}`,
         );
       }
-      const right = await call("guess", { round, guess: word });
+      const right = await call("guess", {
+        round: current.structuredContent.round,
+        guess: word,
+      });
       assert.equal(right.structuredContent.correct, true);
       assert.equal(right.structuredContent.word, word);
       assert.ok(right.structuredContent.points > 0);
@@ -218,8 +231,17 @@ for (const era of ["v2 modern", "v2 legacy", "v1"] as const) {
       const gaveUp = await call("give_up", {
         round: second.structuredContent.round,
       });
-      assert.deepEqual(gaveUp.structuredContent, { word: secret, score });
+      assert.deepEqual(gaveUp.structuredContent, {
+        word: secret,
+        score,
+        category: "colors",
+        letters: secret.length,
+        clues: clue.structuredContent.clues,
+      });
       assert.ok(gaveUp.content[0].text.includes(secret));
+      const none = await client.callTool({ name: "current_round" });
+      assert.equal(none.isError, true, "no round is open");
+      assert.match(JSON.stringify(none.content), /No open round/);
       // The round is over: another move is a tool error, not a protocol one.
       const again = await client.callTool({
         name: "guess",

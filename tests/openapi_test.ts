@@ -109,3 +109,17 @@ Deno.test("openapi: a round handle may be as long as any sealed token, and no lo
     doc.components.schemas[guess.$ref?.split("/").pop()]?.properties.round;
   assert.equal(round.maxLength, MAX_TOKEN_CHARS);
 });
+
+Deno.test("gpt instructions tell the GPT to keep the round handle, pass it with every move, and find the round with getCurrentRound when it is lost", async () => {
+  await using t = await testApp();
+  const text = await (await t.app.request(`${ORIGIN}/gpt/instructions`))
+    .text();
+  assert.match(text, /Keep the round handle it returns/);
+  assert.match(text, /pass it, unchanged, with every move/);
+  assert.match(text, /lost the round handle[^\n]*call getCurrentRound/);
+  assert.match(text, /no_open_round, start a new round/);
+  const doc = await (await t.app.request(`${ORIGIN}/openapi.json`)).json();
+  const op = doc.paths["/api/rounds/current"].get;
+  assert.equal(op.operationId, "getCurrentRound");
+  assert.ok(op.responses["404"], "no_open_round is documented");
+});

@@ -69,10 +69,18 @@ const dailyFields = {
   }),
 };
 
-const RoundView = z.object({
-  round: RoundHandle,
+/** What every answer about a round says of it (never the word). */
+const progressFields = {
   category: z.enum(CATEGORIES),
   letters: z.number().int().openapi({ description: "Length of the word." }),
+  clues: z.array(z.string()).openapi({
+    description: "The clues shown so far, oldest first.",
+  }),
+};
+
+const RoundView = z.object({
+  round: RoundHandle,
+  ...progressFields,
   clue: z.string().openapi({ description: "The latest clue." }),
   clues_used: z.number().int(),
   clues_left: z.number().int(),
@@ -88,6 +96,10 @@ const GuessResult = z.object({
   correct: z.boolean(),
   score: z.number().int().openapi({ description: "The player's total score." }),
   attempts_left: z.number().int(),
+  points_available: z.number().int().optional().openapi({
+    description:
+      "While the round goes on (a wrong guess): points a correct guess would score now.",
+  }),
   points: z.number().int().optional().openapi({
     description: "Points this guess scored (0 past the daily cap).",
   }),
@@ -99,6 +111,7 @@ const GuessResult = z.object({
   word: z.string().optional().openapi({
     description: "The word, revealed once the round is over.",
   }),
+  ...progressFields,
 }).openapi("GuessResult");
 
 const standingFields = {
@@ -199,6 +212,19 @@ const routes = {
       ...notJson,
     },
   }),
+  getCurrentRound: createRoute({
+    method: "get",
+    path: "/api/rounds/current",
+    operationId: "getCurrentRound",
+    summary:
+      "Get the player's open round (its handle, the clues so far, attempts left, points available) when the round handle was lost. 404 no_open_round: start a new round.",
+    ...notConsequential,
+    responses: {
+      200: json(RoundView, "The open round, with a handle to it."),
+      ...problems,
+      404: json(Problem, "The player has no open round (no_open_round)."),
+    },
+  }),
   getClue: createRoute({
     method: "post",
     path: "/api/rounds/clue",
@@ -248,7 +274,11 @@ const routes = {
     request: body(z.object({ round: RoundHandle })),
     responses: {
       200: json(
-        z.object({ word: z.string(), score: z.number().int() }),
+        z.object({
+          word: z.string(),
+          score: z.number().int(),
+          ...progressFields,
+        }),
         "The word and the unchanged score.",
       ),
       ...roundProblems,
@@ -444,6 +474,16 @@ export function gameRoutes({ game, access, account }: GameDeps) {
       access.sessionKey(user),
     );
     return "problem" in round ? signedOut(c) : c.json(round, 201);
+  });
+
+  app.openapi(routes.getCurrentRound, async (c) => {
+    const round = await game.current(c.get("user").sub);
+    return round === null
+      ? c.json({
+        error: "no_open_round",
+        message: "No open round: start a new one (startRound).",
+      }, 404)
+      : c.json(round, 200);
   });
 
   app.openapi(routes.getClue, async (c) => {

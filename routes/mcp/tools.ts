@@ -30,6 +30,7 @@ import { MAX_TOKEN_CHARS } from "../../auth/seal.ts";
 import { StorageUnavailable } from "../../lib/kv.ts";
 import type { Log } from "../../lib/log.ts";
 import { GAME_SCOPE } from "./resource.ts";
+import { BOARD_TOOL_META, registerBoard } from "./board.ts";
 
 /** The server's name and version in `initialize` and `server/discover`. */
 export const SERVER_INFO = { name: "words-with-chat", version: "1.0.0" };
@@ -57,10 +58,15 @@ const daily = {
     "Present when today's scoring is used up: tell the player.",
   ),
 };
-const RoundView = z.object({
-  round: Round,
+/** What every answer about a round says of it (never the word). */
+const progress = {
   category: Category,
   letters: z.number().int().describe("Length of the word."),
+  clues: z.array(z.string()).describe("The clues shown so far, oldest first."),
+};
+const RoundView = z.object({
+  round: Round,
+  ...progress,
   clue: z.string().describe("The latest clue."),
   clues_used: z.number().int(),
   clues_left: z.number().int(),
@@ -74,10 +80,14 @@ const GuessResult = z.object({
   correct: z.boolean(),
   score: z.number().int().describe("The player's total score."),
   attempts_left: z.number().int(),
+  points_available: z.number().int().optional().describe(
+    "While the round goes on (a wrong guess): points a correct guess scores now.",
+  ),
   points: z.number().int().optional(),
   scored: z.boolean().optional(),
   ...daily,
   word: z.string().optional().describe("The word, once the round is over."),
+  ...progress,
 });
 const Standing = z.object({
   rank: z.number().int(),
@@ -132,7 +142,9 @@ const OUT = {
   })),
   round: cached(RoundView),
   guess: cached(GuessResult),
-  gaveUp: cached(z.object({ word: z.string(), score: z.number().int() })),
+  gaveUp: cached(
+    z.object({ word: z.string(), score: z.number().int(), ...progress }),
+  ),
   score: cached(z.object({ score: z.number().int() })),
   leaderboard: cached(z.object({
     top: z.array(Standing),
@@ -171,6 +183,7 @@ const ERASE: ToolAnnotations = {
 /** Tools that change a round: counted in the game-move rate limit. */
 export const MOVES: ReadonlySet<string> = new Set([
   "start_round",
+  "current_round",
   "get_clue",
   "guess",
   "give_up",
@@ -226,10 +239,11 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
   const { game, access, account, log } = deps;
   const server = new McpServer(SERVER_INFO, {
     instructions:
-      `Words with Chat: a word-guessing game. start_round picks a secret word and gives its length and a first clue; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word.`,
+      `Words with Chat: a word-guessing game. start_round picks a secret word and gives its length, a first clue and the round handle, which every move of the round takes; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word; current_round finds the open round again when its handle was lost. Hosts that draw views show a board the player can also guess on.`,
   });
   const sub = caller.sub;
   const needsGame = requireScopes(GAME_SCOPE);
+  registerBoard(server);
 
   /** A tool's handler, with failures the model can read and nothing internal. */
   const safely = <A>(
@@ -292,10 +306,35 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       outputSchema: OUT.round,
       annotations: MOVE,
       scopeChallenge: needsGame,
+      _meta: BOARD_TOOL_META,
     },
     safely("start_round", async ({ category }: { category: Category }) => {
       const view = await game.start(sub, category, access.sessionKey(caller));
       if ("problem" in view) return SIGNED_OUT;
+      return {
+        content: text(describeRound(view)),
+        structuredContent: { ...view },
+      };
+    }),
+  );
+
+  server.registerTool(
+    "current_round",
+    {
+      title: "Current round",
+      description:
+        "Get the player's open round (a fresh round handle, the category, the letters, the clues so far, attempts left, points available) when the handle from start_round was lost. A tool error when no round is open: then start one.",
+      inputSchema: IN.none,
+      outputSchema: OUT.round,
+      annotations: READ,
+      scopeChallenge: needsGame,
+      _meta: BOARD_TOOL_META,
+    },
+    safely("current_round", async () => {
+      const view = await game.current(sub);
+      if (view === null) {
+        return failure("No open round: start one with start_round.");
+      }
       return {
         content: text(describeRound(view)),
         structuredContent: { ...view },
@@ -313,6 +352,7 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       outputSchema: OUT.round,
       annotations: MOVE,
       scopeChallenge: needsGame,
+      _meta: BOARD_TOOL_META,
     },
     safely("get_clue", async ({ round }: { round: string }) => {
       const view = await game.clue(sub, round);
@@ -334,6 +374,7 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       outputSchema: OUT.guess,
       annotations: MOVE,
       scopeChallenge: needsGame,
+      _meta: BOARD_TOOL_META,
     },
     safely(
       "guess",
@@ -364,6 +405,7 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       outputSchema: OUT.gaveUp,
       annotations: SETTLE,
       scopeChallenge: needsGame,
+      _meta: BOARD_TOOL_META,
     },
     safely("give_up", async ({ round }: { round: string }) => {
       const result = await game.giveUp(sub, round);
