@@ -1,6 +1,7 @@
 /**
- * `deno task screenshots`: renders the setup guide, the consent page and the
- * playground (after a round) at desktop and phone widths into `docs/`.
+ * `deno task screenshots`: renders the setup guide, the consent page, `/play`
+ * (in a round, after a guess) and the playground (after a round) at desktop
+ * and phone widths into `docs/`.
  * Needs Chromium (`apt-get install chromium`, or set CHROMIUM_PATH).
  */
 import { launch, type Page, serveApp } from "../tests/_browser.ts";
@@ -42,6 +43,20 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     `${live.origin}${authorizeUrl({ state: "screenshot", scope: "game" })}`,
   );
   await shoot(page, `consent-${size}.png`);
+
+  await page.goto(`${live.origin}/play`);
+  await page.click("text=Continue with Development sign-in");
+  await page.fill("#login", `ada-${size}`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#play-game:not([hidden])");
+  await page.click("#play-categories button[data-category=animals]");
+  await page.waitForSelector(".board[data-status=open]");
+  await page.click(".board-clue");
+  await page.waitForSelector(".board-clues li:nth-child(2)");
+  await page.keyboard.type("zebra");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".board-verdict:not([hidden])");
+  await shoot(page, `play-${size}.png`);
 
   await page.goto(`${live.origin}/playground`);
   await page.click("#signin");

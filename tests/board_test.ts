@@ -101,27 +101,28 @@ Deno.test("board: the play tools (start, clue, guess, give up, current round) na
   );
 });
 
-Deno.test(`board: ${BUNDLE} is the bundle of views/board/ as the sources are now (run \`deno task board\` after editing them)`, async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "browser",
-      "views/board/main_mcp.js",
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  const fresh = new TextDecoder().decode(out.stdout);
-  const committed = await Deno.readTextFile(`${ROOT}${BUNDLE}`);
-  assert.ok(
-    fresh === committed,
-    `${BUNDLE} is stale: run \`deno task board\` and commit it`,
-  );
-});
+for (
+  const [entry, bundle] of [
+    ["views/board/main_mcp.js", BUNDLE],
+    ["views/board/main_play.js", "views/board/dist/play.js"],
+  ]
+) {
+  Deno.test(`board: ${bundle} is the bundle of ${entry} as the sources are now (run \`deno task board\` after editing them)`, async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "--platform", "browser", entry!],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const fresh = new TextDecoder().decode(out.stdout);
+    const committed = await Deno.readTextFile(`${ROOT}${bundle}`);
+    assert.ok(
+      fresh === committed,
+      `${bundle} is stale: run \`deno task board\` and commit it`,
+    );
+  });
+}
 
 const START = {
   round: "wwc_round.one",

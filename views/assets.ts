@@ -14,6 +14,8 @@
 import { createHash } from "node:crypto";
 import APP_JS from "./static/app.js" with { type: "text" };
 import STYLESHEET from "./static/style.css" with { type: "text" };
+import BOARD_STYLESHEET from "./board/board.css" with { type: "text" };
+import PLAY_JS from "./board/dist/play.js" with { type: "text" };
 
 /** A static asset: its path, content type, body and versioned URL. */
 export interface Asset {
@@ -58,4 +60,18 @@ export const SCRIPT = asset(
   "/assets/app.js",
   "text/javascript; charset=utf-8",
   APP_JS,
+);
+
+/** The board's stylesheet, for `/play` (the chat's board inlines it). */
+export const BOARD_STYLE = asset(
+  "/assets/board.css",
+  "text/css; charset=utf-8",
+  BOARD_STYLESHEET,
+);
+
+/** `/play`'s script: the board and its REST transport, bundled. */
+export const PLAY_SCRIPT = asset(
+  "/assets/play.js",
+  "text/javascript; charset=utf-8",
+  PLAY_JS,
 );

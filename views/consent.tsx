@@ -48,7 +48,8 @@ export function ConsentPage(props: {
         <div class="buttons">
           <ProviderButtons
             providers={props.providers}
-            hrefOf={(p) => `/login/${p.id}/start`}
+            hrefOf={(p) =>
+              `/login/${p.id}/start`}
           />
           {/* A POST, so that no other site can cancel by linking here. */}
           <form method="post" action="/oauth/authorize/cancel">
@@ -86,6 +87,7 @@ export function DevLoginPage(props: { state: string; action: string }) {
             name="login"
             required
             autocomplete="username"
+            autofocus
             autocapitalize="off"
             autocorrect="off"
             spellcheck={false}

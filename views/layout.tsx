@@ -11,6 +11,10 @@ export function Layout(
     children: Child;
     wide?: boolean;
     script?: boolean;
+    /** A module script of ours to load (its versioned URL). */
+    module?: string;
+    /** More stylesheets of ours, loaded before the main one. */
+    stylesheets?: readonly string[];
     referrer?: ReferrerPolicy;
   },
 ) {
@@ -21,9 +25,15 @@ export function Layout(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content={props.referrer ?? "no-referrer"} />
         <title>{props.title} · Words with Chat</title>
+        {(props.stylesheets ?? []).map((href) => (
+          <link rel="stylesheet" href={href} />
+        ))}
         <link rel="stylesheet" href={STYLE.href} />
         <link rel="icon" href="data:," />
         {props.script ? <script src={SCRIPT.href} defer></script> : null}
+        {props.module
+          ? <script type="module" src={props.module}></script>
+          : null}
       </head>
       <body>
         <main class={props.wide ? "wide" : undefined}>

@@ -4,12 +4,19 @@
  * @module
  */
 import { Hono } from "hono";
-import { SCRIPT, STYLE } from "../../views/assets.ts";
+import { BOARD_STYLE, PLAY_SCRIPT, SCRIPT, STYLE } from "../../views/assets.ts";
 
 /** Serves the stylesheet and the script. */
 export function assetRoutes(): Hono {
   const app = new Hono();
-  for (const { path, type, body, version } of [STYLE, SCRIPT]) {
+  for (
+    const { path, type, body, version } of [
+      STYLE,
+      SCRIPT,
+      BOARD_STYLE,
+      PLAY_SCRIPT,
+    ]
+  ) {
     app.get(path, (c) => {
       // Pages link to `?v=<content hash>`: that URL never changes meaning.
       c.header(

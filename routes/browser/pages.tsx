@@ -28,6 +28,8 @@ import {
   storedItems,
 } from "../../views/privacy.ts";
 import { renderPage } from "./_page.ts";
+import { PlayPage } from "../../views/play.tsx";
+import { BOARD_STYLE, PLAY_SCRIPT } from "../../views/assets.ts";
 
 /** What the pages need. */
 export interface PageDeps {
@@ -161,6 +163,21 @@ export function pageRoutes(
   );
 
   app.get("/privacy", (c) => renderPage(c, <PrivacyPage {...privacy} />));
+
+  app.get("/play", (c) =>
+    renderPage(
+      c,
+      <PlayPage
+        providers={[...providers.values()].map(({ id, name }) => ({
+          id,
+          name,
+        }))}
+        categories={CATEGORIES}
+        script={PLAY_SCRIPT.href}
+        style={BOARD_STYLE.href}
+      />,
+      { script: true },
+    ));
 
   app.get(
     "/leaderboard",
