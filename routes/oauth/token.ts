@@ -6,7 +6,11 @@
 import { type Context, Hono } from "hono";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
-import { authenticateClient, type ClientConfig } from "../../auth/clients.ts";
+import {
+  authenticateClient,
+  type ClientConfig,
+  presentedClientId,
+} from "../../auth/clients.ts";
 import { withRegistered } from "../../auth/registration.ts";
 import type { Tokens } from "../../auth/tokens.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
@@ -147,13 +151,18 @@ export function tokenRoutes(
   ): Promise<ClientConfig> {
     let client: ClientConfig;
     try {
+      const presented = {
+        authorization: c.req.header("authorization"),
+        bodyId: params.get("client_id"),
+        bodySecret: params.get("client_secret"),
+      };
       const authenticated = authenticateClient(
-        await withRegistered(tokens, config.clients, params.get("client_id")),
-        {
-          authorization: c.req.header("authorization"),
-          bodyId: params.get("client_id"),
-          bodySecret: params.get("client_secret"),
-        },
+        await withRegistered(
+          tokens,
+          config.clients,
+          presentedClientId(presented),
+        ),
+        presented,
       );
       client = authenticated.client;
       if (authenticated.previousSecret) {
