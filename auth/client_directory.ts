@@ -47,6 +47,7 @@ export function documentClient(metadata: ClientMetadata): ClientConfig {
     secret: null,
     redirectUris: metadata.redirectUris,
     registered: true,
+    authMethod: "none",
     publishedBy: new URL(metadata.clientId).host,
   };
 }
@@ -128,6 +129,7 @@ export class ClientDirectory {
         secret: null,
         redirectUris: [],
         registered: true,
+        authMethod: "none",
         publishedBy: parsed.url.host,
       }];
     }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { constantTimeEqual } from "./compare.ts";
 import { OAuthError } from "./oauth_error.ts";
 import { redirectUriMatches } from "./client_metadata.ts";
@@ -14,7 +15,11 @@ export interface ClientConfig {
   id: string;
   /** Shown on the consent page (`OAUTH_CLIENT_NAME`, default "ChatGPT"). */
   name: string;
-  /** `null` for a public client, which must use PKCE S256 instead. */
+  /**
+   * The configured secret; `null` for every other client, which must use
+   * PKCE S256 (a registered confidential client too: OAuth 2.1 asks PKCE of
+   * every client, and its secret is checked by `secretSha256`).
+   */
   secret: string | null;
   /**
    * The secret being replaced (`OAUTH_CLIENT_SECRET_PREVIOUS`), accepted too
@@ -33,6 +38,26 @@ export interface ClientConfig {
    * that publishes the document, which the consent page shows.
    */
   publishedBy?: string;
+  /**
+   * The one way a registered client authenticates at the token and
+   * revocation endpoints (RFC 7591 §2), enforced; unset for the configured
+   * clients, which may use the body or HTTP Basic.
+   */
+  authMethod?: AuthMethod;
+  /**
+   * A registered confidential client's secret as SHA-256, base64url: the
+   * secret itself is never kept, and a presented one is hashed and compared.
+   */
+  secretSha256?: string;
+}
+
+/** Client authentication methods (RFC 7591 §2) a client may register. */
+export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic";
+
+/** A client secret's SHA-256, base64url: what a registered client id keeps. */
+export function hashSecret(secret: string): string {
+  return new Uint8Array(createHash("sha256").update(secret).digest())
+    .toBase64({ alphabet: "base64url", omitPadding: true });
 }
 
 /**
@@ -102,6 +127,57 @@ export function findClient(
   return found;
 }
 
+/**
+ * The client id a request presents: the body's `client_id`, else the one in
+ * HTTP Basic (`client_secret_basic` sends it there alone). Which client it
+ * names, and whether the credentials hold, is {@linkcode authenticateClient}'s.
+ */
+export function presentedClientId(
+  presented: PresentedCredentials,
+): string | undefined {
+  if (presented.bodyId !== undefined) return presented.bodyId;
+  if (presented.authorization === undefined) return undefined;
+  return parseBasic(presented.authorization)?.id;
+}
+
+/**
+ * A registered client authenticates by the method it registered and no
+ * other (RFC 7591 §2; RFC 6749 §2.3: one method per request): `none` sends
+ * no secret at all, `client_secret_basic` its secret in HTTP Basic only,
+ * `client_secret_post` in the body only. The secret is compared by its
+ * SHA-256, in constant time. `secret` is the one found in the request.
+ */
+function authenticateRegistered(
+  client: ClientConfig,
+  presented: PresentedCredentials,
+  secret: string | undefined,
+): ClientConfig {
+  const refuse = (reason: string) =>
+    new OAuthError("invalid_client", "Client authentication failed.", reason);
+  const basic = presented.authorization !== undefined;
+  const body = presented.bodySecret !== undefined;
+  switch (client.authMethod) {
+    case "none":
+      if (basic || body) throw refuse("a public client sent a secret");
+      return client;
+    case "client_secret_basic":
+      if (!basic || body) throw refuse("not the registered method (basic)");
+      break;
+    case "client_secret_post":
+      if (basic || !body) throw refuse("not the registered method (post)");
+      break;
+    default:
+      throw refuse("unknown registered method");
+  }
+  if (
+    secret === undefined || client.secretSha256 === undefined ||
+    !constantTimeEqual(hashSecret(secret), client.secretSha256)
+  ) {
+    throw refuse("wrong registered client secret");
+  }
+  return client;
+}
+
 /** A client that authenticated, and whether it used the secret being replaced. */
 export interface Authenticated {
   client: ClientConfig;
@@ -112,7 +188,9 @@ export interface Authenticated {
  * Authenticates the client by `client_secret` in the body or HTTP Basic;
  * both are accepted, and both at once must agree. A public client sends its
  * `client_id` alone (RFC 6749 §3.2.1). During a secret rotation the previous
- * secret is accepted too. Returns the client or throws `invalid_client`.
+ * secret is accepted too. A registered client must use the one method it
+ * registered ({@linkcode authenticateRegistered}). Returns the client or
+ * throws `invalid_client`.
  */
 export function authenticateClient(
   clients: readonly ClientConfig[],
@@ -150,6 +228,12 @@ export function authenticateClient(
     );
   }
   const client = findClient(clients, id);
+  if (client?.authMethod !== undefined) {
+    return {
+      client: authenticateRegistered(client, presented, secret),
+      previousSecret: false,
+    };
+  }
   if (client?.secret === null) {
     if (secret !== undefined && secret !== "") {
       throw new OAuthError(

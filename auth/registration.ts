@@ -2,8 +2,11 @@
  * Dynamic Client Registration (RFC 7591), stateless: the `client_id` handed
  * out is a sealed token (purpose `client`, prefix `wwc_cl.`) carrying the
  * client's metadata, so a registered client survives restarts and works on
- * every instance with nothing stored. Only public clients (PKCE S256) are
- * registered. Nothing here touches Hono or KV.
+ * every instance with nothing stored. A confidential client's secret is
+ * random (256 bits) and handed out once; its id keeps only the secret's
+ * SHA-256 and the authentication method, so the secret dies with the id.
+ * Every registered client uses PKCE S256, confidential or not (OAuth 2.1).
+ * Nothing here touches Hono or KV.
  *
  * @module
  */
@@ -13,25 +16,41 @@ import {
 } from "./client_metadata.ts";
 import { OAuthError } from "./oauth_error.ts";
 import { PREFIX } from "./seal.ts";
-import type { ClientClaims, Tokens } from "./tokens.ts";
-import type { ClientConfig } from "./clients.ts";
+import {
+  type ClientClaims,
+  randomId,
+  type Tokens,
+  type Unstamped,
+} from "./tokens.ts";
+import { type AuthMethod, type ClientConfig, hashSecret } from "./clients.ts";
 
 /** The most redirect URIs one registration may declare. */
 export const MAX_REGISTERED_REDIRECTS = 10;
 
-/** Registered metadata, as sealed into the client id. */
+/** Registered metadata, validated. */
 export interface Registration {
   client_name?: string;
   redirect_uris: string[];
+  token_endpoint_auth_method: AuthMethod;
 }
 
+/** The bytes of a client secret: 256 bits, handed out as 43 base64url characters. */
+export const CLIENT_SECRET_BYTES = 32;
+
 /**
- * The most bytes of metadata sealed into a client id (as JSON): keeps the id
- * near 1 KB, so a login cookie holding it stays inside browsers' 4 KiB.
+ * The most bytes of `client_name` and `redirect_uris` sealed into a client id
+ * (as JSON). With a confidential client's method and secret hash (about 110
+ * bytes more) the id stays under 1.2 KB, so a login cookie holding it stays
+ * inside browsers' 4 KiB.
  */
 export const MAX_REGISTRATION_BYTES = 600;
 
 const GRANT_TYPES = new Set(["authorization_code", "refresh_token"]);
+const AUTH_METHODS: ReadonlySet<string> = new Set<AuthMethod>([
+  "none",
+  "client_secret_post",
+  "client_secret_basic",
+]);
 
 function subsetOf(value: unknown, allowed: Set<string>): boolean {
   return Array.isArray(value) &&
@@ -65,10 +84,11 @@ export function validateRegistration(body: unknown): Registration {
       "Each redirect URI must be https, http on a loopback host, or a reverse-domain private-use scheme, without a fragment.",
     );
   }
-  const method = fields.token_endpoint_auth_method;
-  if (method !== undefined && method !== "none") {
+  // RFC 7591 §2: omitted means client_secret_basic.
+  const method = fields.token_endpoint_auth_method ?? "client_secret_basic";
+  if (typeof method !== "string" || !AUTH_METHODS.has(method)) {
     throw bad(
-      "Only public clients with PKCE S256 are supported: token_endpoint_auth_method must be none.",
+      "token_endpoint_auth_method must be none, client_secret_post or client_secret_basic.",
     );
   }
   if (
@@ -97,33 +117,82 @@ export function validateRegistration(body: unknown): Registration {
       `client_name must be 1 to ${MAX_CLIENT_NAME_LENGTH} characters, without control or format characters.`,
     );
   }
-  const registration = {
+  const metadata = {
     ...(typeof name === "string" ? { client_name: name } : {}),
     redirect_uris: [...new Set(uris)],
   };
   // The id carries this and rides in every code, token and login cookie.
   if (
-    new TextEncoder().encode(JSON.stringify(registration)).length >
+    new TextEncoder().encode(JSON.stringify(metadata)).length >
       MAX_REGISTRATION_BYTES
   ) {
     throw bad(
       `The metadata is too large: client_name and redirect_uris together must stay under ${MAX_REGISTRATION_BYTES} bytes.`,
     );
   }
-  return registration;
+  return { ...metadata, token_endpoint_auth_method: method as AuthMethod };
 }
 
-/** The client a `wwc_cl.` id opens to: public, its redirects exact (loopback any port). */
+/** A registered client: its id, when it was issued and expires, its secret if confidential. */
+export interface Registered {
+  clientId: string;
+  /** Unix seconds. */
+  issuedAt: number;
+  /** Unix seconds: the id, and with it the secret, expires then. */
+  expiresAt: number;
+  /** Only for `client_secret_post` and `client_secret_basic`; kept nowhere. */
+  clientSecret?: string;
+}
+
+/**
+ * Seals a validated registration into a client id. A confidential client
+ * gets a fresh random secret, of which the id keeps only the SHA-256: the
+ * secret exists only in this answer and with the client.
+ */
+export async function register(
+  tokens: Tokens,
+  registration: Registration,
+): Promise<Registered> {
+  const { token_endpoint_auth_method: method, ...metadata } = registration;
+  let claims: Unstamped<"client"> = metadata;
+  let clientSecret: string | undefined;
+  if (method !== "none") {
+    clientSecret = randomId(CLIENT_SECRET_BYTES);
+    claims = {
+      ...metadata,
+      token_endpoint_auth_method: method,
+      secret_sha256: hashSecret(clientSecret),
+    };
+  }
+  const sealed = await tokens.seal("client", claims);
+  return {
+    clientId: sealed.token,
+    issuedAt: Math.floor(sealed.claims.iat / 1000),
+    expiresAt: Math.floor(sealed.claims.exp / 1000),
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+  };
+}
+
+/**
+ * The client a `wwc_cl.` id opens to: its redirects exact (loopback any
+ * port), PKCE S256 required (`secret: null`), authenticating only by its
+ * registered method. A public client's id carries no method: `none`.
+ */
 export function registeredClient(
   id: string,
   claims: ClientClaims,
 ): ClientConfig {
+  const method = claims.token_endpoint_auth_method;
   return {
     id,
     name: claims.client_name ?? "An unnamed application",
     secret: null,
     redirectUris: claims.redirect_uris,
     registered: true,
+    authMethod: method === undefined ? "none" : method,
+    ...(claims.secret_sha256 !== undefined
+      ? { secretSha256: claims.secret_sha256 }
+      : {}),
   };
 }
 

@@ -31,6 +31,10 @@ const count: Check<number> = (v): v is number =>
 const strings: Check<string[]> = (v): v is string[] =>
   Array.isArray(v) && v.every((s) => typeof s === "string");
 const optional = <T>(check: Check<T>): Optional<T> => ({ optional: check });
+const secretMethod: Check<"client_secret_post" | "client_secret_basic"> = (
+  v,
+): v is "client_secret_post" | "client_secret_basic" =>
+  v === "client_secret_post" || v === "client_secret_basic";
 
 /** The claims a schema proves: each check's type, optional ones optional. */
 type Proven<S extends Schema> =
@@ -114,8 +118,15 @@ const CLAIMS = {
   /**
    * A client registered dynamically (RFC 7591): its id is this token, which
    * carries its metadata, so nothing is stored. `client_name` is self-declared.
+   * A confidential client's id adds its method and its secret's SHA-256
+   * (base64url); a public client's has neither.
    */
-  client: { client_name: optional(str), redirect_uris: strings },
+  client: {
+    client_name: optional(str),
+    redirect_uris: strings,
+    token_endpoint_auth_method: optional(secretMethod),
+    secret_sha256: optional(str),
+  },
 } as const satisfies Readonly<Record<Purpose, Schema>>;
 
 /** Stamped on every token when it is sealed (times in Unix milliseconds). */

@@ -210,6 +210,15 @@ browserTest(
       await page.evaluate("navigator.clipboard.readText()"),
       `${live.origin}/oauth/token`,
     );
+    assert.equal(await value("mcp-url"), `${live.origin}/mcp`);
+    await page.click('button[aria-label="Copy MCP server URL"]');
+    await page.waitForSelector(
+      'button[aria-label="Copy MCP server URL"]:text("Copied")',
+    );
+    assert.equal(
+      await page.evaluate("navigator.clipboard.readText()"),
+      `${live.origin}/mcp`,
+    );
     assert.deepEqual(problems, []);
   },
   ENV,

@@ -219,3 +219,28 @@ Deno.test("pages: no JSX key attribute reaches the HTML of any page", async () =
     assert.doesNotMatch(html, /<[^>]*\skey=/, path);
   }
 });
+
+Deno.test("setup guide: 'Connect as an app' gives the MCP URL with a copy button, the ChatGPT and Claude steps, and no secret", async () => {
+  const pages = await setupPage({ env: DEV, devGeneratedSecret: true }, [
+    { label: "local", address: "127.0.0.1" },
+  ]);
+  const html = pages.get("local")!;
+  const start = html.indexOf('<section class="card" id="connect-app">');
+  assert.ok(start >= 0, "the section is there");
+  const section = html.slice(start, html.indexOf("</section>", start));
+  assert.ok(
+    section.includes(
+      "<h2>Connect as an app (ChatGPT, Claude, other MCP clients)</h2>",
+    ),
+  );
+  const url = "http://localhost:8000/mcp";
+  assert.ok(section.includes(`<code data-field="mcp-url">${url}</code>`));
+  assert.ok(section.includes(`data-copy="${url}"`), "a copy button");
+  assert.match(section, /Apps &amp; Connectors/);
+  assert.match(section, /Developer mode/);
+  assert.match(section, /Create app/);
+  assert.match(section, /OAuth/);
+  assert.match(section, /Add custom connector/);
+  assert.ok(!section.includes(CLIENT_SECRET), "nothing secret to copy");
+  assert.ok(!section.includes("<script"), "no inline script");
+});

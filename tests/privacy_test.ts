@@ -4,8 +4,16 @@
  */
 import assert from "node:assert/strict";
 import type { Env } from "../config.ts";
-import { testApp } from "./_app.ts";
-import { ORIGIN } from "./_flow.ts";
+import { hashSecret } from "../auth/clients.ts";
+import { kvDump, testApp } from "./_app.ts";
+import { basic, ORIGIN } from "./_flow.ts";
+import {
+  CALLBACK,
+  registeredClient,
+  signInRegistered,
+  tokenRequest,
+  VERIFIER,
+} from "./_registration.ts";
 
 const GOOGLE: Env = {
   GOOGLE_CLIENT_ID: "g.apps.googleusercontent.com",
@@ -68,4 +76,59 @@ Deno.test("privacy: the page speaks of what a person does, not of routes", async
   assert.doesNotMatch(text, /\/api\/|\b(GET|POST|PUT|DELETE) \//);
   assert.ok(text.includes("Ask the GPT to delete your data"));
   assert.ok(text.includes("ask the GPT to sign you out"));
+});
+
+Deno.test("privacy: the page says what is kept of an app that registers itself — its details sealed in its own client id, a secret's hash only, cached documents a day at most", async () => {
+  const text = await privacyText(GOOGLE);
+  for (
+    const said of [
+      "Apps that connect themselves (ChatGPT apps, Claude, other MCP clients)",
+      "only a hash of its secret, sealed inside the client id the app itself keeps",
+      "the app's name on the consent page (as the app declares it: we do not verify it)",
+      "No record of its own: the client id carries it for 365 days",
+      "published details stay in one server's memory for at most 1 day",
+      "An app's client secret: it is handed to the app once, and only its hash is kept",
+    ]
+  ) {
+    assert.ok(text.includes(said), `"${said}" in:\n${text}`);
+  }
+});
+
+Deno.test("privacy: registering apps and signing in with one stores none of an app's name, addresses, secret or secret hash in KV", async () => {
+  await using t = await testApp();
+  const name = "A Registered Example App";
+  const redirect = "https://registered.example/oauth/callback";
+  const apps = [];
+  for (const method of ["none", "client_secret_basic"]) {
+    apps.push(
+      await registeredClient(t, {
+        client_name: name,
+        redirect_uris: [CALLBACK, redirect],
+        token_endpoint_auth_method: method,
+      }),
+    );
+  }
+  const confidential = apps[1]!;
+  const params = await signInRegistered(t, confidential.client_id);
+  const res = await tokenRequest(t, {
+    grant_type: "authorization_code",
+    code: params.get("code")!,
+    redirect_uri: CALLBACK,
+    code_verifier: VERIFIER,
+  }, {
+    authorization: basic(confidential.client_id, confidential.client_secret),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const dump = await kvDump(t.kv);
+  assert.ok(dump.includes("family"), "the sign-in was stored");
+  for (
+    const secret of [
+      name,
+      "registered.example",
+      confidential.client_secret!,
+      hashSecret(confidential.client_secret!),
+    ]
+  ) {
+    assert.ok(!dump.includes(secret), `${secret} in KV:\n${dump}`);
+  }
 });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { s256 } from "../auth/pkce.ts";
-import { type TestApp, testApp } from "./_app.ts";
+import { testApp } from "./_app.ts";
 import {
   authorizeUrl,
   browse,
@@ -13,72 +13,14 @@ import {
   ORIGIN,
   redirectParams,
 } from "./_flow.ts";
-
-const CALLBACK = "https://claude.ai/api/mcp/auth_callback";
-const VERIFIER = "a-verifier-of-enough-length-for-pkce-0123456789abcdef";
-
-function register(t: TestApp, body: unknown): Promise<Response> {
-  return Promise.resolve(t.app.request(`${ORIGIN}/oauth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  }));
-}
-
-async function registered(
-  t: TestApp,
-  body: Record<string, unknown> = {},
-): Promise<string> {
-  const res = await register(t, {
-    client_name: "Claude",
-    redirect_uris: [CALLBACK, "http://127.0.0.1/callback"],
-    ...body,
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  return (await res.json()).client_id;
-}
-
-function tokenRequest(
-  t: TestApp,
-  form: Record<string, string>,
-): Promise<Response> {
-  return Promise.resolve(t.app.request(`${ORIGIN}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(form),
-  }));
-}
-
-/** Authorize with provider=dev, see consent, pick dev, sign in: the client's redirect. */
-async function signInRegistered(
-  t: TestApp,
-  clientId: string,
-  redirect = CALLBACK,
-): Promise<URLSearchParams> {
-  const jar = new CookieJar();
-  const consent = await browse(
-    t,
-    jar,
-    authorizeUrl({
-      client_id: clientId,
-      redirect_uri: redirect,
-      code_challenge: s256(VERIFIER),
-      code_challenge_method: "S256",
-      provider: "dev",
-      login_hint: "alice",
-    }),
-  );
-  assert.equal(consent.status, 200, "the consent page, not the provider");
-  const start = await browse(t, jar, "/login/dev/start");
-  assert.equal(start.status, 302);
-  const page = new URL(start.headers.get("location")!, ORIGIN);
-  const callback = await browse(
-    t,
-    jar,
-    `/login/dev/callback?state=${page.searchParams.get("state")}&login=alice`,
-  );
-  return redirectParams(callback, redirect);
-}
+import {
+  CALLBACK,
+  register,
+  registered,
+  signInRegistered,
+  tokenRequest,
+  VERIFIER,
+} from "./_registration.ts";
 
 Deno.test("registration answers 201 with a wwc_cl. client id and the metadata echoed", async () => {
   await using t = await testApp();
@@ -99,6 +41,7 @@ Deno.test("registration answers 201 with a wwc_cl. client id and the metadata ec
   assert.deepEqual(body.redirect_uris, [CALLBACK]);
   assert.equal(body.token_endpoint_auth_method, "none");
   assert.equal(body.client_secret, undefined);
+  assert.equal(body.client_secret_expires_at, undefined);
 });
 
 Deno.test("a registered client signs in with PKCE through the consent page, exchanges the code and refreshes", async () => {
@@ -276,11 +219,16 @@ const BAD: [string, unknown, string][] = [
     "invalid_redirect_uri",
   ],
   [
-    "client_secret_basic",
+    "token_endpoint_auth_method private_key_jwt",
     {
       redirect_uris: [CALLBACK],
-      token_endpoint_auth_method: "client_secret_basic",
+      token_endpoint_auth_method: "private_key_jwt",
     },
+    "invalid_client_metadata",
+  ],
+  [
+    "a token_endpoint_auth_method that is not a string",
+    { redirect_uris: [CALLBACK], token_endpoint_auth_method: ["none"] },
     "invalid_client_metadata",
   ],
   [

@@ -116,6 +116,53 @@ export function SetupPage(props: {
         </p>
       </section>
 
+      <section class="card" id="connect-app">
+        <h2>Connect as an app (ChatGPT, Claude, other MCP clients)</h2>
+        <p>
+          The same game is an MCP server. An app signs people in with OAuth and
+          registers itself: there is no client id or secret to paste, only this
+          URL.
+        </p>
+        <Value
+          field="mcp-url"
+          label="MCP server URL"
+          value={`${props.publicUrl}/mcp`}
+        />
+        <h3>ChatGPT</h3>
+        <ol>
+          <li>
+            <strong>
+              Settings → Apps &amp; Connectors → Advanced settings
+            </strong>: turn on <strong>Developer mode</strong>.
+          </li>
+          <li>
+            Back in <strong>Apps &amp; Connectors</strong>, choose{" "}
+            <strong>Create app</strong>, paste the URL and pick{" "}
+            <strong>OAuth</strong> as the authentication.
+          </li>
+          <li>
+            ChatGPT opens this service's consent page: allow the app, then sign
+            in with your provider.
+          </li>
+        </ol>
+        <h3>Claude</h3>
+        <ol>
+          <li>
+            <strong>Settings → Connectors → Add custom connector</strong>: give
+            it a name and paste the URL.
+          </li>
+          <li>
+            Choose{" "}
+            <strong>Connect</strong>, allow the app on this service's consent
+            page, then sign in.
+          </li>
+        </ol>
+        <p class="muted">
+          Other MCP clients (VS Code, Cursor, the MCP Inspector) take the same
+          URL as a Streamable HTTP server and find the sign-in on their own.
+        </p>
+      </section>
+
       <section class="card">
         <h2>Sign-in providers</h2>
         <ul class="providers">

@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config.ts";
 import { LIFETIME } from "../auth/tokens.ts";
+import { CACHE_BOUNDS } from "../auth/client_metadata.ts";
 import { DAILY_COUNT_KEPT_MS } from "../game/game.ts";
 import { RATE_WINDOW_SECONDS, RATE_WINDOWS_KEPT } from "../lib/rate_limit.ts";
 import type { StoredItem } from "./pages.tsx";
@@ -166,6 +167,18 @@ export function storedItems(
       : []),
     {
       what:
+        "Apps that connect themselves (ChatGPT apps, Claude, other MCP clients): the name, return addresses and sign-in method an app registers, and only a hash of its secret, sealed inside the client id the app itself keeps; an app that publishes its details at its own web address instead is read from there",
+      why:
+        "To show you the app's name on the consent page (as the app declares it: we do not verify it) and to send you back only to the app's own addresses",
+      kept: `No record of its own: the client id carries it for ${
+        duration(LIFETIME.client * 1000)
+      } (your sign-in session names the app by that id); published details stay in one server's memory for at most ${
+        duration(CACHE_BOUNDS.maxSeconds * 1000)
+      }`,
+      keys: [],
+    },
+    {
+      what:
         "Server logs: route, status and timing of each request; sign-in events with your user id",
       why: "Operating and securing the service",
       kept: "As long as the host keeps logs",
@@ -180,4 +193,5 @@ export const NEVER_STORED = [
   "Your email address, name or picture: we never store them. Google and OpenID sign-in are not asked for them; GitHub sends its public profile, from which only the numeric account id is kept.",
   "Your ChatGPT conversations: the GPT sends only the category, your guesses and your nickname.",
   "Any token we issue: tokens are sealed and carry their own expiry; only revocation records are kept.",
+  "An app's client secret: it is handed to the app once, and only its hash is kept, inside the app's own client id.",
 ];

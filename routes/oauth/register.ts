@@ -1,7 +1,8 @@
 /**
  * `POST /oauth/register`: Dynamic Client Registration (RFC 7591), open but
  * counted per address. The client id is sealed metadata
- * (`auth/registration.ts`); nothing is stored.
+ * (`auth/registration.ts`); nothing is stored, and a confidential client's
+ * secret appears only in this answer.
  *
  * @module
  */
@@ -9,7 +10,10 @@ import { Hono } from "hono";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
-import { validateRegistration } from "../../auth/registration.ts";
+import {
+  register as registerClient,
+  validateRegistration,
+} from "../../auth/registration.ts";
 import type { Tokens } from "../../auth/tokens.ts";
 import { RATE_WINDOW_SECONDS, type RateLimiter } from "../../lib/rate_limit.ts";
 import { type AddressOf, countRequest } from "../_guards.ts";
@@ -53,20 +57,27 @@ export function registerRoutes(
       );
     }
     const registration = validateRegistration(body);
-    const { token, claims } = await tokens.seal("client", registration);
+    const registered = await registerClient(tokens, registration);
     log("info", "client registered", {
       redirects: registration.redirect_uris.length,
+      method: registration.token_endpoint_auth_method,
     });
     return c.json({
-      client_id: token,
-      client_id_issued_at: Math.floor(claims.iat / 1000),
-      // The id itself expires (sealed with a lifetime): register again after.
-      client_secret_expires_at: 0,
+      client_id: registered.clientId,
+      client_id_issued_at: registered.issuedAt,
+      // The secret lives as long as the id that keeps its hash: register
+      // again before then (RFC 7591 §3.2.1).
+      ...(registered.clientSecret !== undefined
+        ? {
+          client_secret: registered.clientSecret,
+          client_secret_expires_at: registered.expiresAt,
+        }
+        : {}),
       ...(registration.client_name !== undefined
         ? { client_name: registration.client_name }
         : {}),
       redirect_uris: registration.redirect_uris,
-      token_endpoint_auth_method: "none",
+      token_endpoint_auth_method: registration.token_endpoint_auth_method,
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
     }, 201);

@@ -6,7 +6,11 @@
 import { type Context, Hono } from "hono";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
-import { authenticateClient, type ClientConfig } from "../../auth/clients.ts";
+import {
+  authenticateClient,
+  type ClientConfig,
+  presentedClientId,
+} from "../../auth/clients.ts";
 import type { ClientDirectory } from "../../auth/client_directory.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
 import type { AuthorizationServer } from "../../auth/grants.ts";
@@ -146,13 +150,14 @@ export function tokenRoutes(
   ): Promise<ClientConfig> {
     let client: ClientConfig;
     try {
+      const presented = {
+        authorization: c.req.header("authorization"),
+        bodyId: params.get("client_id"),
+        bodySecret: params.get("client_secret"),
+      };
       const authenticated = authenticateClient(
-        await clients.forTokenEndpoint(params.get("client_id")),
-        {
-          authorization: c.req.header("authorization"),
-          bodyId: params.get("client_id"),
-          bodySecret: params.get("client_secret"),
-        },
+        await clients.forTokenEndpoint(presentedClientId(presented)),
+        presented,
       );
       client = authenticated.client;
       if (authenticated.previousSecret) {

@@ -13,3 +13,7 @@ export {
 } from "npm:@modelcontextprotocol/client@2.4.0";
 export { Client as ClientV1 } from "npm:@modelcontextprotocol/sdk@1.32.2/client/index.js";
 export { StreamableHTTPClientTransport as StreamableHTTPClientTransportV1 } from "npm:@modelcontextprotocol/sdk@1.32.2/client/streamableHttp.js";
+export {
+  auth as authV1,
+  type OAuthClientProvider as OAuthClientProviderV1,
+} from "npm:@modelcontextprotocol/sdk@1.32.2/client/auth.js";
