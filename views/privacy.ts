@@ -179,6 +179,16 @@ export function storedItems(
     },
     {
       what:
+        "Cookies in your browser, only while you sign in or play: a sign-in in progress (sealed, for this service only), and on the game page (/play) your session, which keeps you signed in there",
+      why:
+        "To finish the sign-in you started, and to keep you signed in to /play across reloads; no tracking, nothing shared with other sites",
+      kept: `A sign-in: ${duration(LIFETIME.login * 1000)}; /play: ${
+        duration(LIFETIME.refresh * 1000)
+      } from your last visit, or until you sign out there`,
+      keys: [],
+    },
+    {
+      what:
         "Server logs: route, status and timing of each request; sign-in events with your user id",
       why: "Operating and securing the service",
       kept: "As long as the host keeps logs",
