@@ -105,6 +105,7 @@ for (
   const [entry, bundle] of [
     ["views/board/main_mcp.js", BUNDLE],
     ["views/board/main_play.js", "views/board/dist/play.js"],
+    ["views/board/main_playground.js", "views/board/dist/playground.js"],
   ]
 ) {
   Deno.test(`board: ${bundle} is the bundle of ${entry} as the sources are now (run \`deno task board\` after editing them)`, async () => {

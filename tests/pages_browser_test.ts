@@ -78,6 +78,54 @@ function browserTest(
 }
 
 browserTest(
+  "the playground draws its round as the board above the log, and after a reload says it is signed in and shows the round again",
+  async (live, browser) => {
+    const page = await browser.newPage();
+    const problems = watch(page, live.origin);
+    await page.goto(`${live.origin}/playground`);
+    await page.click("#signin");
+    await page.click("text=Continue with Development sign-in");
+    await page.fill("#login", "bea");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("#token:not([hidden])");
+    await page.selectOption("#category", "places");
+    await clickAndLog(page, "#start");
+    await page.waitForSelector("#playground-board .board[data-status=open]");
+    assert.equal(
+      await page.textContent("#playground-board .board-category"),
+      "Category: places",
+    );
+    // Above the log, and read-only: the playground's own buttons move.
+    const [boardTop, logTop] = await Promise.all([
+      page.locator("#round").boundingBox(),
+      page.locator("#requests").boundingBox(),
+    ]);
+    assert.ok(boardTop!.y < logTop!.y);
+    assert.equal(
+      await page.locator("#playground-board button:visible").count(),
+      0,
+    );
+    await page.fill("#guess", "nowhere-at-all");
+    await clickAndLog(page, "#send-guess");
+    await page.waitForSelector(
+      "#playground-board .board-verdict:not([hidden])",
+    );
+    const clues = await page.locator("#playground-board .board-clues li")
+      .count();
+
+    await page.reload();
+    assert.equal(await page.textContent("#status"), "Signed in.");
+    await page.waitForSelector("#playground-board .board[data-status=open]");
+    assert.equal(
+      await page.locator("#playground-board .board-clues li").count(),
+      clues,
+    );
+    assert.equal((await lastLog(page)).path, "/api/rounds/current");
+    assert.deepEqual(problems, []);
+  },
+);
+
+browserTest(
   "the playground's whole journey by clicking — sign in with the development provider, start a round, guess, score, refresh, sign out",
   async (live, browser) => {
     const page = await browser.newPage();

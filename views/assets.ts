@@ -16,6 +16,9 @@ import APP_JS from "./static/app.js" with { type: "text" };
 import STYLESHEET from "./static/style.css" with { type: "text" };
 import BOARD_STYLESHEET from "./board/board.css" with { type: "text" };
 import PLAY_JS from "./board/dist/play.js" with { type: "text" };
+import PLAYGROUND_BOARD_JS from "./board/dist/playground.js" with {
+  type: "text",
+};
 
 /** A static asset: its path, content type, body and versioned URL. */
 export interface Asset {
@@ -74,4 +77,11 @@ export const PLAY_SCRIPT = asset(
   "/assets/play.js",
   "text/javascript; charset=utf-8",
   PLAY_JS,
+);
+
+/** The playground's board, drawing what the playground's requests answer. */
+export const PLAYGROUND_BOARD_SCRIPT = asset(
+  "/assets/playground-board.js",
+  "text/javascript; charset=utf-8",
+  PLAYGROUND_BOARD_JS,
 );

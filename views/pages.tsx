@@ -352,9 +352,18 @@ export function PlaygroundPage(props: {
   publicUrl: string;
   clientId: string;
   categories: readonly string[];
+  /** The board's script and stylesheet (versioned asset URLs). */
+  boardScript: string;
+  boardStyle: string;
 }) {
   return (
-    <Layout title="Playground" wide script>
+    <Layout
+      title="Playground"
+      wide
+      script
+      module={props.boardScript}
+      stylesheets={[props.boardStyle]}
+    >
       <div
         id="playground"
         data-issuer={props.publicUrl}
@@ -425,6 +434,13 @@ export function PlaygroundPage(props: {
               Set
             </button>
           </div>
+        </Panel>
+
+        <Panel title="Round" id="round">
+          <p class="muted">
+            The last answer about a round, drawn as the board players see.
+          </p>
+          <div id="playground-board"></div>
         </Panel>
 
         <Panel title="Requests" id="requests">

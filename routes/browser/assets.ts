@@ -1,10 +1,16 @@
 /**
- * The pages' stylesheet and script, under `/assets/`.
+ * The pages' stylesheets and scripts, under `/assets/`.
  *
  * @module
  */
 import { Hono } from "hono";
-import { BOARD_STYLE, PLAY_SCRIPT, SCRIPT, STYLE } from "../../views/assets.ts";
+import {
+  BOARD_STYLE,
+  PLAY_SCRIPT,
+  PLAYGROUND_BOARD_SCRIPT,
+  SCRIPT,
+  STYLE,
+} from "../../views/assets.ts";
 
 /** Serves the stylesheet and the script. */
 export function assetRoutes(): Hono {
@@ -15,6 +21,7 @@ export function assetRoutes(): Hono {
       SCRIPT,
       BOARD_STYLE,
       PLAY_SCRIPT,
+      PLAYGROUND_BOARD_SCRIPT,
     ]
   ) {
     app.get(path, (c) => {

@@ -29,7 +29,11 @@ import {
 } from "../../views/privacy.ts";
 import { renderPage } from "./_page.ts";
 import { PlayPage } from "../../views/play.tsx";
-import { BOARD_STYLE, PLAY_SCRIPT } from "../../views/assets.ts";
+import {
+  BOARD_STYLE,
+  PLAY_SCRIPT,
+  PLAYGROUND_BOARD_SCRIPT,
+} from "../../views/assets.ts";
 
 /** What the pages need. */
 export interface PageDeps {
@@ -192,6 +196,8 @@ export function pageRoutes(
           publicUrl={config.publicUrl}
           clientId={PLAYGROUND_CLIENT_ID}
           categories={CATEGORIES}
+          boardScript={PLAYGROUND_BOARD_SCRIPT.href}
+          boardStyle={BOARD_STYLE.href}
         />,
         { script: true },
       ));

@@ -288,6 +288,30 @@
   }
 
   /**
+   * The last answer about a round, as the board above the log draws it
+   * (views/board/main_playground.js listens for `wwc:answer`).
+   * @type {{ body: unknown, args: Record<string, unknown> } | null}
+   */
+  let lastAnswer = null;
+  /**
+   * @param {unknown} body
+   * @param {Record<string, unknown>} [args]
+   */
+  function showOnBoard(body, args = {}) {
+    lastAnswer = { body, args };
+    document.dispatchEvent(
+      new CustomEvent("wwc:answer", { detail: lastAnswer }),
+    );
+  }
+  document.addEventListener("wwc:board-ready", () => {
+    if (lastAnswer) {
+      document.dispatchEvent(
+        new CustomEvent("wwc:answer", { detail: lastAnswer }),
+      );
+    }
+  });
+
+  /**
    * Calls our API with the access token and logs the exchange.
    * @param {string} method
    * @param {string} path
@@ -311,6 +335,7 @@
       body = JSON.parse(text);
     } catch { /* not JSON: show as text */ }
     logEntry(method, path, res.status, body);
+    if (res.ok && path.startsWith("/api/rounds")) showOnBoard(body, json);
     if (res.status === 401) {
       say(
         "The API refused the access token. Refresh it, or sign in again.",
@@ -396,5 +421,10 @@
     }));
 
   render();
-  finishSignIn().then(render);
+  // After a reload the tokens are still here: say so, and show the round.
+  if (tokens) say("Signed in.");
+  finishSignIn().then(async () => {
+    render();
+    if (tokens && round) await call("GET", "/api/rounds/current");
+  });
 })();
