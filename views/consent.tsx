@@ -78,8 +78,7 @@ export function DevLoginPage(props: { state: string; action: string }) {
         <h1>Development sign-in</h1>
         <p class="muted">
           Local testing only: choose any name and you are signed in as{" "}
-          <code>dev:&lt;name&gt;</code>{" "}
-          in lower case ({DEV_NAME_RULE}).
+          <code>dev:&lt;name&gt;</code> in lower case ({DEV_NAME_RULE}).
         </p>
         <form method="get" action={props.action}>
           <input type="hidden" name="state" value={props.state} />

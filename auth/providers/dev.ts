@@ -26,7 +26,9 @@ export function devProvider(publicUrl: string): UpstreamProvider {
     userPrefix: "dev",
     start({ state, callbackUrl, loginHint }) {
       const hint = loginHint?.trim();
-      const url = hint ? new URL(callbackUrl) : new URL("/login/dev", publicUrl);
+      const url = hint
+        ? new URL(callbackUrl)
+        : new URL("/login/dev", publicUrl);
       url.searchParams.set("state", state);
       if (hint) url.searchParams.set("login", hint);
       return Promise.resolve({ url: url.href });
