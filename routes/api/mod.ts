@@ -27,7 +27,7 @@ import { healthRoutes } from "./health.ts";
 /** Every route of the API proper: guarded, personal, never cached. */
 const API = "/api/*";
 /** The reads that cost KV calls, limited apart from game moves. */
-const READS = ["/api/leaderboard", "/api/score", "/api/me"];
+const READS = ["/api/leaderboard", "/api/score", "/api/me", "/api/plan"];
 
 /** What the API sub-app needs. */
 export interface ApiOptions {

@@ -30,6 +30,8 @@ import { MAX_TOKEN_CHARS } from "../../auth/seal.ts";
 import { StorageUnavailable } from "../../lib/kv.ts";
 import type { Log } from "../../lib/log.ts";
 import { GAME_SCOPE } from "./resource.ts";
+import type { Billing } from "../../billing/billing.ts";
+import { quotaMessage } from "../../billing/words.ts";
 
 /** The server's name and version in `initialize` and `server/discover`. */
 export const SERVER_INFO = { name: "words-with-chat", version: "1.0.0" };
@@ -39,6 +41,8 @@ export interface ToolDeps {
   game: Game;
   access: AccessTokens;
   account: Account;
+  /** `null` when billing is off (and so is the quota). */
+  billing: Billing | null;
   log: Log;
 }
 
@@ -69,6 +73,9 @@ const RoundView = z.object({
     "Points a correct guess scores now; 0 once today's scoring is used up.",
   ),
   ...daily,
+  free_rounds_left: z.number().int().optional().describe(
+    "Rounds the free plan can still start today (UTC); absent when unlimited.",
+  ),
 });
 const GuessResult = z.object({
   correct: z.boolean(),
@@ -223,10 +230,10 @@ function describeRound(view: z.infer<typeof RoundView>): string {
  * the caller's verified claims.
  */
 export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
-  const { game, access, account, log } = deps;
+  const { game, access, account, billing, log } = deps;
   const server = new McpServer(SERVER_INFO, {
     instructions:
-      `Words with Chat: a word-guessing game. start_round picks a secret word and gives its length and a first clue; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word.`,
+      `Words with Chat: a word-guessing game. start_round picks a secret word and gives its length and a first clue; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word. If start_round answers payment_required, tell the player today's free rounds are used up and show its upgrade_url as a link they can click; never open it yourself.`,
   });
   const sub = caller.sub;
   const needsGame = requireScopes(GAME_SCOPE);
@@ -295,7 +302,22 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
     },
     safely("start_round", async ({ category }: { category: Category }) => {
       const view = await game.start(sub, category, access.sessionKey(caller));
-      if ("problem" in view) return SIGNED_OUT;
+      if ("problem" in view) {
+        if (view.problem === "signed_out") return SIGNED_OUT;
+        // As the REST API's 402: a tool error with the message and the
+        // link, in the text a model reads and in structuredContent.
+        const upgrade_url = await billing!.upgradeUrl(caller);
+        const message = quotaMessage(view.limit, upgrade_url);
+        return {
+          content: text(message),
+          structuredContent: {
+            error: "payment_required",
+            message,
+            upgrade_url,
+          },
+          isError: true,
+        };
+      }
       return {
         content: text(describeRound(view)),
         structuredContent: { ...view },
