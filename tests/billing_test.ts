@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { billingKeys, type PlanRecord } from "../billing/plans.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { privacyFigures, storedItems } from "../views/privacy.ts";
-import { kvRows, rowsMentioning, tombstoneOf } from "./_app.ts";
+import { kvRows, rowsMentioning, testApp, tombstoneOf } from "./_app.ts";
 import { api, ORIGIN, tokensFor } from "./_flow.ts";
 import { keyring } from "./_keys.ts";
 import { faultyKv } from "./_faulty_kv.ts";
@@ -507,4 +507,51 @@ Deno.test("billing: the whole path through the fake's pages: over the quota, pay
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("billing: the setup guide lists the Stripe settings, the webhook URL to register and the events to send, with billing on or off", async () => {
+  await using b = await billed();
+  const on = await (await b.t.app.request(`${ORIGIN}/`)).text();
+  assert.ok(
+    on.includes(
+      `<code data-field="stripe-webhook">${ORIGIN}/billing/stripe/webhook</code>`,
+    ),
+  );
+  for (
+    const event of [
+      "checkout.session.completed",
+      "customer.subscription.updated",
+      "customer.subscription.deleted",
+      "invoice.payment_failed",
+    ]
+  ) {
+    assert.ok(on.includes(`<code>${event}</code>`), event);
+  }
+  assert.match(on, /start 3 rounds a day/);
+  await using t = await testApp();
+  const off = await (await t.app.request(`${ORIGIN}/`)).text();
+  assert.match(off, /Billing is off/);
+  assert.match(
+    off,
+    /STRIPE_SECRET_KEY, STRIPE_PRICE_ID and STRIPE_WEBHOOK_SECRET/,
+  );
+});
+
+Deno.test("billing: the webhook's refusals are JSON: another method 405, a body over its limit 413", async () => {
+  await using b = await billed();
+  const get = await b.t.app.request(`${ORIGIN}/billing/stripe/webhook`);
+  assert.equal(get.status, 405);
+  assert.match(get.headers.get("content-type")!, /json/);
+  await get.body?.cancel();
+  const big = await deliver(b, JSON.stringify({ pad: "x".repeat(600_000) }));
+  assert.equal(big.status, 413);
+  assert.equal((await big.json()).error, "too_large");
+  // A person's page refusal is a page.
+  const post = await b.t.app.request(`${ORIGIN}/billing/upgrade`, {
+    method: "POST",
+    headers: html,
+  });
+  assert.equal(post.status, 405);
+  assert.match(post.headers.get("content-type")!, /html/);
+  await post.body?.cancel();
 });

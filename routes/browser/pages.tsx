@@ -28,6 +28,7 @@ import {
   storedItems,
 } from "../../views/privacy.ts";
 import { renderPage } from "./_page.ts";
+import { HANDLED_EVENTS } from "../../billing/plans.ts";
 
 /** What the pages need. */
 export interface PageDeps {
@@ -135,6 +136,12 @@ export function pageRoutes(
         : `${config.publicUrl}/login/${id}/callback`,
     })),
     playground: config.devLogin,
+    billing: {
+      on: config.billing !== null,
+      freeRoundsPerDay: config.freeRoundsPerDay,
+      webhookUrl: `${config.publicUrl}/billing/stripe/webhook`,
+      events: HANDLED_EVENTS,
+    },
   };
   const figures = privacyFigures(config, revocationCacheMs);
   const privacy = {
