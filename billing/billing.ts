@@ -17,7 +17,6 @@ import {
   type Applied,
   changeOf,
   type EventLike,
-  isPro,
   type Plans,
   USER_METADATA,
 } from "./plans.ts";
@@ -82,11 +81,6 @@ export class Billing {
       timeout: 15_000,
       telemetry: false,
     });
-  }
-
-  /** The plan's answers in this service's URLs. */
-  get plans(): Plans {
-    return this.#deps.plans;
   }
 
   /** A short-lived link that sends `owner` to pay. */
@@ -207,11 +201,6 @@ export class Billing {
       return { kind: "ignored", type: event.type, reason: reading.reason };
     }
     return await this.#deps.plans.apply(event, reading.change);
-  }
-
-  /** Whether `sub` is on the pro plan. */
-  async isPro(sub: string): Promise<boolean> {
-    return isPro(await this.#deps.plans.get(sub));
   }
 
   #refused(what: string, err: unknown): Redirect {

@@ -14,7 +14,8 @@
  *
  * Events may arrive in any order (Stripe does not promise one). A change
  * applies unless it is older than the one the plan last took (its event's
- * `created`, in seconds; equal times apply in arrival order), and two facts
+ * `created`, in seconds; equal times apply in arrival order, except that a
+ * running subscription is not taken back to `incomplete`), and two facts
  * of Stripe's hold whatever the order: a subscription that ended never
  * starts again, and an event about another subscription than the player's
  * current one may grant the plan but never take it away while the current
@@ -225,7 +226,11 @@ export function supersedes(
   if (
     change.subscription !== null && change.subscription === current.subscription
   ) {
-    return !current.ended || change.ended;
+    if (current.ended) return change.ended;
+    // Within one second Stripe's order is unknown; a subscription only ever
+    // goes from `incomplete` to running, never back.
+    return !(created === current.event_created &&
+      change.status === "incomplete" && current.plan === "pro");
   }
   // Another subscription (or a one-time payment): it may grant the plan,
   // but takes it away only once the current one is over.
