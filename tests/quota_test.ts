@@ -119,7 +119,7 @@ Deno.test("quota: the pro plan lifts it and a cancelled subscription brings it b
   assert.ok(after.upgrade_url);
 });
 
-Deno.test("quota: the MCP start_round tool answers over the quota with a tool error carrying the message and the link, as text and structuredContent", async () => {
+Deno.test("quota: the MCP start_round tool answers over the quota with a tool error carrying the message and the link, as text and structuredContent; my_plan gives the upgrade link, then the portal link", async () => {
   await using b = await billed({ env: { FREE_ROUNDS_PER_DAY: "1" } });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
@@ -157,6 +157,34 @@ Deno.test("quota: the MCP start_round tool answers over the quota with a tool er
       assert.equal(text.type, "text");
       assert.ok(text.text.includes(structured.upgrade_url!));
       assert.equal(text.text, structured.message);
+
+      // my_plan says the same as GET /api/plan, with the link that fits.
+      const free = await client.callTool({ name: "my_plan", arguments: {} });
+      const view = free.structuredContent as Record<string, unknown>;
+      assert.equal(view.plan, "free");
+      assert.equal(view.free_rounds_left, 0);
+      assert.ok(String(view.upgrade_url).startsWith(UPGRADE));
+      await deliverOk(
+        b,
+        b.fake.event(
+          "checkout.session.completed",
+          objects.checkout("dev:alice", {
+            customer: "cus_M",
+            subscription: "sub_M",
+          }),
+        ),
+      );
+      const pro = await client.callTool({ name: "my_plan", arguments: {} });
+      const proView = pro.structuredContent as Record<string, unknown>;
+      assert.equal(proView.plan, "pro");
+      assert.equal(proView.free_rounds_left, null);
+      assert.ok(
+        String(proView.portal_url).startsWith(
+          `${ORIGIN}/billing/portal?t=wwc_portal.`,
+        ),
+      );
+      const proText = (pro.content as { text: string }[])[0]!.text;
+      assert.ok(proText.includes(String(proView.portal_url)));
     } finally {
       await client.close();
     }

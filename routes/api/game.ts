@@ -18,8 +18,8 @@ import { type ApiEnv, refuseToken } from "./bearer.ts";
 import { apiError } from "./errors.ts";
 import { MAX_TOKEN_CHARS } from "../../auth/seal.ts";
 import type { Billing } from "../../billing/billing.ts";
-import { isPro } from "../../billing/plans.ts";
 import type { Plans } from "../../billing/plans.ts";
+import { planView } from "../../billing/plan_view.ts";
 import { quotaMessage } from "../../billing/words.ts";
 
 // Shapes are reused by spreading their fields, not with `.extend()` or
@@ -455,9 +455,8 @@ export interface GameDeps {
 }
 
 /** Builds the API; mount it behind the bearer guard. */
-export function gameRoutes(
-  { game, access, account, plans, billing }: GameDeps,
-) {
+export function gameRoutes(deps: GameDeps) {
+  const { game, access, account, billing } = deps;
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook(result, c) {
       if (result.success) return;
@@ -554,25 +553,10 @@ export function gameRoutes(
     return c.json({ id: sub, scope, name: await game.displayName(sub) }, 200);
   });
 
-  app.openapi(routes.getPlan, async (c) => {
-    const user = c.get("user");
-    const [record, left] = await Promise.all([
-      plans.get(user.sub),
-      game.freeRoundsLeft(user.sub),
-    ]);
-    const pro = isPro(record);
-    const link = billing === null
-      ? {}
-      : pro
-      ? record?.customer ? { portal_url: await billing.portalUrl(user) } : {}
-      : { upgrade_url: await billing.upgradeUrl(user) };
-    return c.json({
-      plan: pro ? "pro" as const : "free" as const,
-      free_rounds_per_day: game.freeRoundsPerDay,
-      free_rounds_left: left,
-      ...link,
-    }, 200);
-  });
+  app.openapi(
+    routes.getPlan,
+    async (c) => c.json(await planView(deps, c.get("user")), 200),
+  );
 
   app.openapi(routes.setNickname, async (c) => {
     const checked = checkNickname(c.req.valid("json").nickname);

@@ -31,6 +31,8 @@ import { StorageUnavailable } from "../../lib/kv.ts";
 import type { Log } from "../../lib/log.ts";
 import { GAME_SCOPE } from "./resource.ts";
 import type { Billing } from "../../billing/billing.ts";
+import type { Plans } from "../../billing/plans.ts";
+import { planView } from "../../billing/plan_view.ts";
 import { quotaMessage } from "../../billing/words.ts";
 
 /** The server's name and version in `initialize` and `server/discover`. */
@@ -43,6 +45,7 @@ export interface ToolDeps {
   account: Account;
   /** `null` when billing is off (and so is the quota). */
   billing: Billing | null;
+  plans: Plans;
   log: Log;
 }
 
@@ -151,6 +154,21 @@ const OUT = {
     scope: z.string(),
     name: z.string().nullable(),
   })),
+  plan: cached(z.object({
+    plan: z.enum(["free", "pro"]),
+    free_rounds_per_day: z.number().int().describe(
+      "Rounds the free plan may start per UTC day; 0 = unlimited.",
+    ),
+    free_rounds_left: z.number().int().nullable().describe(
+      "Rounds the player can still start today; null when unlimited.",
+    ),
+    upgrade_url: z.string().optional().describe(
+      "Free players: a link to pay for the pro plan (30 minutes); show it, never open it.",
+    ),
+    portal_url: z.string().optional().describe(
+      "Pro players: a link to manage or cancel the subscription (30 minutes); show it, never open it.",
+    ),
+  })),
   signedOut: cached(z.object({ signed_out: z.literal(true) })),
   deleted: cached(z.object({ deleted: z.literal(true) })),
 };
@@ -184,6 +202,7 @@ export const MOVES: ReadonlySet<string> = new Set([
 ]);
 /** Reads that cost KV calls: counted in the read rate limit. */
 export const READS: ReadonlySet<string> = new Set([
+  "my_plan",
   "my_score",
   "leaderboard",
   "who_am_i",
@@ -414,6 +433,36 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       return {
         content: text(`Your score: ${score}.`),
         structuredContent: { score },
+      };
+    }),
+  );
+
+  server.registerTool(
+    "my_plan",
+    {
+      title: "My plan",
+      description:
+        "Get the player's plan (free or pro), the free rounds left today, and a link to upgrade (free) or to manage the subscription (pro) to show the player.",
+      inputSchema: IN.none,
+      outputSchema: OUT.plan,
+      annotations: READ,
+      scopeChallenge: needsGame,
+    },
+    safely("my_plan", async () => {
+      const view = await planView(deps, caller);
+      const lines = [
+        `Plan: ${view.plan}.`,
+        view.free_rounds_left === null
+          ? "No daily limit on rounds."
+          : `Free rounds left today: ${view.free_rounds_left} of ${view.free_rounds_per_day}.`,
+      ];
+      if (view.upgrade_url) lines.push(`Upgrade: ${view.upgrade_url}`);
+      if (view.portal_url) {
+        lines.push(`Manage the subscription: ${view.portal_url}`);
+      }
+      return {
+        content: text(lines.join("\n")),
+        structuredContent: { ...view },
       };
     }),
   );
