@@ -9,7 +9,7 @@
  * | key                           | value                                                 |
  * | ----------------------------- | ----------------------------------------------------- |
  * | `["plan", sub]`               | {@linkcode PlanRecord}: the plan and Stripe's ids      |
- * | `["stripe_customer", id]`     | `sub`: whose Stripe customer this is                   |
+ * | `["stripe_customer", id]`     | `sub`: whose Stripe customer this is; `{ erased }` once that player erased their data |
  * | `["stripe_event", id]`        | `{ at }`: the event was applied (no user id)           |
  *
  * Events may arrive in any order (Stripe does not promise one). A change
@@ -44,6 +44,14 @@ export interface PlanRecord {
   /** When we applied it (ms). */
   updated_at: number;
 }
+
+/**
+ * A Stripe customer's row: its player, or, once that player erased their
+ * data, when (ms), with no user id: Stripe may go on sending events about
+ * the customer (a subscription not cancelled), and they must not bring the
+ * player's data back.
+ */
+export type CustomerRow = string | { erased: number };
 
 /** Key builders: the only place billing's key shapes are written. */
 export const billingKeys = {
@@ -244,8 +252,10 @@ export type Applied =
   | { kind: "duplicate" }
   /** Older than what the plan already took: recorded, not applied. */
   | { kind: "stale"; sub: string }
-  /** Nobody of ours: a customer we do not know (or no longer know). */
-  | { kind: "unknown_customer" };
+  /** Nobody of ours: a customer we do not know. */
+  | { kind: "unknown_customer" }
+  /** The customer of a player who erased their data: ignored. */
+  | { kind: "erased_customer" };
 
 /** Players' plans in KV. */
 export class Plans {
@@ -271,19 +281,28 @@ export class Plans {
   async apply(event: EventLike, change: Change): Promise<Applied> {
     const eventKey = billingKeys.event(event.id);
     for (;;) {
-      const [seen, owner] = await this.#kv.getMany<[unknown, string]>([
-        eventKey,
-        billingKeys.customer(change.customer ?? "-"),
-      ]);
+      const seen = await this.#kv.get(eventKey);
       if (seen.versionstamp !== null) return { kind: "duplicate" };
-      const sub = change.sub ??
-        (change.customer === null ? null : owner.value);
-      const op = this.#kv.atomic().check(seen).check(owner)
+      const op = this.#kv.atomic().check(seen)
         .set(eventKey, { at: this.#now() }, { expireIn: EVENT_KEPT_MS });
-      if (sub === null) {
-        if ((await op.commit()).ok) return { kind: "unknown_customer" };
+      let owner: CustomerRow | null = null;
+      if (change.customer !== null) {
+        const entry = await this.#kv.get<CustomerRow>(
+          billingKeys.customer(change.customer),
+        );
+        op.check(entry);
+        owner = entry.value;
+      }
+      const ignored = typeof owner === "object" && owner !== null
+        ? "erased_customer" as const
+        : change.sub === null && owner === null
+        ? "unknown_customer" as const
+        : null;
+      if (ignored) {
+        if ((await op.commit()).ok) return { kind: ignored };
         continue;
       }
+      const sub = change.sub ?? (owner as string);
       const planEntry = await this.#kv.get<PlanRecord>(billingKeys.plan(sub));
       op.check(planEntry);
       const current = planEntry.value;
@@ -316,7 +335,8 @@ export class Plans {
   }
 
   /**
-   * Deletes the plan of `sub` and its customer's row. Applied events' ids
+   * Deletes the plan of `sub`, and replaces its customer's row by one
+   * without the user id (see {@linkcode CustomerRow}). Applied events' ids
    * stay until they expire: they carry no user id, and they keep a replayed
    * event from bringing the plan back.
    */
@@ -326,7 +346,14 @@ export class Plans {
       if (entry.versionstamp === null) return;
       const op = this.#kv.atomic().check(entry).delete(entry.key);
       const customer = entry.value?.customer;
-      if (customer) op.delete(billingKeys.customer(customer));
+      if (customer) {
+        op.set(
+          billingKeys.customer(customer),
+          {
+            erased: this.#now(),
+          } satisfies CustomerRow,
+        );
+      }
       if ((await op.commit()).ok) return;
     }
   }

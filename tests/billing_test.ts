@@ -415,7 +415,7 @@ Deno.test("billing: KV failing while an event is applied is 503 (Stripe retries)
   }
 });
 
-Deno.test("billing: DELETE /api/me erases the plan and the customer's row; a replayed event does not bring them back", async () => {
+Deno.test("billing: DELETE /api/me erases the plan and the user id from the customer's row; neither a replayed event nor a later one about that customer brings them back", async () => {
   await using b = await billed();
   const { access_token } = await tokensFor(b.t);
   await startRound(b, access_token).then((r) => r.body?.cancel());
@@ -432,8 +432,22 @@ Deno.test("billing: DELETE /api/me erases the plan and the customer's row; a rep
     await rowsMentioning(b.t.kv, "dev:alice"),
     tombstoneOf("dev:alice"),
   );
-  assert.deepEqual(await rowsMentioning(b.t.kv, IDS.customer), []);
+  // The customer's row stays, without the user id.
+  assert.deepEqual(await rowsMentioning(b.t.kv, IDS.customer), [
+    billingKeys.customer(IDS.customer),
+  ]);
   assert.equal((await deliverOk(b, started)).result, "duplicate");
+  // A subscription left running keeps sending events, its metadata naming
+  // the player: they are ignored, and bring nothing back.
+  b.t.advance(30 * 86400);
+  const renewed = await deliverOk(
+    b,
+    b.fake.event(
+      "customer.subscription.updated",
+      objects.subscription("dev:alice", IDS, "active"),
+    ),
+  );
+  assert.equal(renewed.result, "erased_customer");
   assert.deepEqual(
     await rowsMentioning(b.t.kv, "dev:alice"),
     tombstoneOf("dev:alice"),

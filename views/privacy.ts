@@ -166,7 +166,7 @@ export function storedItems(
         why:
           "To lift the daily limit for those who pay, and to send you to Stripe's page to manage or cancel it",
         kept:
-          `${ERASE}. Stripe keeps what you gave it when paying (name, email, card details, invoices, the subscription) under its own privacy policy and the law on accounts; deleting your data here does not cancel a subscription, so cancel it first through the manage link (ask the GPT for your plan)`,
+          `${ERASE}. Stripe keeps what you gave it when paying (name, email, card details, invoices, the subscription) under its own privacy policy and the law on accounts; deleting your data here does not cancel a subscription, so cancel it first through the manage link (ask the GPT for your plan). Once your data is deleted, only Stripe's customer id stays, without your user id, so that Stripe's later messages about it are ignored`,
         keys: ["plan", "stripe_customer"],
       }, {
         what: "The ids of payment events Stripe sent us, with no user id",
