@@ -738,6 +738,16 @@ export function productionWarnings(config: Config): string[] {
       "The development sign-in is on (DEV_LOGIN=1): anyone can sign in as anyone. Turn it off before sharing the GPT.",
     );
   }
+  if (config.billing?.secretKey.includes("_test_")) {
+    warnings.push(
+      "STRIPE_SECRET_KEY is a test-mode key: nobody is charged. Set the live key (sk_live_…) and the live price and webhook secret to take payments.",
+    );
+  }
+  if (config.billing && config.billing.apiBase.origin !== STRIPE_API) {
+    warnings.push(
+      `STRIPE_API_BASE is ${config.billing.apiBase.origin}, not Stripe: payments go nowhere. Unset it for ${STRIPE_API}.`,
+    );
+  }
   if (!config.contact) {
     warnings.push(
       "No OPERATOR_CONTACT is set: the privacy policy cannot say how to reach you.",

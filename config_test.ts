@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ConfigError, type Env, loadConfig } from "./config.ts";
+import {
+  ConfigError,
+  type Env,
+  loadConfig,
+  productionWarnings,
+} from "./config.ts";
 
 // Secrets as `deno task keygen` prints them: weak ones are refused.
 const SEAL_SECRET = "evjzL0kXnMFnjcOB1DC2WKLNmd8r3abdypGsUp6N4Y4";
@@ -372,4 +377,22 @@ Deno.test("billing: a free-round quota without billing is refused, since nobody 
     problem({ ...BASE, ...STRIPE, FREE_ROUNDS_PER_DAY: "-1" }).variable,
     "FREE_ROUNDS_PER_DAY",
   );
+});
+
+Deno.test("billing: a test-mode key or another API base is a production warning", () => {
+  const live = loadConfig({
+    ...BASE,
+    ...STRIPE,
+    STRIPE_SECRET_KEY: "sk_live_51AbCdEfGhIjKlMnOp",
+  });
+  assert.deepEqual(
+    productionWarnings(live).filter((w) => w.includes("STRIPE")),
+    [],
+  );
+  const trial = productionWarnings(
+    loadConfig({ ...BASE, ...STRIPE, STRIPE_API_BASE: "http://127.0.0.1:9" }),
+  ).filter((w) => w.includes("STRIPE"));
+  assert.equal(trial.length, 2);
+  assert.match(trial[0]!, /test-mode key/);
+  assert.match(trial[1]!, /not Stripe/);
 });

@@ -569,3 +569,18 @@ Deno.test("billing: the webhook's refusals are JSON: another method 405, a body 
   assert.match(post.headers.get("content-type")!, /html/);
   await post.body?.cancel();
 });
+
+Deno.test("billing: the links to Stripe are rate limited per address, with a page", async () => {
+  await using b = await billed({ env: { AUTHORIZE_RATE_LIMIT: "2" } });
+  const { access_token } = await tokensFor(b.t);
+  const url = await upgradeUrl(b, access_token);
+  for (const status of [303, 303, 429]) {
+    const res = await b.t.app.request(url, { headers: html });
+    assert.equal(res.status, status);
+    if (status === 429) {
+      assert.ok(res.headers.get("retry-after"));
+      assert.match(await res.text(), /Too many attempts/);
+    } else await res.body?.cancel();
+  }
+  assert.equal(b.fake.checkouts.length, 2);
+});
