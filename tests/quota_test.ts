@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Client, StreamableHTTPClientTransport } from "./_deps/mcp.ts";
+import { Ajv2020 } from "./_deps/openapi.ts";
 import { gameKeys } from "../game/game.ts";
 import { testApp } from "./_app.ts";
 import { api, mcpTokensFor, ORIGIN, refresh, tokensFor } from "./_flow.ts";
@@ -229,4 +230,39 @@ Deno.test("quota: the OpenAPI document gives startRound a 402 PaymentRequired te
     `${ORIGIN}/gpt/instructions`,
   )).text();
   assert.match(instructions, /402 payment_required/);
+});
+
+Deno.test("quota: the 402, a round with free_rounds_left and both kinds of /api/plan answer match the published OpenAPI schemas", async () => {
+  await using b = await billed({ env: { FREE_ROUNDS_PER_DAY: "1" } });
+  const doc = await (await b.t.app.request(`${ORIGIN}/openapi.json`)).json();
+  const ajv = new Ajv2020({ strict: false, validateSchema: false });
+  ajv.addSchema({ ...doc, $id: "https://contract.test/openapi.json" });
+  const check = async (path: string, method: string, res: Response) => {
+    const status = String(res.status);
+    const escaped = path.replaceAll("/", "~1");
+    const validate = ajv.getSchema(
+      `https://contract.test/openapi.json#/paths/${escaped}/${method}/responses/${status}/content/application~1json/schema`,
+    );
+    assert.ok(validate, `${method} ${path} ${status} is documented`);
+    const body = await res.json();
+    assert.ok(
+      validate(body),
+      `${JSON.stringify(body)} ${ajv.errorsText(validate.errors)}`,
+    );
+  };
+  const { access_token } = await tokensFor(b.t);
+  await check("/api/rounds", "post", await startRound(b, access_token));
+  await check("/api/rounds", "post", await startRound(b, access_token));
+  await check("/api/plan", "get", await api(b.t, "/api/plan", access_token));
+  await deliverOk(
+    b,
+    b.fake.event(
+      "checkout.session.completed",
+      objects.checkout("dev:alice", {
+        customer: "cus_C",
+        subscription: "sub_C",
+      }),
+    ),
+  );
+  await check("/api/plan", "get", await api(b.t, "/api/plan", access_token));
 });
