@@ -61,6 +61,13 @@ export interface Config {
   rateLimits: RateLimits;
   /** Rounds one player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0 = no cap. */
   dailyScoredRounds: number;
+  /**
+   * Rounds a free player may start per UTC day (`FREE_ROUNDS_PER_DAY`);
+   * 0 = unlimited. Default 20 with billing configured, else 0.
+   */
+  freeRoundsPerDay: number;
+  /** Stripe Checkout and webhooks (`STRIPE_*`); `null`: no billing. */
+  billing: BillingConfig | null;
   /** Ranges allowed to call `/api/*` and the token endpoints; `null` = anyone. */
   ipAllowlist: readonly IpRange[] | null;
   /** A header set by a trusted proxy that carries the client address, or `null`. */
@@ -68,6 +75,21 @@ export interface Config {
   /** How upstream sign-ins are followed (ms). */
   upstream: UpstreamPolicy;
 }
+
+/** Stripe's settings: all of `STRIPE_*` set together. */
+export interface BillingConfig {
+  /** `STRIPE_SECRET_KEY`: `sk_…` or a restricted `rk_…` key. */
+  secretKey: string;
+  /** `STRIPE_PRICE_ID`: the price a Checkout Session sells. */
+  priceId: string;
+  /** `STRIPE_WEBHOOK_SECRET`: the endpoint's signing secret, `whsec_…`. */
+  webhookSecret: string;
+  /** `STRIPE_API_BASE`: Stripe's API origin, default `https://api.stripe.com`. */
+  apiBase: URL;
+}
+
+/** Stripe's own API origin, the default `STRIPE_API_BASE`. */
+export const STRIPE_API = "https://api.stripe.com";
 
 /** Requests per minute for each limited endpoint; 0 means no limit. */
 export interface RateLimits {
@@ -207,6 +229,11 @@ export function loadConfig(env: Env): Config {
       redirectUris: [`${publicUrl}/playground`],
     }]
     : [client, play];
+  const billing = check(() => parseBilling(get), null);
+  const freeRoundsPerDay = check(
+    () => parseFreeRounds(get, billing !== null),
+    0,
+  );
   const config: Config = {
     port,
     hostname,
@@ -237,6 +264,8 @@ export function loadConfig(env: Env): Config {
         parseLimit(get, "DAILY_SCORED_ROUNDS", 50, "scored rounds per UTC day"),
       0,
     ),
+    freeRoundsPerDay,
+    billing,
     ipAllowlist: check(() => parseIpAllowlist(get("IP_ALLOWLIST")), null),
     trustProxyHeader: check(
       () => parseHeaderName(get("TRUST_PROXY_HEADER")),
@@ -315,6 +344,99 @@ function parseLimit(
     );
   }
   return Number(value);
+}
+
+const STRIPE_VARIABLES = [
+  "STRIPE_SECRET_KEY",
+  "STRIPE_PRICE_ID",
+  "STRIPE_WEBHOOK_SECRET",
+] as const;
+
+/** The `STRIPE_*` variables: all three set (and the API base valid), or none. */
+function parseBilling(get: Get): BillingConfig | null {
+  const [secretKey, priceId, webhookSecret] = STRIPE_VARIABLES.map(get);
+  const base = get("STRIPE_API_BASE");
+  const set = STRIPE_VARIABLES.filter((name) => get(name) !== undefined);
+  if (set.length === 0) {
+    if (base !== undefined) {
+      throw new ConfigError(
+        "STRIPE_API_BASE",
+        "set but STRIPE_SECRET_KEY, STRIPE_PRICE_ID and STRIPE_WEBHOOK_SECRET are not; set them to turn billing on, or unset it",
+      );
+    }
+    return null;
+  }
+  const missing = STRIPE_VARIABLES.find((name) => get(name) === undefined);
+  if (missing) {
+    throw new ConfigError(
+      missing,
+      `not set but ${set.join(" and ")} ${
+        set.length > 1 ? "are" : "is"
+      }; billing needs STRIPE_SECRET_KEY, STRIPE_PRICE_ID and STRIPE_WEBHOOK_SECRET together, or none of them`,
+    );
+  }
+  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/.test(secretKey!)) {
+    throw new ConfigError(
+      "STRIPE_SECRET_KEY",
+      "must be a Stripe secret key (sk_live_… or sk_test_…, or a restricted rk_… key) from the dashboard's API keys page",
+    );
+  }
+  if (!/^price_[A-Za-z0-9]{4,}$/.test(priceId!)) {
+    throw new ConfigError(
+      "STRIPE_PRICE_ID",
+      `"${
+        priceId!.slice(0, 40)
+      }" must be a price id (price_…) from the product's page in the Stripe dashboard`,
+    );
+  }
+  if (!/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(webhookSecret!)) {
+    throw new ConfigError(
+      "STRIPE_WEBHOOK_SECRET",
+      "must be the webhook endpoint's signing secret (whsec_…), shown on the endpoint's page in the Stripe dashboard",
+    );
+  }
+  return {
+    secretKey: secretKey!,
+    priceId: priceId!,
+    webhookSecret: webhookSecret!,
+    apiBase: parseStripeApiBase(base),
+  };
+}
+
+function parseStripeApiBase(value: string | undefined): URL {
+  if (value === undefined) return new URL(STRIPE_API);
+  const url = URL.parse(value);
+  const ok = url &&
+    (url.protocol === "https:" ||
+      (url.protocol === "http:" && isLoopbackHost(url.hostname))) &&
+    url.pathname === "/" && !url.search && !url.hash && !url.username &&
+    !url.password;
+  if (!ok) {
+    throw new ConfigError(
+      "STRIPE_API_BASE",
+      `"${
+        value.slice(0, 60)
+      }" must be an https origin without a path (http only for 127.0.0.1, ::1 or localhost, e.g. the local fake); unset it for ${STRIPE_API}`,
+    );
+  }
+  return url;
+}
+
+/** `FREE_ROUNDS_PER_DAY`: default 20 with billing, 0 (unlimited) without. */
+function parseFreeRounds(get: Get, billing: boolean): number {
+  const rounds = parseLimit(
+    get,
+    "FREE_ROUNDS_PER_DAY",
+    billing ? 20 : 0,
+    "rounds per UTC day",
+  );
+  if (rounds > 0 && !billing) {
+    throw new ConfigError(
+      "FREE_ROUNDS_PER_DAY",
+      "is set but billing is not: a player over the quota could never lift it. Set STRIPE_SECRET_KEY, STRIPE_PRICE_ID and STRIPE_WEBHOOK_SECRET, or set 0",
+    );
+  }
+  return rounds;
 }
 
 function parseIpAllowlist(value: string | undefined): IpRange[] | null {
@@ -635,6 +757,16 @@ export function productionWarnings(config: Config): string[] {
   if (config.devLogin) {
     warnings.push(
       "The development sign-in is on (DEV_LOGIN=1): anyone can sign in as anyone. Turn it off before sharing the GPT.",
+    );
+  }
+  if (config.billing?.secretKey.includes("_test_")) {
+    warnings.push(
+      "STRIPE_SECRET_KEY is a test-mode key: nobody is charged. Set the live key (sk_live_…) and the live price and webhook secret to take payments.",
+    );
+  }
+  if (config.billing && config.billing.apiBase.origin !== STRIPE_API) {
+    warnings.push(
+      `STRIPE_API_BASE is ${config.billing.apiBase.origin}, not Stripe: payments go nowhere. Unset it for ${STRIPE_API}.`,
     );
   }
   if (!config.contact) {

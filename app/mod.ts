@@ -1,7 +1,8 @@
 /**
  * The application: the services built from `deps`, and one sub-app per
  * protocol mounted side by side. Each sub-app owns its guards and its one
- * error renderer (routes/oauth, routes/browser, routes/api, routes/mcp);
+ * error renderer (routes/oauth, routes/browser, routes/api, routes/mcp, and
+ * with Stripe configured routes/billing);
  * what is left here is the layers around every response and the answer for
  * a path no sub-app serves.
  *
@@ -15,6 +16,7 @@ import { browserApp } from "../routes/browser/mod.ts";
 import { renderPageProblem } from "../routes/browser/errors.tsx";
 import { mcpApp } from "../routes/mcp/mod.ts";
 import { oauthApp } from "../routes/oauth/mod.ts";
+import { billingPages, stripeWebhook } from "../routes/billing/mod.tsx";
 import {
   commonMiddleware,
   prefersHtml,
@@ -66,6 +68,11 @@ export function composeApp(
     apiApp({ services, address, authenticate: options.authenticate }),
   );
   app.route("/", mcpApp({ services, address }));
+  const { billing } = services;
+  if (billing) {
+    app.route("/", billingPages({ services, billing, address }));
+    app.route("/", stripeWebhook({ services, billing }));
+  }
 
   // No sub-app serves the path: a page for a person, JSON for a program.
   const render = (c: Context, problem: Problem) =>

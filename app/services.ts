@@ -29,6 +29,8 @@ import {
 import { ClientDirectory } from "../auth/client_directory.ts";
 import { PlayClient } from "../auth/play_client.ts";
 import { ClientMetadataStore } from "../auth/client_metadata_fetch.ts";
+import { Billing } from "../billing/billing.ts";
+import { Plans } from "../billing/plans.ts";
 
 /** The application's dependencies. */
 export interface Deps {
@@ -75,6 +77,10 @@ export interface Services {
   game: Game;
   limiter: RateLimiter;
   account: Account;
+  /** Players' plans, changed by Stripe's events. */
+  plans: Plans;
+  /** Stripe Checkout, portal and webhooks; `null` when billing is off. */
+  billing: Billing | null;
   /** Every client a `client_id` may name: configured, registered, documents. */
   clients: ClientDirectory;
   /** `/play` as a client of this server: its sign-in and session. */
@@ -114,9 +120,23 @@ export function buildServices(deps: Deps): Services {
   const access = new AccessTokens(tokens, store, now);
   const game = new Game(kv, tokens, now, {
     dailyScoredRounds: config.dailyScoredRounds,
+    freeRoundsPerDay: config.freeRoundsPerDay,
   });
   const limiter = new RateLimiter(kv, now);
-  const account = new Account({ store, upstream, game, limiter });
+  const plans = new Plans(kv, now);
+  const billing = config.billing
+    ? new Billing({
+      config: config.billing,
+      publicUrl: config.publicUrl,
+      plans,
+      tokens,
+      store,
+      fetch: deps.fetch,
+      now,
+      log,
+    })
+    : null;
+  const account = new Account({ store, upstream, game, limiter, plans });
   const documents = new ClientMetadataStore({
     fetch: deps.documents?.fetch ?? pinnedFetch(),
     resolve: deps.documents?.resolve ?? resolveWithDns,
@@ -138,6 +158,8 @@ export function buildServices(deps: Deps): Services {
     game,
     limiter,
     account,
+    plans,
+    billing,
     clients,
     play: new PlayClient(config.publicUrl, server),
     devGeneratedSecret: deps.devGeneratedSecret ?? false,

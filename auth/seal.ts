@@ -42,7 +42,9 @@ export type Purpose =
   | "login"
   | "upstream"
   | "round"
-  | "client";
+  | "client"
+  | "upgrade"
+  | "portal";
 
 /** Every purpose, for tests and iteration. */
 export const PURPOSES: readonly Purpose[] = [
@@ -53,6 +55,8 @@ export const PURPOSES: readonly Purpose[] = [
   "upstream",
   "round",
   "client",
+  "upgrade",
+  "portal",
 ];
 
 /**
@@ -67,6 +71,8 @@ export const PREFIX: Readonly<Record<Purpose, string>> = {
   upstream: "wwc_up.",
   round: "wwc_round.",
   client: "wwc_cl.",
+  upgrade: "wwc_upgrade.",
+  portal: "wwc_portal.",
 };
 
 const VERSION = 1;
@@ -186,7 +192,7 @@ function aad(kid: string, purpose: Purpose): Uint8Array {
   let bytes = aadCache.get(label);
   if (!bytes) {
     bytes = encoder.encode(label);
-    // Bounded by the number of configured kids times seven purposes.
+    // Bounded by the number of configured kids times the purposes.
     aadCache.set(label, bytes);
   }
   return bytes;

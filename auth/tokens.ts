@@ -127,6 +127,13 @@ const CLAIMS = {
     token_endpoint_auth_method: optional(secretMethod),
     secret_sha256: optional(str),
   },
+  /**
+   * A player's link to pay (`/billing/upgrade`): whose, and the sign-in
+   * family it was issued under, so signing out or erasing kills it too.
+   */
+  upgrade: { sub: str, fid: str },
+  /** A pro player's link to Stripe's customer portal (`/billing/portal`). */
+  portal: { sub: str, fid: str },
 } as const satisfies Readonly<Record<Purpose, Schema>>;
 
 /** Stamped on every token when it is sealed (times in Unix milliseconds). */
@@ -159,6 +166,10 @@ export interface RoundClaims extends Stamp, Proven<typeof CLAIMS.round> {}
 /** A dynamically registered public client, its metadata sealed into its id. */
 export interface ClientClaims extends Stamp, Proven<typeof CLAIMS.client> {}
 
+/** A link to pay, or to manage what was paid: whose, under which sign-in. */
+export interface BillingLinkClaims
+  extends Stamp, Proven<typeof CLAIMS.upgrade> {}
+
 /** The claims each purpose carries. */
 export interface ClaimsByPurpose {
   code: CodeClaims;
@@ -168,6 +179,8 @@ export interface ClaimsByPurpose {
   upstream: UpstreamClaims;
   round: RoundClaims;
   client: ClientClaims;
+  upgrade: BillingLinkClaims;
+  portal: BillingLinkClaims;
 }
 
 /** The checks `open` runs for one purpose, flattened for its hot path. */
@@ -195,6 +208,8 @@ const CHECKS: Readonly<Record<Purpose, Checks>> = {
   upstream: checksOf(CLAIMS.upstream),
   round: checksOf(CLAIMS.round),
   client: checksOf(CLAIMS.client),
+  upgrade: checksOf(CLAIMS.upgrade),
+  portal: checksOf(CLAIMS.portal),
 };
 
 /** Whether `c` has every claim of `checks`, each of its type. */
@@ -227,6 +242,9 @@ export const LIFETIME: Readonly<Record<Purpose, number>> = {
   round: 60 * 60,
   // A registered client id: re-registering is the only renewal.
   client: 365 * 24 * 60 * 60,
+  // Links shown to a person in a chat: followed at once, or asked for again.
+  upgrade: 30 * 60,
+  portal: 30 * 60,
 };
 
 /** Why a token was refused. For server logs only, never for the wire. */

@@ -40,6 +40,8 @@ const samples: { [P in (typeof PURPOSES)[number]]: Unstamped<P> } = {
   upstream: { sub: "google:1", provider: "google", refresh_token: "1//abc" },
   round: { sub: "dev:alice", rid: "r1" },
   client: { client_name: "Inspector", redirect_uris: ["http://127.0.0.1/cb"] },
+  upgrade: { sub: "dev:alice", fid: "f1" },
+  portal: { sub: "dev:alice", fid: "f1" },
 };
 
 Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async () => {
@@ -173,6 +175,8 @@ const everyClaim: {
   upstream: samples.upstream,
   round: samples.round,
   client: samples.client as Required<Unstamped<"client">>,
+  upgrade: samples.upgrade,
+  portal: samples.portal,
 };
 const OPTIONAL = new Set([
   "client.client_name",

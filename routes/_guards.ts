@@ -156,10 +156,13 @@ export function allowlist(
   };
 }
 
-/** Refuses bodies over {@linkcode MAX_BODY_BYTES}: a 413 in the sub-app's shape. */
-export function limitBody(): MiddlewareHandler {
+/**
+ * Refuses bodies over `maxSize` (default {@linkcode MAX_BODY_BYTES}): a 413
+ * in the sub-app's shape.
+ */
+export function limitBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler {
   return bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+    maxSize,
     onError() {
       throw new Refused({ kind: "too_large" });
     },

@@ -7,6 +7,7 @@
  */
 import type { Child } from "hono/jsx";
 import { Layout } from "./layout.tsx";
+import { BillingSetup, type BillingSetupProps } from "./billing.tsx";
 
 /** One value for the GPT builder, with its copy button. */
 export interface BuilderValue {
@@ -48,6 +49,7 @@ export function SetupPage(props: {
   warnings: string[];
   providers: { id: string; name: string; callback: string | null }[];
   playground: boolean;
+  billing: BillingSetupProps;
 }) {
   return (
     <Layout title="Set up your GPT" wide script>
@@ -180,6 +182,8 @@ export function SetupPage(props: {
           ))}
         </ul>
       </section>
+
+      <BillingSetup {...props.billing} />
 
       <nav class="links">
         <a href="/leaderboard">Leaderboard</a>

@@ -8,6 +8,7 @@ import type { Config } from "../config.ts";
 import { LIFETIME } from "../auth/tokens.ts";
 import { CACHE_BOUNDS } from "../auth/client_metadata.ts";
 import { DAILY_COUNT_KEPT_MS } from "../game/game.ts";
+import { EVENT_KEPT_MS } from "../billing/plans.ts";
 import { RATE_WINDOW_SECONDS, RATE_WINDOWS_KEPT } from "../lib/rate_limit.ts";
 import type { StoredItem } from "./pages.tsx";
 
@@ -18,6 +19,10 @@ import type { StoredItem } from "./pages.tsx";
 export interface PrivacyFigures {
   /** Rounds a player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0: no cap. */
   dailyScoredRounds: number;
+  /** Rounds a free player may start per UTC day (`FREE_ROUNDS_PER_DAY`); 0: no quota. */
+  freeRoundsPerDay: number;
+  /** Whether payments (Stripe) are on. */
+  billing: boolean;
   /** Whether any rate limit is on (each counts requests in KV). */
   rateLimited: boolean;
   /** How often a provider's refresh token is checked (`UPSTREAM_CHECK_MINUTES`, ms). */
@@ -33,6 +38,8 @@ export function privacyFigures(
 ): PrivacyFigures {
   return {
     dailyScoredRounds: config.dailyScoredRounds,
+    freeRoundsPerDay: config.freeRoundsPerDay,
+    billing: config.billing !== null,
     rateLimited: Object.values(config.rateLimits).some((n) => n > 0),
     upstreamCheckEvery: config.upstream.checkEvery,
     revocationCacheMs,
@@ -140,6 +147,33 @@ export function storedItems(
         } a day`,
         kept: `${duration(DAILY_COUNT_KEPT_MS)}, or ${ERASE}`,
         keys: ["scored_today"],
+      }]
+      : []),
+    ...(figures.freeRoundsPerDay > 0
+      ? [{
+        what:
+          "How many rounds you started each UTC day on the free plan (your user id, the date and a count)",
+        why: `The free plan: at most ${figures.freeRoundsPerDay} ${
+          figures.freeRoundsPerDay === 1 ? "round" : "rounds"
+        } a day`,
+        kept: `${duration(DAILY_COUNT_KEPT_MS)}, or ${ERASE}`,
+        keys: ["started_today"],
+      }]
+      : []),
+    ...(figures.billing
+      ? [{
+        what:
+          "Your plan (free or pro), and if you paid: never your card or bank details (you give those to Stripe, on Stripe's pages), only the ids Stripe gave your customer record and subscription, its status, and when it last changed; the customer id with your user id, to know whose a payment is",
+        why:
+          "To lift the daily limit for those who pay, and to send you to Stripe's page to manage or cancel it",
+        kept:
+          `${ERASE}. Stripe keeps what you gave it when paying (name, email, card details, invoices, the subscription) under its own privacy policy and the law on accounts; deleting your data here does not cancel a subscription, so cancel it first through the manage link (ask the GPT for your plan). Once your data is deleted, only Stripe's customer id stays, without your user id, so that Stripe's later messages about it are ignored`,
+        keys: ["plan", "stripe_customer"],
+      }, {
+        what: "The ids of payment events Stripe sent us, with no user id",
+        why: "To apply each payment event once, however often it arrives",
+        kept: duration(EVENT_KEPT_MS),
+        keys: ["stripe_event"],
       }]
       : []),
     {

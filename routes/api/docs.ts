@@ -49,6 +49,8 @@ export function docsRoutes(
   const instructions = gptInstructions(
     config.publicUrl,
     config.dailyScoredRounds,
+    undefined,
+    config.freeRoundsPerDay,
   );
   const body = JSON.stringify(document);
   return new Hono()

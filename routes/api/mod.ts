@@ -30,7 +30,7 @@ const API = "/api/*";
 /** The game page's session endpoints: cookie in, access token out. */
 const PLAY_SESSION = ["/play/session", "/play/signout"];
 /** The reads that cost KV calls, limited apart from game moves. */
-const READS = ["/api/leaderboard", "/api/score", "/api/me"];
+const READS = ["/api/leaderboard", "/api/score", "/api/me", "/api/plan"];
 
 /** What the API sub-app needs. */
 export interface ApiOptions {

@@ -34,6 +34,7 @@ import {
   PLAY_SCRIPT,
   PLAYGROUND_BOARD_SCRIPT,
 } from "../../views/assets.ts";
+import { HANDLED_EVENTS } from "../../billing/plans.ts";
 
 /** What the pages need. */
 export interface PageDeps {
@@ -141,6 +142,12 @@ export function pageRoutes(
         : `${config.publicUrl}/login/${id}/callback`,
     })),
     playground: config.devLogin,
+    billing: {
+      on: config.billing !== null,
+      freeRoundsPerDay: config.freeRoundsPerDay,
+      webhookUrl: `${config.publicUrl}/billing/stripe/webhook`,
+      events: HANDLED_EVENTS,
+    },
   };
   const figures = privacyFigures(config, revocationCacheMs);
   const privacy = {
