@@ -29,6 +29,7 @@ export function PlayPage(props: {
           <h1>Words with Chat</h1>
           <p id="play-who" class="muted"></p>
         </header>
+        <p id="play-plan" class="play-plan" hidden></p>
         <p id="play-notice" class="play-notice" role="status"></p>
         <section id="play-signin" class="card play-signin" hidden>
           <h2>Sign in to play</h2>
