@@ -1,0 +1,58 @@
+/**
+ * The budget of document fetches cannot be multiplied by an attacker who
+ * controls a whole IPv6 /64 (every home and cloud machine has one): the
+ * addresses of one /64 share the per-address limit.
+ */
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { s256 } from "../auth/pkce.ts";
+import { fetchInto } from "./_fake_fetch.ts";
+import { testApp } from "./_app.ts";
+import { authorizeUrl, ORIGIN } from "./_flow.ts";
+
+const VERIFIER = "a-verifier-of-enough-length-for-pkce-0123456789abcdef";
+const CALLBACK = "https://app.example.com/oauth/callback";
+
+Deno.test("document fetches: the addresses of one IPv6 /64 share CLIENT_DOCUMENT_RATE_LIMIT", async () => {
+  const host = new Hono();
+  let fetched = 0;
+  host.get("/good/:n", (c) => {
+    fetched++;
+    return c.json({
+      client_id: c.req.url,
+      client_name: "Example Agent",
+      redirect_uris: [CALLBACK],
+      token_endpoint_auth_method: "none",
+    });
+  });
+  await using t = await testApp({
+    env: {
+      CLIENT_DOCUMENT_RATE_LIMIT: "3",
+      TRUST_PROXY_HEADER: "X-Forwarded-For",
+    },
+    documents: {
+      fetch: fetchInto(host),
+      resolve: () => Promise.resolve(["93.184.215.14"]),
+    },
+  });
+  const statuses: number[] = [];
+  for (let i = 1; i <= 6; i++) {
+    const res = await t.app.request(
+      new URL(
+        authorizeUrl({
+          client_id: `https://docs.test/good/${i}`,
+          redirect_uri: CALLBACK,
+          code_challenge: s256(VERIFIER),
+          code_challenge_method: "S256",
+        }),
+        ORIGIN,
+      ).href,
+      // One machine: the same /64, a new interface identifier each time.
+      { headers: { "x-forwarded-for": `2600:1f18:aaaa:bbbb::${i}` } },
+    );
+    await res.body?.cancel();
+    statuses.push(res.status);
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
+  assert.equal(fetched, 3);
+});
