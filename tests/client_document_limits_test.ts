@@ -56,3 +56,60 @@ Deno.test("document fetches: the addresses of one IPv6 /64 share CLIENT_DOCUMENT
   assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
   assert.equal(fetched, 3);
 });
+
+Deno.test("document fetches: one address holding slow fetches cannot take every in-flight slot from everyone else", async () => {
+  const host = new Hono();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  let arrived = 0;
+  let allArrived!: () => void;
+  const stalling = new Promise<void>((resolve) => allArrived = resolve);
+  host.get("/slow/:n", async (c) => {
+    if (++arrived === 16) allArrived();
+    await gate; // a host that answers only when it pleases
+    return c.notFound();
+  });
+  host.get("/good/:n", (c) =>
+    c.json({
+      client_id: c.req.url,
+      client_name: "Example Agent",
+      redirect_uris: [CALLBACK],
+      token_endpoint_auth_method: "none",
+    }));
+  await using t = await testApp({
+    env: {
+      CLIENT_DOCUMENT_RATE_LIMIT: "100",
+      TRUST_PROXY_HEADER: "X-Forwarded-For",
+    },
+    documents: {
+      fetch: fetchInto(host),
+      resolve: () => Promise.resolve(["93.184.215.14"]),
+    },
+  });
+  const open = (clientId: string, address: string) =>
+    Promise.resolve(t.app.request(
+      new URL(
+        authorizeUrl({
+          client_id: clientId,
+          redirect_uri: CALLBACK,
+          code_challenge: s256(VERIFIER),
+          code_challenge_method: "S256",
+        }),
+        ORIGIN,
+      ).href,
+      { headers: { "x-forwarded-for": address } },
+    ));
+  // The attacker's one address starts many lookups of a host that stalls.
+  const stalled = Array.from(
+    { length: 16 },
+    (_, i) => open(`https://slow.test/slow/${i}`, "198.51.100.7"),
+  );
+  await stalling; // all sixteen are being fetched now
+  // Someone else signs in with an application nobody has looked up yet.
+  const other = await open("https://docs.test/good/1", "203.0.113.9");
+  const status = other.status;
+  await other.body?.cancel();
+  release();
+  for (const res of await Promise.all(stalled)) await res.body?.cancel();
+  assert.equal(status, 200, "the other person's sign-in was refused as busy");
+});
