@@ -112,6 +112,12 @@ const CLAIMS = {
     verifier: optional(str),
     /** Set once the upstream leg was repeated asking for consent. */
     prompt: optional(str),
+    /**
+     * Set when the consent page is drawn: its provider buttons carry it, and
+     * `/login/<provider>/start` refuses without it, so no other page can
+     * walk a browser past the consent page.
+     */
+    consent: optional(str),
   },
   upstream: { sub: str, provider: str, refresh_token: str },
   round: { sub: str, rid: str },

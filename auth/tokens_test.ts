@@ -171,6 +171,7 @@ const everyClaim: {
     nonce: "n",
     verifier: "v",
     prompt: "consent",
+    consent: "c",
   },
   upstream: samples.upstream,
   round: samples.round,
@@ -193,6 +194,7 @@ const OPTIONAL = new Set([
     "nonce",
     "verifier",
     "prompt",
+    "consent",
   ]
     .map((k) => `login.${k}`),
 ]);

@@ -17,6 +17,8 @@ export function ConsentPage(props: {
   publishedBy?: string;
   abilities: string[];
   providers: { id: string; name: string }[];
+  /** The token the provider buttons carry (see `/login/<provider>/start`). */
+  consent: string;
 }) {
   return (
     <Layout title={`Sign in to ${props.clientName}`} referrer="same-origin">
@@ -49,7 +51,9 @@ export function ConsentPage(props: {
           <ProviderButtons
             providers={props.providers}
             hrefOf={(p) =>
-              `/login/${p.id}/start`}
+              `/login/${p.id}/start?consent=${
+                encodeURIComponent(props.consent)
+              }`}
           />
           {/* A POST, so that no other site can cancel by linking here. */}
           <form method="post" action="/oauth/authorize/cancel">

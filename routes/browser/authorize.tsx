@@ -36,6 +36,7 @@ import type { UpstreamTokens } from "../../auth/upstream_tokens.ts";
 import { ErrorPage } from "../../views/layout.tsx";
 import { ConsentPage, DevLoginPage } from "../../views/consent.tsx";
 import { renderPage } from "./_page.ts";
+import { constantTimeEqual } from "../../auth/compare.ts";
 import type { RateLimiter } from "../../lib/rate_limit.ts";
 import { RATE_WINDOW_SECONDS } from "../../lib/rate_limit.ts";
 import { type AddressOf, countRequest } from "../_guards.ts";
@@ -337,10 +338,12 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     if (provider && !client.registered) {
       return startUpstream(c, pending, provider, decision.loginHint);
     }
-    await setPending(c, pending);
+    const consent = randomId();
+    await setPending(c, { ...pending, consent });
     return renderPage(
       c,
       <ConsentPage
+        consent={consent}
         clientName={client.name}
         unverified={client.registered === true}
         publishedBy={client.publishedBy}
@@ -410,6 +413,27 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     }
     const login = await readPending(c);
     if (!login) return expired(c);
+    // Only the consent page's own buttons start a sign-in from here: a page
+    // elsewhere that opened the consent page cannot move the browser on.
+    if (
+      !login.consent ||
+      !constantTimeEqual(c.req.query("consent") ?? "", login.consent)
+    ) {
+      log("warn", "provider start without the consent page's token", {
+        provider: provider.id,
+        client: login.client_id.slice(0, 300),
+        site: (c.req.header("sec-fetch-site") ?? "(none)").slice(0, 20),
+      });
+      return renderPage(
+        c,
+        <ErrorPage
+          title="Sign-in not started"
+          message="This sign-in was not started from this service's consent page, so it was stopped to protect your account."
+          next="Go back to the application and start signing in again; then pick a sign-in method on the page that names the application."
+        />,
+        { status: 403 },
+      );
+    }
     return startUpstream(c, pendingRequest(login), provider);
   });
 
