@@ -41,6 +41,19 @@ import type { RateLimiter } from "../../lib/rate_limit.ts";
 import { RATE_WINDOW_SECONDS } from "../../lib/rate_limit.ts";
 import { type AddressOf, countRequest } from "../_guards.ts";
 
+/**
+ * Where a redirect URI returns the person: the CSP source that lets a form
+ * (and its redirects) go there, and what the page shows. A web redirect is
+ * its origin and host; a native app's private-use scheme
+ * (`com.example.app:/cb`, RFC 8252 §7.1) has no origin, so it is its scheme.
+ */
+function returnsTo(redirectUri: string): { source: string; shown: string } {
+  const url = new URL(redirectUri);
+  return url.origin !== "null"
+    ? { source: url.origin, shown: url.host }
+    : { source: url.protocol, shown: url.protocol.slice(0, -1) };
+}
+
 /** What the authorize routes need. */
 export interface AuthorizeDeps {
   config: Config;
@@ -347,7 +360,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         clientName={client.name}
         unverified={client.registered === true}
         publishedBy={client.publishedBy}
-        redirectHost={new URL(pending.redirect_uri).host}
+        redirectHost={returnsTo(pending.redirect_uri).shown}
         abilities={pending.scope.split(" ").map((s) =>
           SCOPES[s as keyof typeof SCOPES]
         )}
@@ -358,7 +371,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       />,
       {
         // Cancel redirects to the client: form-action covers redirects.
-        formAction: [new URL(pending.redirect_uri).origin],
+        formAction: [returnsTo(pending.redirect_uri).source],
         referrer: "same-origin",
       },
     );
@@ -447,7 +460,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     return renderPage(
       c,
       <DevLoginPage state={state} action="/login/dev/callback" />,
-      { formAction: [new URL(login.redirect_uri).origin] },
+      { formAction: [returnsTo(login.redirect_uri).source] },
     );
   });
 
