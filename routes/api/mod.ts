@@ -10,6 +10,7 @@
  * @module
  */
 import { Hono, type MiddlewareHandler } from "hono";
+import { networkOf } from "../../lib/ip.ts";
 import type { Services } from "../../app/services.ts";
 import {
   GAME_BUCKET,
@@ -80,7 +81,7 @@ export function apiApp(
     bucket: "play",
     limit: config.rateLimits.token,
     windowSeconds: RATE_WINDOW_SECONDS,
-    id: address,
+    id: (c) => networkOf(address(c)),
   });
   for (const path of PLAY_SESSION) app.use(path, limitBody(), perAddress);
   app.route("/", playSessionRoutes(services));

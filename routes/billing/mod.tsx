@@ -14,6 +14,7 @@
  * @module
  */
 import { type Context, Hono } from "hono";
+import { networkOf } from "../../lib/ip.ts";
 import type { Services } from "../../app/services.ts";
 import type { Billing, Redirect } from "../../billing/billing.ts";
 import { RATE_WINDOW_SECONDS } from "../../lib/rate_limit.ts";
@@ -57,7 +58,7 @@ export function billingPages(
         bucket: "billing",
         limit: config.rateLimits.authorize,
         windowSeconds: RATE_WINDOW_SECONDS,
-        id: address,
+        id: (c) => networkOf(address(c)),
       }),
     );
   }

@@ -11,6 +11,7 @@
  * @module
  */
 import { type Context, Hono } from "hono";
+import { networkOf } from "../../lib/ip.ts";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
@@ -280,7 +281,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
       () =>
         countRequest(deps.limiter, {
           bucket: "client_document",
-          id: deps.address(c),
+          id: networkOf(deps.address(c)),
           limit: config.rateLimits.clientDocument,
           windowSeconds: RATE_WINDOW_SECONDS,
         }),

@@ -11,6 +11,7 @@
  * @module
  */
 import { RATE_WINDOW_SECONDS } from "../../lib/rate_limit.ts";
+import { networkOf } from "../../lib/ip.ts";
 import { Hono } from "hono";
 import type { Services } from "../../app/services.ts";
 import { refuseOtherMethods, renderErrors } from "../_common.ts";
@@ -65,7 +66,7 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
         bucket,
         limit: config.rateLimits.authorize,
         windowSeconds: RATE_WINDOW_SECONDS,
-        id: address,
+        id: (c) => networkOf(address(c)),
       }),
     );
   }

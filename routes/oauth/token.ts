@@ -4,6 +4,7 @@
  * @module
  */
 import { type Context, Hono } from "hono";
+import { networkOf } from "../../lib/ip.ts";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import {
@@ -138,7 +139,7 @@ export function tokenRoutes(
   const count = (c: Context, client: string | null) =>
     countRequest(limiter, {
       bucket: "token",
-      id: `${client ?? "?"}|${address(c)}`,
+      id: `${client ?? "?"}|${networkOf(address(c))}`,
       limit: config.rateLimits.token,
       windowSeconds: RATE_WINDOW_SECONDS,
     });
