@@ -61,11 +61,15 @@ Deno.test("document fetches: one address holding slow fetches cannot take every 
   const host = new Hono();
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
-  let arrived = 0;
-  let allArrived!: () => void;
-  const stalling = new Promise<void>((resolve) => allArrived = resolve);
+  // Settled: a lookup that reached the host, or was answered without.
+  let settled = 0;
+  let allSettled!: () => void;
+  const stalling = new Promise<void>((resolve) => allSettled = resolve);
+  const settle = () => {
+    if (++settled === 16) allSettled();
+  };
   host.get("/slow/:n", async (c) => {
-    if (++arrived === 16) allArrived();
+    settle();
     await gate; // a host that answers only when it pleases
     return c.notFound();
   });
@@ -102,9 +106,16 @@ Deno.test("document fetches: one address holding slow fetches cannot take every 
   // The attacker's one address starts many lookups of a host that stalls.
   const stalled = Array.from(
     { length: 16 },
-    (_, i) => open(`https://slow.test/slow/${i}`, "198.51.100.7"),
+    (_, i) => {
+      const answer = open(`https://slow.test/slow/${i}`, "198.51.100.7");
+      // Turned away before reaching the host (busy): settled too.
+      void answer.then((res) => {
+        if (res.status === 503) settle();
+      });
+      return answer;
+    },
   );
-  await stalling; // all sixteen are being fetched now
+  await stalling; // every one of the sixteen is being fetched or turned away
   // Someone else signs in with an application nobody has looked up yet.
   const other = await open("https://docs.test/good/1", "203.0.113.9");
   const status = other.status;

@@ -275,16 +275,18 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   app.get("/oauth/authorize", async (c) => {
     const query = new URL(c.req.url).searchParams;
     const ids = query.getAll("client_id");
+    const requester = networkOf(deps.address(c));
     const lookup = await clients.forAuthorization(
       ids.length === 1 ? ids[0] : undefined,
       // A document not in the cache costs an outbound request: counted.
       () =>
         countRequest(deps.limiter, {
           bucket: "client_document",
-          id: networkOf(deps.address(c)),
+          id: requester,
           limit: config.rateLimits.clientDocument,
           windowSeconds: RATE_WINDOW_SECONDS,
         }),
+      requester,
     );
     if (lookup.kind === "document_refused") {
       const { status, detail } = documentProblem(lookup.refusal);
