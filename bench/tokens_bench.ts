@@ -10,7 +10,6 @@ import { Tokens } from "../auth/tokens.ts";
 
 const SECRET = "L8opiZ4tiiQju-R0F-ZdAcf8YcaQy-rqUKo9lZPMij8";
 const keyring = new Keyring([{ kid: "k1", secret: SECRET }]);
-await keyring.ready();
 const tokens = new Tokens(keyring, Date.now);
 const claims = {
   sub: "google:109876543210987654321",

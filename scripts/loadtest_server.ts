@@ -14,7 +14,6 @@ const env = Deno.env.toObject();
 const config = loadConfig(env);
 const kv = await Deno.openKv(config.kvPath);
 const keyring = new Keyring(config.sealKeys);
-await keyring.ready();
 const log = jsonLog((line) => void line, Date.now);
 const services = buildServices({
   config,
