@@ -14,7 +14,7 @@ import {
   loadConfig,
   startupWarnings,
 } from "./config.ts";
-import { jsonLog, LineBuffer, type Log } from "./lib/log.ts";
+import { type Log, stdioLog } from "./lib/log.ts";
 import { Keyring } from "./auth/seal.ts";
 import { createApp } from "./app/mod.ts";
 
@@ -36,18 +36,9 @@ export async function start(
   options: StartOptions = {},
 ): Promise<Deno.HttpServer> {
   // Lines are written in batches, off the request path; every exit path
-  // writes what is waiting (the signal handlers below, and unload).
-  const out = new LineBuffer(Deno.stdout);
-  const errors = new LineBuffer(Deno.stderr);
-  globalThis.addEventListener("unload", () => {
-    out.flushSync();
-    errors.flushSync();
-  });
-  const log: Log = jsonLog(
-    (line, level) =>
-      (level === "error" || level === "warn" ? errors : out).push(line),
-    Date.now,
-  );
+  // writes what is waiting (the signal handlers below, fatal, unload).
+  const output = stdioLog(Date.now);
+  const log: Log = output.log;
   let config: Config;
   try {
     env = await withAllowlistFile(env);
@@ -64,8 +55,7 @@ export async function start(
     log("warn", "configuration", { warning });
   }
   const fatal = (variable: string, problem: string): never => {
-    out.flushSync();
-    errors.flushSync();
+    output.flushSync();
     // deno-lint-ignore no-console
     console.error(`configuration error: ${variable}: ${problem}`);
     Deno.exit(1);
@@ -151,7 +141,7 @@ export async function start(
     server.shutdown().finally(async () => {
       kv.close();
       log("info", "stopped");
-      await Promise.all([out.close(), errors.close()]);
+      await output.close();
       Deno.exit(0);
     });
   };

@@ -133,6 +133,42 @@ export class LineBuffer {
   }
 }
 
+/** The process's log: {@linkcode jsonLog} over batched standard output and error. */
+export interface StdioLog {
+  /** `info` and `debug` lines go to standard output, `warn` and `error` to standard error. */
+  log: Log;
+  /** Writes everything waiting, after the writes under way (shutdown). */
+  close(): Promise<void>;
+  /** Writes what is waiting now, blocking (before `Deno.exit`). */
+  flushSync(): void;
+}
+
+/**
+ * The log `main.ts` serves with: JSON lines written in batches off the
+ * request path, and written out on `unload` too, so a process ending by
+ * `Deno.exit` keeps its last lines.
+ */
+export function stdioLog(now: () => number): StdioLog {
+  const out = new LineBuffer(Deno.stdout);
+  const errors = new LineBuffer(Deno.stderr);
+  const flushSync = () => {
+    out.flushSync();
+    errors.flushSync();
+  };
+  globalThis.addEventListener("unload", flushSync);
+  return {
+    log: jsonLog(
+      (line, level) =>
+        (level === "error" || level === "warn" ? errors : out).push(line),
+      now,
+    ),
+    close: async () => {
+      await Promise.all([out.close(), errors.close()]);
+    },
+    flushSync,
+  };
+}
+
 /**
  * Request ids: a random prefix drawn once per process, then a counter.
  * Unique across instances and restarts (48 random bits), cheap to make, and
