@@ -28,10 +28,18 @@ export function jsonLog(
   write: (line: string, level: LogLevel) => void,
   now: () => number,
 ): Log {
+  // Lines logged within one millisecond share its timestamp's text.
+  let lastMs = NaN;
+  let lastTime = "";
   return function log(level, msg, fields) {
-    const head = `{"time":"${
-      new Date(now()).toISOString()
-    }","level":"${level}","msg":${JSON.stringify(msg)}`;
+    const ms = now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastTime = new Date(ms).toISOString();
+    }
+    const head = `{"time":"${lastTime}","level":"${level}","msg":${
+      JSON.stringify(msg)
+    }`;
     const rest = fields === undefined ? "}" : JSON.stringify(fields);
     write(rest.length > 2 ? `${head},${rest.slice(1)}` : `${head}}`, level);
   };
@@ -64,18 +72,26 @@ export class LineBuffer {
     readonly options: { maxChars?: number; delayMs?: number } = {},
   ) {}
 
+  get #maxChars(): number {
+    return this.options.maxChars ?? 64 * 1024;
+  }
+
   /** Queues one line (without its newline). */
   push(line: string): void {
     this.#lines.push(line);
     this.#chars += line.length + 1;
-    if (this.#chars >= (this.options.maxChars ?? 64 * 1024)) {
+    if (this.#chars >= this.#maxChars) {
       this.#flush();
     } else if (this.#timer === undefined && this.#writing === undefined) {
-      const timer = setTimeout(() => this.#flush(), this.options.delayMs ?? 5);
-      // A pending batch never keeps the process alive: shutdown flushes it.
-      Deno.unrefTimer(timer);
-      this.#timer = timer;
+      this.#arm();
     }
+  }
+
+  #arm(): void {
+    const timer = setTimeout(() => this.#flush(), this.options.delayMs ?? 5);
+    // A pending batch never keeps the process alive: shutdown flushes it.
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
   }
 
   /** Lines queued and not yet handed to the sink. */
@@ -94,19 +110,26 @@ export class LineBuffer {
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    // One write at a time, in order; lines queued meanwhile go next.
-    this.#writing ??= (async () => {
-      try {
-        for (let bytes = this.#take(); bytes; bytes = this.#take()) {
-          let written = 0;
-          while (written < bytes.length) {
-            written += await this.sink.write(bytes.subarray(written));
-          }
+    // One write at a time, in order.
+    this.#writing ??= this.#write();
+  }
+
+  async #write(): Promise<void> {
+    try {
+      let bytes = this.#take();
+      while (bytes) {
+        let written = 0;
+        while (written < bytes.length) {
+          written += await this.sink.write(bytes.subarray(written));
         }
-      } finally {
-        this.#writing = undefined;
+        // Lines queued meanwhile wait for their own batch, unless they are
+        // a full one already: a write per batch, not per event-loop turn.
+        bytes = this.#chars >= this.#maxChars ? this.#take() : undefined;
       }
-    })();
+    } finally {
+      this.#writing = undefined;
+      if (this.#lines.length > 0 && this.#timer === undefined) this.#arm();
+    }
   }
 
   /** Writes everything queued, waiting for the write under way first. */
@@ -201,6 +224,11 @@ export function runWithRequestId<T>(id: string, handle: () => T): T {
 export function withRequestId(log: Log): Log {
   return function logWithId(level, msg, fields) {
     const id = currentRequestId.getStore();
-    log(level, msg, id === undefined ? fields : { id, ...fields });
+    // The request line names its id itself: no copy of its fields.
+    log(
+      level,
+      msg,
+      id === undefined || fields?.id === id ? fields : { id, ...fields },
+    );
   };
 }

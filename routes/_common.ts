@@ -68,20 +68,20 @@ const DEFAULTS: readonly [string, string][] = [
 ];
 
 /**
- * The security headers, a default CSP, `Referrer-Policy` and
- * `Cache-Control: no-store` unless the route set its own. The header set of
- * each kind of answer (which of the three defaults its route set itself) is
- * built once, on the first answer of that kind, not per request.
+ * Sets the security headers, a default CSP, `Referrer-Policy` and
+ * `Cache-Control: no-store` unless the route set its own, on an answer's
+ * headers. The header set of each kind of answer (which of the three
+ * defaults its route set itself) is built once, on the first answer of that
+ * kind, not per request. Nothing here sets `X-Powered-By`, so unlike Hono's
+ * `secureHeaders()` there is none to remove.
  */
-export function securityHeaders(
+export function securityHeaderSetter(
   options: { https: boolean },
-): MiddlewareHandler {
+): (headers: Headers) => void {
   const fixed = securityHeaderSet(options);
   /** By kind: bit i set = the route set DEFAULTS[i] itself. */
   const kinds: ([string, string][] | undefined)[] = [];
-  return async function securityHeaders(c, next) {
-    await next();
-    const headers = c.res.headers;
+  return function setSecurityHeaders(headers) {
     const kind = (headers.has(DEFAULTS[0]![0]) ? 1 : 0) |
       (headers.has(DEFAULTS[1]![0]) ? 2 : 0) |
       (headers.has(DEFAULTS[2]![0]) ? 4 : 0);
@@ -92,21 +92,41 @@ export function securityHeaders(
     for (let i = 0; i < set.length; i++) {
       headers.set(set[i]![0], set[i]![1]);
     }
-    headers.delete("x-powered-by");
+  };
+}
+
+/** {@linkcode securityHeaderSetter} alone, as a middleware. */
+export function securityHeaders(
+  options: { https: boolean },
+): MiddlewareHandler {
+  const setHeaders = securityHeaderSetter(options);
+  return async function securityHeaders(c, next) {
+    await next();
+    setHeaders(c.res.headers);
   };
 }
 
 /**
- * One structured log line per request, with its `X-Request-Id` (error
- * answers included), and the id on every line logged while it is handled
- * (`log` should come from `withRequestId`).
+ * The layers around every response, in one middleware (each layer is an
+ * await on every request): the security headers
+ * ({@linkcode securityHeaderSetter}), an `X-Request-Id` (error answers
+ * included), the id on every line logged while the request is handled (`log`
+ * should come from `withRequestId`), and one structured log line per
+ * request.
  */
-export function requestLog(log: Log, nextId = requestIds()): MiddlewareHandler {
-  return async function requestLog(c, next) {
+export function commonMiddleware(
+  log: Log,
+  options: { https: boolean },
+  nextId: () => string = requestIds(),
+): MiddlewareHandler {
+  const setHeaders = securityHeaderSetter(options);
+  return async function requestLayers(c, next) {
     const started = performance.now();
     const id = nextId();
     await runWithRequestId(id, next);
-    c.res.headers.set("x-request-id", id);
+    const headers = c.res.headers;
+    setHeaders(headers);
+    headers.set("x-request-id", id);
     // routePath is the matched pattern, so no token or code in a path ends
     // up in the log; the query string is never logged.
     log("info", "request", {
@@ -117,17 +137,6 @@ export function requestLog(log: Log, nextId = requestIds()): MiddlewareHandler {
       ms: Math.round((performance.now() - started) * 100) / 100,
     });
   };
-}
-
-/**
- * The layers around every response: {@linkcode securityHeaders} and
- * {@linkcode requestLog}.
- */
-export function commonMiddleware(
-  log: Log,
-  options: { https: boolean },
-): MiddlewareHandler[] {
-  return [securityHeaders(options), requestLog(log)];
 }
 
 /**

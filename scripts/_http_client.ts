@@ -11,7 +11,6 @@
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const CRLFCRLF = [13, 10, 13, 10];
 
 /** One request, prepared once and sent many times. */
 export interface Prepared {
@@ -49,12 +48,16 @@ export interface Answer {
   headers?: string;
 }
 
-function indexOf(haystack: Uint8Array, needle: number[], from: number) {
-  outer: for (let i = from; i <= haystack.length - needle.length; i++) {
-    for (let j = 0; j < needle.length; j++) {
-      if (haystack[i + j] !== needle[j]) continue outer;
-    }
-    return i;
+/** Where `\r\n\r\n` (or `\r\n` when `blank` is false) starts, or -1. */
+function lineEnd(bytes: Uint8Array, from: number, end: number, blank: boolean) {
+  for (
+    let i = bytes.indexOf(13, from);
+    i >= 0 && i < end;
+    i = bytes.indexOf(13, i + 1)
+  ) {
+    if (bytes[i + 1] !== 10) continue;
+    if (!blank) return i + 1 < end ? i : -1;
+    if (i + 3 < end && bytes[i + 2] === 13 && bytes[i + 3] === 10) return i;
   }
   return -1;
 }
@@ -135,22 +138,22 @@ export class Connection {
   async #read(conn: Deno.TcpConn, keep: "status" | "body"): Promise<Answer> {
     let headEnd: number;
     while (
-      (headEnd = indexOf(
-        this.#buffer.subarray(0, this.#end),
-        CRLFCRLF,
-        this.#start,
-      )) < 0
+      (headEnd = lineEnd(this.#buffer, this.#start, this.#end, true)) < 0
     ) {
       if (!(await this.#fill(conn))) throw new Error("connection closed");
     }
-    const head = decoder.decode(this.#buffer.subarray(this.#start, headEnd))
-      .toLowerCase();
-    const status = Number(head.slice(9, 12));
+    const b = this.#buffer;
+    const at = this.#start;
+    // "HTTP/1.1 200 ": the status from its digits, without decoding.
+    const status = (b[at + 9]! - 48) * 100 + (b[at + 10]! - 48) * 10 +
+      b[at + 11]! - 48;
+    // Deno.serve writes header names in lowercase.
+    const head = decoder.decode(b.subarray(at, headEnd));
     this.#start = headEnd + 4;
-    const length = /\r\ncontent-length: *(\d+)/.exec(head);
+    const lengthAt = head.indexOf("\r\ncontent-length: ");
     let body: Uint8Array[] = [];
-    if (length) {
-      const n = Number(length[1]);
+    if (lengthAt >= 0) {
+      const n = parseInt(head.slice(lengthAt + 18, lengthAt + 30), 10);
       while (this.#end - this.#start < n) {
         if (!(await this.#fill(conn))) throw new Error("connection closed");
       }
@@ -158,18 +161,18 @@ export class Connection {
         body.push(this.#buffer.slice(this.#start, this.#start + n));
       }
       this.#start += n;
-    } else if (/\r\ntransfer-encoding: *chunked/.test(head)) {
+    } else if (head.includes("\r\ntransfer-encoding: chunked")) {
       body = await this.#chunks(conn, keep === "body");
     } else if (status !== 204 && status !== 304) {
       throw new Error("an answer without a length");
     }
-    if (/\r\nconnection: *close/.test(head)) this.close();
+    if (head.includes("\r\nconnection: close")) this.close();
     if (keep === "status") return { status };
     const bytes = new Uint8Array(body.reduce((n, b) => n + b.length, 0));
-    let at = 0;
+    let offset = 0;
     for (const part of body) {
-      bytes.set(part, at);
-      at += part.length;
+      bytes.set(part, offset);
+      offset += part.length;
     }
     return { status, body: decoder.decode(bytes), headers: head };
   }
@@ -177,21 +180,15 @@ export class Connection {
   async #chunks(conn: Deno.TcpConn, keep: boolean): Promise<Uint8Array[]> {
     const parts: Uint8Array[] = [];
     for (;;) {
-      let lineEnd: number;
-      while (
-        (lineEnd = indexOf(
-          this.#buffer.subarray(0, this.#end),
-          [13, 10],
-          this.#start,
-        )) < 0
-      ) {
+      let eol: number;
+      while ((eol = lineEnd(this.#buffer, this.#start, this.#end, false)) < 0) {
         if (!(await this.#fill(conn))) throw new Error("connection closed");
       }
       const size = parseInt(
-        decoder.decode(this.#buffer.subarray(this.#start, lineEnd)),
+        decoder.decode(this.#buffer.subarray(this.#start, eol)),
         16,
       );
-      this.#start = lineEnd + 2;
+      this.#start = eol + 2;
       while (this.#end - this.#start < size + 2) {
         if (!(await this.#fill(conn))) throw new Error("connection closed");
       }

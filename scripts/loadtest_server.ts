@@ -8,7 +8,8 @@
  * - `headers`: the same, plus the security headers and CSP
  *   (`securityHeaders`).
  * - `log`: plus the request id and the request log line, written through
- *   the process's batched log (`stdioLog`, as `main.ts`).
+ *   the process's batched log (`stdioLog`, as `main.ts`): the service's one
+ *   layer around every response (`commonMiddleware`).
  * - `auth`: plus the API's bearer guard (`bearerAuth`) over the services
  *   `main.ts` builds.
  * - `open`: the whole application (`composeApp`) with a fixed user in place
@@ -23,7 +24,7 @@ import { composeApp } from "../app/mod.ts";
 import { buildServices } from "../app/services.ts";
 import { loadConfig } from "../config.ts";
 import { stdioLog } from "../lib/log.ts";
-import { requestLog, securityHeaders } from "../routes/_common.ts";
+import { commonMiddleware, securityHeaders } from "../routes/_common.ts";
 import { bearerAuth } from "../routes/api/bearer.ts";
 import { wordsRoute as route } from "./loadtest_bare.ts";
 
@@ -41,7 +42,8 @@ const services = buildServices({
 const https = config.publicUrl.startsWith("https:");
 
 const headers = securityHeaders({ https });
-const log = requestLog(services.log);
+// The service's one layer: headers, request id and log line together.
+const log = commonMiddleware(services.log, { https });
 const bearer = bearerAuth(
   services.access,
   config,
@@ -50,8 +52,8 @@ const bearer = bearerAuth(
 const apps: Record<string, Hono> = {
   bare: route([]),
   headers: route([headers]),
-  log: route([headers, log]),
-  auth: route([headers, log, bearer]),
+  log: route([log]),
+  auth: route([log, bearer]),
   open: composeApp(services, {
     authenticate: async function fixedUser(c, next) {
       c.set("user", {

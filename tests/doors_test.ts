@@ -212,7 +212,7 @@ function withThrowaway<E extends HonoEnv>(
   });
   const address = clientAddress(null);
   const app = new Hono();
-  for (const m of commonMiddleware(services.log, { https: true })) app.use(m);
+  app.use(commonMiddleware(services.log, { https: true }));
   app.route("/", mount(services, address));
   return app;
 }

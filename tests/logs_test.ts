@@ -228,9 +228,63 @@ Deno.test("jsonLog(): one JSON line per call with time, level and msg first, wha
     },
   ]);
   assert.ok(lines.every((l) => !l.includes("\n")));
+  // The timestamp's text is reused within a millisecond, never across.
+  let clock = Date.UTC(2026, 0, 2);
+  const timed: string[] = [];
+  const tick = jsonLog((line) => timed.push(line), () => clock);
+  for (const step of [0, 0, 1, 0, 999]) {
+    clock += step;
+    tick("info", "t");
+  }
+  assert.deepEqual(timed.map((l) => JSON.parse(l).time), [
+    "2026-01-02T00:00:00.000Z",
+    "2026-01-02T00:00:00.000Z",
+    "2026-01-02T00:00:00.001Z",
+    "2026-01-02T00:00:00.001Z",
+    "2026-01-02T00:00:01.000Z",
+  ]);
   assert.deepEqual(Object.keys(parsed[0]!).slice(0, 3), [
     "time",
     "level",
     "msg",
   ]);
+});
+
+Deno.test("LineBuffer: lines that come while a batch is written wait for their own batch, not one write per event-loop turn", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    using file = await Deno.open(path, { write: true });
+    let writes = 0;
+    // A slow reader, as a busy pipe: each write completes 5 ms later.
+    const counting = {
+      async write(bytes: Uint8Array) {
+        writes++;
+        await new Promise((r) => setTimeout(r, 5));
+        return await file.write(bytes);
+      },
+      writeSync(bytes: Uint8Array) {
+        writes++;
+        return file.writeSync(bytes);
+      },
+    };
+    const buffer = new LineBuffer(counting, {
+      maxChars: 1000,
+      delayMs: 10_000,
+    });
+    buffer.push("x".repeat(1000)); // a full batch: written at once
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+      buffer.push(`line ${i}`);
+    }
+    assert.equal(writes, 1, "the small lines wait for the timer");
+    await buffer.close();
+    assert.equal(writes, 2);
+    assert.equal(
+      await Deno.readTextFile(path),
+      ["x".repeat(1000), ...Array.from({ length: 50 }, (_, i) => `line ${i}`)]
+        .join("\n") + "\n",
+    );
+  } finally {
+    await Deno.remove(path);
+  }
 });
