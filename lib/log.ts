@@ -53,8 +53,11 @@ export interface LineSink {
 
 /**
  * Log lines gathered in memory and written in batches, off the request:
- * one write for every few milliseconds of lines (or as soon as
- * `maxChars` are waiting) instead of one blocking write per line. Nothing
+ * one asynchronous write per 20 ms of lines (`delayMs`), or as soon as
+ * `maxChars` are waiting, instead of one blocking write per line. An
+ * asynchronous write costs Deno tens of microseconds whatever its size, so
+ * batches are made large rather than frequent; a slow reader (a full pipe)
+ * delays the batches, never a request. Nothing
  * is dropped: {@linkcode LineBuffer.close} (at shutdown) waits for the
  * write under way and writes the rest, and {@linkcode LineBuffer.flushSync}
  * (on `unload`, when the process ends some other way) writes what is
@@ -88,7 +91,7 @@ export class LineBuffer {
   }
 
   #arm(): void {
-    const timer = setTimeout(() => this.#flush(), this.options.delayMs ?? 5);
+    const timer = setTimeout(() => this.#flush(), this.options.delayMs ?? 20);
     // A pending batch never keeps the process alive: shutdown flushes it.
     Deno.unrefTimer(timer);
     this.#timer = timer;
