@@ -256,7 +256,17 @@ interface Result {
   latencies: number[];
   /** CPU seconds the serving process spent meanwhile (all its threads). */
   cpu: number;
+  /** Each pass alone: figures are the median pass, the spread is shown. */
+  passes: { rps: number; cpuPerRequest: number }[];
 }
+
+const medianOf = (xs: number[]) => {
+  const sorted = xs.toSorted((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return sorted.length % 2
+    ? sorted[Math.floor(mid)]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 /** CPU seconds `pid` has used (user + system, every thread; 100 Hz ticks). */
 function cpuSeconds(pid: number): number {
@@ -265,8 +275,9 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 /** Server CPU µs per request: what throughput is the inverse of, once the server is the bottleneck. */
-const cpuPerRequest = (r: Result) => r.cpu / r.requests * 1e6;
-const rps = (r: Result) => r.requests / r.seconds;
+const cpuPerRequest = (r: Result) =>
+  medianOf(r.passes.map((p) => p.cpuPerRequest));
+const rps = (r: Result) => medianOf(r.passes.map((p) => p.rps));
 const quantile = (r: Result, q: number) => {
   const sorted = r.latencies.toSorted((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ??
@@ -304,8 +315,14 @@ async function run(
       }
     }),
   );
-  into.seconds += (performance.now() - started) / 1000;
-  into.cpu += cpuSeconds(pid) - cpuBefore;
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  into.seconds += elapsed;
+  into.cpu += cpu;
+  into.passes.push({
+    rps: requests / elapsed,
+    cpuPerRequest: cpu / requests * 1e6,
+  });
   into.requests += requests;
   if (origin === base) sentToService += requests;
   for (const c of connections) c.close();
@@ -319,6 +336,7 @@ const result = (name: string): Result => ({
   seconds: 0,
   latencies: [],
   cpu: 0,
+  passes: [],
 });
 
 /** A GET answered 200. */
@@ -386,7 +404,7 @@ const callTool = (requests: Prepared[]) => async (i: number, c: Connection) => {
 };
 
 // Rounds to guess, prepared before the clock starts (KV file only).
-const ROUNDS_PER_WORKER = Math.max(50, SECONDS * ROUNDS * 60);
+const ROUNDS_PER_WORKER = Math.max(50, SECONDS * 60);
 const rounds: { round: string; word: string }[][] = [];
 if (!KV_IN_MEMORY) {
   const kv = await Deno.openKv(kvPath);
@@ -639,7 +657,7 @@ const pct = (a: number, b: number) => `${(a / b * 100).toFixed(1)}%`;
 print(
   `\nDeno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores (shared: figures are noisy), load average ${
     Deno.loadavg().map((n) => n.toFixed(1)).join(" ")
-  } at the end; ${WORKERS} connections, ${SECONDS} s × ${ROUNDS} interleaved passes per scenario, KV ${
+  } at the end; ${WORKERS} connections, ${SECONDS} s × ${ROUNDS} interleaved passes per scenario (figures: the median pass), KV ${
     KV_IN_MEMORY ? "in memory" : "in a file"
   }\n`,
 );
@@ -648,6 +666,15 @@ print(
   "| scenario | req/s | p50 ms | p99 ms | errors | server CPU µs/req | beside it | req/s ratio | CPU ratio |",
 );
 print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+/** The median pass's CPU per request, with the passes' range. */
+const spread = (r: Result) => {
+  const all = r.passes.map((p) => p.cpuPerRequest);
+  return all.length < 2
+    ? cpuPerRequest(r).toFixed(1)
+    : `${cpuPerRequest(r).toFixed(1)} (${Math.min(...all).toFixed(1)}–${
+      Math.max(...all).toFixed(1)
+    })`;
+};
 /** Capacity share: the peer's CPU per request over this one's. */
 const cpuShare = (r: Result, peer: Result) =>
   cpuPerRequest(peer) / cpuPerRequest(r);
@@ -655,7 +682,7 @@ const row = (r: Result, peer?: Result, peerName?: string) =>
   print(
     `| ${r.name} | ${fmt(rps(r))} | ${ms(quantile(r, 0.5))} | ${
       ms(quantile(r, 0.99))
-    } | ${r.errors} | ${cpuPerRequest(r).toFixed(1)} | ${
+    } | ${r.errors} | ${spread(r)} | ${
       peer ? `${peerName ?? peer.name}: ${fmt(rps(peer))}` : "—"
     } | ${peer ? pct(rps(r), rps(peer)) : "—"} | ${
       peer ? `${(cpuShare(r, peer) * 100).toFixed(1)}%` : "—"
