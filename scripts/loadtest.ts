@@ -190,7 +190,7 @@ await service.waitFor((l) => l.includes('"msg":"listening"'));
 /** Requests sent to the service, to match its request log lines. */
 let sentToService = 0;
 
-const LAYERS = ["bare", "headers", "log", "auth", "open"] as const;
+const LAYERS = ["bare", "headers", "log", "auth", "app", "open"] as const;
 const layerPorts = Object.fromEntries(LAYERS.map((name) => [name, freePort()]));
 const peers = spawn(
   ["run", "-A", new URL("./loadtest_server.ts", import.meta.url).pathname],
@@ -469,6 +469,11 @@ const path = [
     requests: words(layer("auth"), true),
   },
   {
+    r: result("+ the rest of the application (composeApp, same process)"),
+    origin: layer("app"),
+    requests: words(layer("app"), true),
+  },
+  {
     r: result("service (main.ts), bearer token"),
     origin: base,
     requests: words(base, true),
@@ -695,8 +700,8 @@ for (const [i, s] of path.entries()) {
     i === 0 ? undefined : "the row above",
   );
 }
-const real = path[4]!.r;
-const open = path[5]!.r;
+const real = path[5]!.r;
+const open = path[6]!.r;
 row(health, floor, "bare Hono route");
 row(mcpCategories, real, "REST GET /api/words");
 row(restScore);
@@ -712,7 +717,7 @@ const range = (xs: number[]) =>
 print(
   `\neach layer's cost, from the bare route (server CPU per request; share of the bare route's req/s, by CPU and measured):`,
 );
-for (const s of path.slice(1, 5)) {
+for (const s of path.slice(1, 6)) {
   print(
     `- ${s.r.name}: +${
       (cpuPerRequest(s.r) - cpuPerRequest(floor)).toFixed(1)

@@ -12,6 +12,9 @@
  *   layer around every response (`commonMiddleware`).
  * - `auth`: plus the API's bearer guard (`bearerAuth`) over the services
  *   `main.ts` builds.
+ * - `app`: the whole application (`composeApp`), as `main.ts` serves it,
+ *   in this process: what the rest of the application costs beyond the
+ *   layers above, apart from what differs between processes.
  * - `open`: the whole application (`composeApp`) with a fixed user in place
  *   of the bearer guard: the "same route without authentication" of the
  *   design's 75% target.
@@ -54,6 +57,7 @@ const apps: Record<string, Hono> = {
   headers: route([headers]),
   log: route([log]),
   auth: route([log, bearer]),
+  app: composeApp(services),
   open: composeApp(services, {
     authenticate: async function fixedUser(c, next) {
       c.set("user", {
