@@ -288,6 +288,20 @@ Deno.test("LISTEN_HOST: every interface by default, or one IP address", () => {
   }
 });
 
+Deno.test("LISTEN_HOST alone chooses the address: HOSTNAME and HOST, which shells and containers set to the machine's name, are not read", () => {
+  for (const name of ["HOSTNAME", "HOST"]) {
+    assert.equal(
+      loadConfig({ ...BASE, [name]: "build-box-7" }).hostname,
+      "0.0.0.0",
+    );
+    assert.equal(
+      loadConfig({ ...BASE, [name]: "10.1.2.3", LISTEN_HOST: "127.0.0.1" })
+        .hostname,
+      "127.0.0.1",
+    );
+  }
+});
+
 Deno.test("IP_ALLOWLIST: a range the allowlist could not match (leading zeros, a port, a bad prefix) is a configuration error, not a crash at start-up", () => {
   for (
     const value of [

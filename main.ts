@@ -14,7 +14,7 @@ import {
   loadConfig,
   startupWarnings,
 } from "./config.ts";
-import { jsonLog, type Log } from "./lib/log.ts";
+import { type Log, stdioLog } from "./lib/log.ts";
 import { Keyring } from "./auth/seal.ts";
 import { createApp } from "./app/mod.ts";
 
@@ -27,19 +27,18 @@ export interface StartOptions {
 }
 
 /**
- * Parses `env`, opens KV, derives the keys and serves until the process ends.
+ * Parses `env`, opens KV and serves until the process ends. No key is
+ * derived here: each is derived on its first use, in microseconds.
  * A configuration problem prints one line and exits with status 1.
  */
 export async function start(
   env: Env,
   options: StartOptions = {},
 ): Promise<Deno.HttpServer> {
-  const log: Log = jsonLog((line, level) => {
-    // deno-lint-ignore no-console
-    (level === "error" || level === "warn" ? console.error : console.log)(
-      line,
-    );
-  }, Date.now);
+  // Lines are written in batches, off the request path; every exit path
+  // writes what is waiting (the signal handlers below, fatal, unload).
+  const output = stdioLog(Date.now);
+  const log: Log = output.log;
   let config: Config;
   try {
     env = await withAllowlistFile(env);
@@ -56,6 +55,7 @@ export async function start(
     log("warn", "configuration", { warning });
   }
   const fatal = (variable: string, problem: string): never => {
+    output.flushSync();
     // deno-lint-ignore no-console
     console.error(`configuration error: ${variable}: ${problem}`);
     Deno.exit(1);
@@ -85,7 +85,6 @@ export async function start(
     );
   }
   const keyring = new Keyring(config.sealKeys);
-  await keyring.ready();
   let app: Hono | undefined;
   let server: Deno.HttpServer;
   try {
@@ -139,9 +138,10 @@ export async function start(
     if (stopping) return;
     stopping = true;
     log("info", "shutting down", { signal });
-    server.shutdown().finally(() => {
+    server.shutdown().finally(async () => {
       kv.close();
       log("info", "stopped");
+      await output.close();
       Deno.exit(0);
     });
   };

@@ -58,9 +58,7 @@ export function composeApp(
   const address = clientAddress(config.trustProxyHeader, log);
   const app = new Hono();
   const https = config.publicUrl.startsWith("https:");
-  for (const middleware of commonMiddleware(log, { https })) {
-    app.use(middleware);
-  }
+  app.use(commonMiddleware(log, { https }));
   app.route("/", oauthApp({ services, address }));
   app.route("/", browserApp({ services, address }));
   app.route(

@@ -42,7 +42,7 @@ export interface Deps {
   log: Log;
   /**
    * The sealing keyring. Optional: built from `config.sealKeys` when absent;
-   * tests pass one in so the PBKDF2 cost is paid once per run.
+   * tests pass one in to seal and open tokens beside the app.
    */
   keyring?: Keyring;
   /**

@@ -40,7 +40,6 @@ const random = () =>
   });
 const secret = random();
 const keyring = new Keyring([{ kid: "bench", secret }]);
-await keyring.ready();
 const tokens = new Tokens(keyring, Date.now);
 const open = (kv: Deno.Kv) =>
   new Game(kv, tokens, Date.now, { dailyScoredRounds: 0 });

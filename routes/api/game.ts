@@ -58,7 +58,7 @@ const RoundHandle = z.string(
   "is not a round handle",
 ).openapi({
   description: "The round handle returned by startRound.",
-  example: "wwc_round.AQJrMS…",
+  example: "wwc_round.AgJrMS…",
 });
 
 /** What rounds and correct guesses say about the daily cap. */

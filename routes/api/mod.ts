@@ -88,7 +88,7 @@ export function apiApp(
 
   const api = gameRoutes(services);
   app.route("/", api);
-  app.route("/", docsRoutes(config, openApiDocument(api, config)));
+  app.route("/", docsRoutes(config, () => openApiDocument(api, config)));
   app.route("/", healthRoutes(services));
   refuseOtherMethods(app);
   return app;
