@@ -167,7 +167,7 @@ issuerTest(
 
     const page = await browse(t, jar, authorizeUrl({ state: "s-oidc" }));
     assert.equal(page.status, 200);
-    assert.ok((await page.text()).includes('href="/login/oidc/start"'));
+    assert.ok((await page.text()).includes('href="/login/oidc/start?consent='));
 
     const start = await browse(
       t,
