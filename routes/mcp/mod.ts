@@ -34,6 +34,8 @@ import { renderMcpProblem } from "./errors.ts";
 import { checkOrigin, refuseQueryToken } from "./guards.ts";
 import { MCP_PATH } from "./resource.ts";
 import { gameServer, MOVES, READS } from "./tools.ts";
+import { boardHtml } from "./board.ts";
+import { brandAssets } from "../../views/brand.ts";
 
 /** What the MCP sub-app needs. */
 export interface McpOptions {
@@ -65,8 +67,13 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
   const app = new Hono<McpEnv>();
   app.onError(renderErrors(log, renderMcpProblem));
 
+  // The branded board, built once (routes/mcp/board.ts).
+  const tools = {
+    ...services,
+    boardHtml: boardHtml(brandAssets(config.brand)),
+  };
   const handler = createMcpHandler(
-    ({ authInfo }) => gameServer(services, callerOf(authInfo)),
+    ({ authInfo }) => gameServer(tools, callerOf(authInfo)),
     {
       maxRequestBodySize: MAX_BODY_BYTES,
       onerror(err) {

@@ -41,6 +41,8 @@ export interface ToolDeps {
   access: AccessTokens;
   account: Account;
   log: Log;
+  /** The board's branded document (`boardHtml`); the service's own by default. */
+  boardHtml?: string;
 }
 
 // Schemas are built once per process; each request's server only refers to them.
@@ -243,7 +245,7 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
   });
   const sub = caller.sub;
   const needsGame = requireScopes(GAME_SCOPE);
-  registerBoard(server);
+  registerBoard(server, deps.boardHtml);
 
   /** A tool's handler, with failures the model can read and nothing internal. */
   const safely = <A>(
