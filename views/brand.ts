@@ -9,8 +9,7 @@
  */
 import type {} from "hono";
 import { createContext, useContext } from "hono/jsx";
-import type { Brand } from "../config.ts";
-import { DEFAULT_BRAND_NAME } from "../config.ts";
+import { type Brand, DEFAULT_BRAND_NAME } from "../config.ts";
 import { textOn } from "../lib/brand.ts";
 import { type Asset, asset } from "./assets.ts";
 
