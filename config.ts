@@ -14,6 +14,12 @@ import type {
   ProviderCredentials,
 } from "./auth/providers/mod.ts";
 import type { UpstreamPolicy } from "./auth/upstream_tokens.ts";
+import {
+  COLOR_PATTERN,
+  type LogoType,
+  MAX_LOGO_BYTES,
+  sniffImage,
+} from "./lib/brand.ts";
 
 /** How people reach the operator: an email address or an https page. */
 export interface Contact {
@@ -29,6 +35,25 @@ export const PLAYGROUND_CLIENT_ID = "playground";
  * client (PKCE) whose one redirect is `${publicUrl}/play/callback`.
  */
 export const PLAY_CLIENT_ID = "play";
+
+/** The default display name (`BRAND_NAME`). */
+export const DEFAULT_BRAND_NAME = "Words with Chat";
+
+/** A logo: its type (from its magic bytes) and its bytes. */
+export interface Logo {
+  type: LogoType;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** The operator's brand on every page and on the chat's board. */
+export interface Brand {
+  /** The display name (`BRAND_NAME`). */
+  name: string;
+  /** The primary colour, `#rrggbb` in lower case (`BRAND_COLOR`); `null`: ours. */
+  color: string | null;
+  /** The logo (`BRAND_LOGO`); `null`: none. */
+  logo: Logo | null;
+}
 
 /** The parsed configuration. */
 export interface Config {
@@ -74,6 +99,8 @@ export interface Config {
   trustProxyHeader: string | null;
   /** How upstream sign-ins are followed (ms). */
   upstream: UpstreamPolicy;
+  /** The display name, colour and logo (`BRAND_*`). */
+  brand: Brand;
 }
 
 /** Stripe's settings: all of `STRIPE_*` set together. */
@@ -215,9 +242,14 @@ export function loadConfig(env: Env): Config {
       ),
     );
   }
+  const brand: Brand = {
+    name: check(() => parseBrandName(get("BRAND_NAME")), DEFAULT_BRAND_NAME),
+    color: check(() => parseBrandColor(get("BRAND_COLOR")), null),
+    logo: check(() => parseBrandLogo(get("BRAND_LOGO")), null),
+  };
   const play: ClientConfig = {
     id: PLAY_CLIENT_ID,
-    name: "Words with Chat",
+    name: brand.name,
     secret: null,
     redirectUris: [`${publicUrl}/play/callback`],
   };
@@ -285,6 +317,7 @@ export function loadConfig(env: Env): Config {
         0,
       ),
     },
+    brand,
   };
   if (problems.length > 0) {
     const [first] = problems as [ConfigError];
@@ -292,6 +325,80 @@ export function loadConfig(env: Env): Config {
     throw first;
   }
   return config;
+}
+
+function parseBrandName(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_BRAND_NAME;
+  // deno-lint-ignore no-control-regex
+  if (value.length > 40 || /[\u0000-\u001f\u007f<>]/.test(value)) {
+    throw new ConfigError(
+      "BRAND_NAME",
+      `"${
+        value.slice(0, 40)
+      }" must be a display name of at most 40 characters, without < > or control characters`,
+    );
+  }
+  return value;
+}
+
+function parseBrandColor(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!COLOR_PATTERN.test(value)) {
+    throw new ConfigError(
+      "BRAND_COLOR",
+      `"${value.slice(0, 20)}" must be a colour written #rrggbb, e.g. #0b6bcb`,
+    );
+  }
+  return value.toLowerCase();
+}
+
+const LOGO_TYPES = "PNG, SVG, WebP or JPEG";
+
+/**
+ * `BRAND_LOGO` as a `data:image/…;base64,` URL. main.ts turns a file path
+ * into one before configuration is parsed (see `withLogoFile`), so both
+ * forms are checked here, by the same rules.
+ */
+export function parseBrandLogo(value: string | undefined): Logo | null {
+  if (value === undefined) return null;
+  const match = /^data:(image\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/=\s]*)$/i
+    .exec(value);
+  if (!match) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `must be a path to a ${LOGO_TYPES} file shipped with the service, or a data:image/…;base64, URL`,
+    );
+  }
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = Uint8Array.fromBase64(match[2]!.replace(/\s+/g, ""));
+  } catch {
+    throw new ConfigError("BRAND_LOGO", "the data URL's base64 is malformed");
+  }
+  if (bytes.length === 0 || bytes.length > MAX_LOGO_BYTES) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `the logo is ${bytes.length} bytes; it must be 1 to ${MAX_LOGO_BYTES} bytes (${
+        MAX_LOGO_BYTES / 1024
+      } KiB): shrink or simplify it`,
+    );
+  }
+  const type = sniffImage(bytes);
+  if (type === null) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `the logo is not a ${LOGO_TYPES} image (checked by its first bytes)`,
+    );
+  }
+  if (match[1]!.toLowerCase() !== type) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `the data URL says ${
+        match[1]
+      } but the image is ${type}; write data:${type};base64,…`,
+    );
+  }
+  return { type, bytes };
 }
 
 function parseContact(value: string | undefined): Contact | null {

@@ -17,6 +17,7 @@ import {
 import { type Log, stdioLog } from "./lib/log.ts";
 import { Keyring } from "./auth/seal.ts";
 import { createApp } from "./app/mod.ts";
+import { MAX_LOGO_BYTES, sniffImage } from "./lib/brand.ts";
 
 /** Options for {@linkcode start}. */
 export interface StartOptions {
@@ -41,7 +42,7 @@ export async function start(
   const log: Log = output.log;
   let config: Config;
   try {
-    env = await withAllowlistFile(env);
+    env = await withLogoFile(await withAllowlistFile(env));
     config = loadConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -193,6 +194,46 @@ async function withAllowlistFile(env: Env): Promise<Env> {
       }); give a readable file of CIDR ranges or OpenAI's published JSON`,
     );
   }
+}
+
+/**
+ * Reads a `BRAND_LOGO` file (a path, not a `data:` URL) once, into the data
+ * URL that configuration checks: the size before reading, the type by its
+ * first bytes. No request reads the file.
+ */
+async function withLogoFile(env: Env): Promise<Env> {
+  const path = env.BRAND_LOGO?.trim();
+  if (!path || /^data:/i.test(path)) return env;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    const { size, isFile } = await Deno.stat(path);
+    if (!isFile) throw new Deno.errors.NotFound();
+    if (size > MAX_LOGO_BYTES) {
+      throw new ConfigError(
+        "BRAND_LOGO",
+        `"${path}" is ${size} bytes; a logo may be at most ${MAX_LOGO_BYTES} bytes (${
+          MAX_LOGO_BYTES / 1024
+        } KiB): shrink or simplify it`,
+      );
+    }
+    bytes = await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `cannot read "${path}" (${
+        err instanceof Error ? err.name : "error"
+      }); give a readable PNG, SVG, WebP or JPEG file shipped with the service`,
+    );
+  }
+  const type = sniffImage(bytes);
+  if (type === null) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `"${path}" is not a PNG, SVG, WebP or JPEG image (checked by its first bytes)`,
+    );
+  }
+  return { ...env, BRAND_LOGO: `data:${type};base64,${bytes.toBase64()}` };
 }
 
 if (import.meta.main) {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { counters } from "../lib/telemetry.ts";
 import { getConnInfo } from "hono/deno";
 
 import { bodyLimit } from "hono/body-limit";
@@ -197,6 +198,7 @@ export async function countRequest(
     options.windowSeconds,
   );
   if (!decision.ok) {
+    counters.rateLimitHits.add(1, { bucket: options.bucket });
     throw new Refused({ kind: "too_many", retryAfter: decision.retryAfter });
   }
 }

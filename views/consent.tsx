@@ -1,5 +1,6 @@
 import { DEV_NAME_RULE } from "../auth/providers/dev.ts";
 import { Layout } from "./layout.tsx";
+import { useBrand } from "./brand.ts";
 import { ProviderButtons } from "./provider_buttons.tsx";
 
 /**
@@ -20,18 +21,20 @@ export function ConsentPage(props: {
   /** The token the provider buttons carry (see `/login/<provider>/start`). */
   consent: string;
 }) {
+  const { brand } = useBrand();
   return (
     <Layout title={`Sign in to ${props.clientName}`} referrer="same-origin">
       <div class="card">
         <h1>Sign in to continue to {props.clientName}</h1>
         <p>
-          You are signing in to Words with Chat for{" "}
+          You are signing in to {brand.name} for{" "}
           <strong>{props.clientName}</strong>, which will be able to:
         </p>
         {props.unverified && (
           <p class="muted">
-            This application named itself; Words with Chat has not verified who
-            makes it. {props.publishedBy !== undefined && (
+            This application named itself; {brand.name}{" "}
+            has not verified who makes it.{" "}
+            {props.publishedBy !== undefined && (
               <>
                 Its description is published by{" "}
                 <strong>{props.publishedBy}</strong>.{" "}

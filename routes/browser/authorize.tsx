@@ -12,6 +12,7 @@
  */
 import { type Context, Hono } from "hono";
 import { networkOf } from "../../lib/ip.ts";
+import { counters } from "../../lib/telemetry.ts";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
@@ -536,6 +537,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
         }
         const code = await server.issueCode(login, outcome.sub);
         log("info", "signed in", { provider: id, sub: outcome.sub });
+        counters.signIns.add(1, { provider: id });
         return toClient(c, login, { code });
       }
     }

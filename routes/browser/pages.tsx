@@ -87,18 +87,18 @@ export function builderValues(
       ? {
         field: "client-secret",
         label: "Client Secret",
-        value: "in .local/dev.json, and in the terminal running deno task dev",
+        value: "In .local/dev.json, and in the terminal running deno task dev.",
         note:
           "Shown here only on that machine at http://localhost (or 127.0.0.1), never through a tunnel, a proxy or another host name.",
-        copy: false,
+        placeholder: true,
       }
       : {
         field: "client-secret",
         label: "Client Secret",
-        value: "the OAUTH_CLIENT_SECRET set on this server",
+        value: "The OAUTH_CLIENT_SECRET set on this server.",
         note:
           "Never shown here. deno task keygen makes one; paste the same value into the builder and into the server's environment.",
-        copy: false,
+        placeholder: true,
       },
     {
       field: "authorization-url",

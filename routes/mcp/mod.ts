@@ -44,14 +44,17 @@ let parts:
   | Promise<[
     typeof import("@modelcontextprotocol/server"),
     typeof import("./tools.ts"),
+    typeof import("./board.ts"),
   ]>
   | undefined;
 function loadParts() {
   return parts ??= Promise.all([
     import("@modelcontextprotocol/server"),
     import("./tools.ts"),
+    import("./board.ts"),
   ]);
 }
+import { brandAssets } from "../../views/brand.ts";
 
 /** What the MCP sub-app needs. */
 export interface McpOptions {
@@ -91,20 +94,27 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
     | Promise<{ mcp: ReturnType<typeof createMcpHandler>; tools: Tools }>
     | undefined;
   const handlerOf = () =>
-    handler ??= loadParts().then(([sdk, tools]) => ({
-      tools,
-      mcp: sdk.createMcpHandler(
-        ({ authInfo }) => tools.gameServer(services, callerOf(authInfo)),
-        {
-          maxRequestBodySize: MAX_BODY_BYTES,
-          onerror(err) {
-            // Rejected requests and out-of-band failures: the answer is
-            // already drawn; the reason is for operators.
-            log("info", "mcp request refused", { reason: err.message });
+    handler ??= loadParts().then(([sdk, tools, board]) => {
+      // The branded board, built once (routes/mcp/board.ts).
+      const deps = {
+        ...services,
+        boardHtml: board.boardHtml(brandAssets(config.brand)),
+      };
+      return {
+        tools,
+        mcp: sdk.createMcpHandler(
+          ({ authInfo }) => tools.gameServer(deps, callerOf(authInfo)),
+          {
+            maxRequestBodySize: MAX_BODY_BYTES,
+            onerror(err) {
+              // Rejected requests and out-of-band failures: the answer is
+              // already drawn; the reason is for operators.
+              log("info", "mcp request refused", { reason: err.message });
+            },
           },
-        },
-      ),
-    }));
+        ),
+      };
+    });
 
   app.use(MCP_PATH, checkOrigin(config.publicUrl));
   app.use(MCP_PATH, refuseQueryToken(mcpChallenge(config.publicUrl)));

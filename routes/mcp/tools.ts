@@ -48,6 +48,8 @@ export interface ToolDeps {
   billing: Billing | null;
   plans: Plans;
   log: Log;
+  /** The board's branded document (`boardHtml`); the service's own by default. */
+  boardHtml?: string;
 }
 
 // Schemas are built once per process; each request's server only refers to them.
@@ -269,7 +271,7 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
   });
   const sub = caller.sub;
   const needsGame = requireScopes(GAME_SCOPE);
-  registerBoard(server);
+  registerBoard(server, deps.boardHtml);
 
   /** A tool's handler, with failures the model can read and nothing internal. */
   const safely = <A>(

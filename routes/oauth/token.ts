@@ -5,6 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import { networkOf } from "../../lib/ip.ts";
+import { counters } from "../../lib/telemetry.ts";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import {
@@ -192,6 +193,7 @@ export function tokenRoutes(
           code_verifier: params.get("code_verifier"),
           resource: targetOf(params, known),
         }, { pkceRequired: client.secret === null });
+        counters.codeExchanges.add(1);
         break;
       case "refresh_token":
         response = await server.refresh(
@@ -199,6 +201,7 @@ export function tokenRoutes(
           params.get("refresh_token"),
           targetOf(params, known),
         );
+        counters.refreshes.add(1);
         break;
       case undefined:
         throw new OAuthError("invalid_request", "grant_type is required.");
