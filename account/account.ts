@@ -8,6 +8,7 @@
 import type { RevocationStore } from "../auth/revocation.ts";
 import type { UpstreamTokens } from "../auth/upstream_tokens.ts";
 import type { Game } from "../game/game.ts";
+import type { Members } from "./members.ts";
 import {
   GAME_BUCKET,
   type RateLimiter,
@@ -20,6 +21,7 @@ export interface AccountParts {
   upstream: UpstreamTokens;
   game: Game;
   limiter: RateLimiter;
+  members: Members;
 }
 
 /** Signs a person out everywhere, or erases their data. */
@@ -28,12 +30,14 @@ export class Account {
   readonly #upstream: UpstreamTokens;
   readonly #game: Game;
   readonly #limiter: RateLimiter;
+  readonly #members: Members;
 
-  constructor({ store, upstream, game, limiter }: AccountParts) {
+  constructor({ store, upstream, game, limiter, members }: AccountParts) {
     this.#store = store;
     this.#upstream = upstream;
     this.#game = game;
     this.#limiter = limiter;
+    this.#members = members;
   }
 
   /** Signs `sub` out everywhere: every token issued so far stops working. */
@@ -42,14 +46,15 @@ export class Account {
   }
 
   /**
-   * Erases everything of `sub` (game data, upstream sign-in, rate-limit
-   * windows, then tokens), leaving only the sign-out record as a tombstone.
+   * Erases everything of `sub` (upstream sign-in, game data, member row
+   * and email, rate-limit windows, then tokens), leaving only the sign-out record as a tombstone.
    */
   async erase(sub: string): Promise<void> {
     // The most sensitive data first, the user's tokens last: if a step fails
     // (503), the token still works and the same call can simply be retried.
     await this.#upstream.erase(sub);
     await this.#game.erase(sub);
+    await this.#members.erase(sub);
     await this.#limiter.forget(GAME_BUCKET, sub);
     await this.#limiter.forget(READ_BUCKET, sub);
     await this.#store.eraseUser(sub);
@@ -57,5 +62,6 @@ export class Account {
     // trusting the token from its cache) was checked against the sign-in
     // that is now gone: one more sweep removes those that landed before.
     await this.#game.erase(sub);
+    await this.#members.erase(sub);
   }
 }

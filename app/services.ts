@@ -8,6 +8,7 @@
  */
 import type { Config } from "../config.ts";
 import { Account } from "../account/account.ts";
+import { Members } from "../account/members.ts";
 import { buildProviders } from "../auth/providers/mod.ts";
 import type { UpstreamProvider } from "../auth/providers/types.ts";
 import { RevocationStore } from "../auth/revocation.ts";
@@ -79,6 +80,8 @@ export interface Services {
   clients: ClientDirectory;
   /** `/play` as a client of this server: its sign-in and session. */
   play: PlayClient;
+  /** First seen, last active and email of each member (`/admin`). */
+  members: Members;
   /** See {@linkcode Deps.devGeneratedSecret}. */
   devGeneratedSecret: boolean;
 }
@@ -111,12 +114,18 @@ export function buildServices(deps: Deps): Services {
     log,
   );
   const server = new AuthorizationServer(tokens, store, now, log, upstream);
-  const access = new AccessTokens(tokens, store, now);
+  const members = new Members(kv, now, log);
+  const access = new AccessTokens(
+    tokens,
+    store,
+    now,
+    (sub, session) => members.seen(sub, session),
+  );
   const game = new Game(kv, tokens, now, {
     dailyScoredRounds: config.dailyScoredRounds,
   });
   const limiter = new RateLimiter(kv, now);
-  const account = new Account({ store, upstream, game, limiter });
+  const account = new Account({ store, upstream, game, limiter, members });
   const documents = new ClientMetadataStore({
     fetch: deps.documents?.fetch ?? pinnedFetch(),
     resolve: deps.documents?.resolve ?? resolveWithDns,
@@ -140,6 +149,7 @@ export function buildServices(deps: Deps): Services {
     account,
     clients,
     play: new PlayClient(config.publicUrl, server),
+    members,
     devGeneratedSecret: deps.devGeneratedSecret ?? false,
   };
 }

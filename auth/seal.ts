@@ -42,7 +42,8 @@ export type Purpose =
   | "login"
   | "upstream"
   | "round"
-  | "client";
+  | "client"
+  | "admin";
 
 /** Every purpose, for tests and iteration. */
 export const PURPOSES: readonly Purpose[] = [
@@ -53,6 +54,7 @@ export const PURPOSES: readonly Purpose[] = [
   "upstream",
   "round",
   "client",
+  "admin",
 ];
 
 /**
@@ -67,6 +69,7 @@ export const PREFIX: Readonly<Record<Purpose, string>> = {
   upstream: "wwc_up.",
   round: "wwc_round.",
   client: "wwc_cl.",
+  admin: "wwc_adm.",
 };
 
 const VERSION = 1;

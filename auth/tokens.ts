@@ -127,6 +127,11 @@ const CLAIMS = {
     token_endpoint_auth_method: optional(secretMethod),
     secret_sha256: optional(str),
   },
+  /**
+   * An operator's session on `/admin`, in its own cookie: who signed in,
+   * and the random value its forms must echo (CSRF).
+   */
+  admin: { sub: str, csrf: str },
 } as const satisfies Readonly<Record<Purpose, Schema>>;
 
 /** Stamped on every token when it is sealed (times in Unix milliseconds). */
@@ -159,6 +164,9 @@ export interface RoundClaims extends Stamp, Proven<typeof CLAIMS.round> {}
 /** A dynamically registered public client, its metadata sealed into its id. */
 export interface ClientClaims extends Stamp, Proven<typeof CLAIMS.client> {}
 
+/** An operator's `/admin` session. */
+export interface AdminClaims extends Stamp, Proven<typeof CLAIMS.admin> {}
+
 /** The claims each purpose carries. */
 export interface ClaimsByPurpose {
   code: CodeClaims;
@@ -168,6 +176,7 @@ export interface ClaimsByPurpose {
   upstream: UpstreamClaims;
   round: RoundClaims;
   client: ClientClaims;
+  admin: AdminClaims;
 }
 
 /** The checks `open` runs for one purpose, flattened for its hot path. */
@@ -195,6 +204,7 @@ const CHECKS: Readonly<Record<Purpose, Checks>> = {
   upstream: checksOf(CLAIMS.upstream),
   round: checksOf(CLAIMS.round),
   client: checksOf(CLAIMS.client),
+  admin: checksOf(CLAIMS.admin),
 };
 
 /** Whether `c` has every claim of `checks`, each of its type. */
@@ -227,6 +237,8 @@ export const LIFETIME: Readonly<Record<Purpose, number>> = {
   round: 60 * 60,
   // A registered client id: re-registering is the only renewal.
   client: 365 * 24 * 60 * 60,
+  // An operator signs in again after an hour: a stolen cookie dies soon.
+  admin: 60 * 60,
 };
 
 /** Why a token was refused. For server logs only, never for the wire. */

@@ -40,6 +40,7 @@ const samples: { [P in (typeof PURPOSES)[number]]: Unstamped<P> } = {
   upstream: { sub: "google:1", provider: "google", refresh_token: "1//abc" },
   round: { sub: "dev:alice", rid: "r1" },
   client: { client_name: "Inspector", redirect_uris: ["http://127.0.0.1/cb"] },
+  admin: { sub: "github:583", csrf: "c1" },
 };
 
 Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async () => {

@@ -23,6 +23,7 @@ import {
 import { assetRoutes } from "./assets.ts";
 import { authorizeRoutes } from "./authorize.tsx";
 import { playSignInRoutes } from "./play.tsx";
+import { adminRoutes } from "./admin.tsx";
 import { renderPageProblem } from "./errors.tsx";
 import { pageRoutes } from "./pages.tsx";
 
@@ -32,6 +33,9 @@ const SIGN_IN = [
   "/login/*",
   "/play/login",
   "/play/callback",
+  "/admin/login",
+  "/admin/callback",
+  "/admin/signout",
 ];
 
 /** What the browser sub-app needs. */
@@ -57,6 +61,9 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
     // exchanges a code.
     ["/play/login", "authorize"],
     ["/play/callback", "login"],
+    // The members view's sign-in, the same way.
+    ["/admin/login", "authorize"],
+    ["/admin/callback", "login"],
   ];
   for (const [path, bucket] of signIn) {
     app.use(
@@ -73,6 +80,7 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
   app.route("/", assetRoutes());
   app.route("/", authorizeRoutes({ ...services, address }));
   app.route("/", playSignInRoutes(services));
+  app.route("/", adminRoutes(services));
   app.route(
     "/",
     pageRoutes({
