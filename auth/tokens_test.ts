@@ -174,6 +174,7 @@ const everyClaim: {
   upstream: samples.upstream,
   round: samples.round,
   client: samples.client as Required<Unstamped<"client">>,
+  admin: samples.admin,
 };
 const OPTIONAL = new Set([
   "client.client_name",

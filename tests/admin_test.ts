@@ -9,41 +9,10 @@ import assert from "node:assert/strict";
 import { PREFIX } from "../auth/seal.ts";
 import { type TestApp, testApp } from "./_app.ts";
 import { api, browse, CookieJar, ORIGIN, tokensFor } from "./_flow.ts";
+import { adminSignIn } from "./_admin.ts";
 import { csvCell } from "../views/members_csv.ts";
 
 const ADMIN_ENV = { ADMIN_USERS: "dev:root, github:583231" };
-
-/** Signs in at /admin as `login`; returns the jar and the callback's answer. */
-export async function adminSignIn(
-  t: TestApp,
-  login = "root",
-): Promise<{ jar: CookieJar; done: Response }> {
-  const jar = new CookieJar();
-  const start = await browse(t, jar, "/admin/login?provider=dev");
-  assert.equal(start.status, 302);
-  const authorize = new URL(start.headers.get("location")!);
-  assert.equal(authorize.searchParams.get("client_id"), "admin");
-  assert.equal(
-    authorize.searchParams.get("redirect_uri"),
-    `${ORIGIN}/admin/callback`,
-  );
-  assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
-  const form = await browse(t, jar, authorize.href);
-  assert.equal(form.status, 302);
-  const page = new URL(form.headers.get("location")!, ORIGIN);
-  const callback = await browse(
-    t,
-    jar,
-    `/login/dev/callback?state=${
-      page.searchParams.get("state")
-    }&login=${login}`,
-  );
-  assert.equal(callback.status, 302);
-  const back = new URL(callback.headers.get("location")!);
-  assert.equal(back.origin + back.pathname, `${ORIGIN}/admin/callback`);
-  const done = await browse(t, jar, back.href);
-  return { jar, done };
-}
 
 /** Parses RFC 4180 CSV (quoted cells, doubled quotes, CRLF). */
 function parseCsv(text: string): string[][] {

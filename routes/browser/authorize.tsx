@@ -354,6 +354,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
           id,
           name,
         }))}
+        collectEmail={config.collectEmail}
       />,
       {
         // Cancel redirects to the client: form-action covers redirects.
