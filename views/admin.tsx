@@ -65,7 +65,11 @@ export function AdminContinuePage() {
   );
 }
 
-/** The members page. */
+/**
+ * The members page. Its referrer policy is `same-origin`: with
+ * `no-referrer`, browsers send `Origin: null` with its form, which the
+ * sign-out's origin check would refuse.
+ */
 export function MembersPage(props: {
   sub: string;
   csrf: string;
@@ -83,7 +87,7 @@ export function MembersPage(props: {
   const newIn30 = days.reduce((n, d) => n + d.new, 0);
   const activeToday = days[days.length - 1]?.active ?? 0;
   return (
-    <Layout title="Members" wide>
+    <Layout title="Members" wide referrer="same-origin">
       <div class="card admin">
         <h1>Members</h1>
         <p class="muted">

@@ -191,6 +191,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
         pageSize={MEMBERS_PER_PAGE}
         collectEmail={config.collectEmail}
       />,
+      { referrer: "same-origin" },
     );
   });
 
