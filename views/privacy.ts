@@ -204,7 +204,7 @@ export function storedItems(
     },
     {
       what:
-        "Cookies in your browser, only while you sign in or play: a sign-in in progress (sealed, for this service only), and on the game page (/play) your session, which keeps you signed in there",
+        "Cookies in your browser, only while you sign in or play: a sign-in in progress (sealed, for this service only), and on the game page (/play) your session, which keeps you signed in there; for the people who run the service, their session on the members page (sealed, one hour)",
       why:
         "To finish the sign-in you started, and to keep you signed in to /play across reloads; no tracking, nothing shared with other sites",
       kept: `A sign-in: ${duration(LIFETIME.login * 1000)}; /play: ${
