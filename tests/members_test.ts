@@ -191,3 +191,44 @@ Deno.test("members: DELETE /api/me erases the member row; the day counts, which 
   await api(t, "/api/me", tokens.access_token);
   assert.equal((await t.kv.get(["member", "dev:leaver"])).value, null);
 });
+
+Deno.test("members: the activity write of a call authenticated just before an erasure writes nothing after it: the erased member does not come back", async () => {
+  await using a = await testApp({ env: NO_LIMITS });
+  // B's KV holds its first read of a member row until the erasure answered.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  let held = false;
+  const real = a.kv;
+  const slow: Kv = {
+    get: (key, options) => real.get(key, options),
+    getMany: (async (keys: Deno.KvKey[], options?: never) => {
+      if (!held && keys.some((k) => k[0] === "member")) {
+        held = true;
+        await gate;
+      }
+      return await real.getMany(keys, options);
+    }) as Kv["getMany"],
+    list: (selector, options) => real.list(selector, options),
+    set: (key, value, options) => real.set(key, value, options),
+    delete: (key) => real.delete(key),
+    atomic: () => real.atomic(),
+  };
+  await using b = await testApp({ env: NO_LIMITS, kv: slow, clockOf: a });
+  const signedIn = await tokensFor(a, "leaver");
+  // An hour on, so B's call does want to write the row.
+  a.advance(3601);
+  const tokens = await renewed(a, signedIn);
+  const call = api(b, "/api/me", tokens.access_token);
+  while (!held) await new Promise((r) => setTimeout(r, 1));
+  const erased = await api(a, "/api/me", tokens.access_token, {
+    method: "DELETE",
+  });
+  assert.equal(erased.status, 200);
+  release();
+  // The call was authenticated before the erasure: it answers.
+  assert.equal((await call).status, 200);
+  assert.deepEqual(
+    (await rowsMentioning(a.kv, "dev:leaver")).filter((k) => k[0] !== "rate"),
+    tombstoneOf("dev:leaver"),
+  );
+});
