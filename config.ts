@@ -54,6 +54,12 @@ export interface Brand {
   /** The logo (`BRAND_LOGO`); `null`: none. */
   logo: Logo | null;
 }
+/**
+ * The client id of `/admin`, the operators' members view: a built-in public
+ * client (PKCE) whose one redirect is `${publicUrl}/admin/callback`, present
+ * only when `ADMIN_USERS` names someone.
+ */
+export const ADMIN_CLIENT_ID = "admin";
 
 /** The parsed configuration. */
 export interface Config {
@@ -101,6 +107,10 @@ export interface Config {
   upstream: UpstreamPolicy;
   /** The display name, colour and logo (`BRAND_*`). */
   brand: Brand;
+  /** User ids allowed into `/admin` (`ADMIN_USERS`); empty: `/admin` is off. */
+  adminUsers: readonly string[];
+  /** Ask providers for the person's verified email (`COLLECT_EMAIL=1`). */
+  collectEmail: boolean;
 }
 
 /** Stripe's settings: all of `STRIPE_*` set together. */
@@ -247,6 +257,15 @@ export function loadConfig(env: Env): Config {
     color: check(() => parseBrandColor(get("BRAND_COLOR")), null),
     logo: check(() => parseBrandLogo(get("BRAND_LOGO")), null),
   };
+  if (client.id === ADMIN_CLIENT_ID) {
+    problems.push(
+      new ConfigError(
+        "OAUTH_CLIENT_ID",
+        `"${ADMIN_CLIENT_ID}" is the client of the members view (/admin); choose another`,
+      ),
+    );
+  }
+  const adminUsers = check(() => parseAdminUsers(get("ADMIN_USERS")), []);
   const play: ClientConfig = {
     id: PLAY_CLIENT_ID,
     name: brand.name,
@@ -266,6 +285,14 @@ export function loadConfig(env: Env): Config {
     () => parseFreeRounds(get, billing !== null),
     0,
   );
+  if (adminUsers.length > 0) {
+    clients.push({
+      id: ADMIN_CLIENT_ID,
+      name: "the members view",
+      secret: null,
+      redirectUris: [`${publicUrl}/admin/callback`],
+    });
+  }
   const config: Config = {
     port,
     hostname,
@@ -318,6 +345,11 @@ export function loadConfig(env: Env): Config {
       ),
     },
     brand,
+    adminUsers,
+    collectEmail: check(
+      () => parseFlag("COLLECT_EMAIL", get("COLLECT_EMAIL")),
+      false,
+    ),
   };
   if (problems.length > 0) {
     const [first] = problems as [ConfigError];
@@ -399,6 +431,26 @@ export function parseBrandLogo(value: string | undefined): Logo | null {
     );
   }
   return { type, bytes };
+}
+
+/**
+ * `ADMIN_USERS`: comma-separated user ids as the service writes them,
+ * `<provider>:<subject>` (`google:1098…`, `github:583…`, `dev:ada`).
+ */
+function parseAdminUsers(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) {
+    if (!/^[A-Za-z0-9.-]{1,64}:[\x21-\x7e]{1,255}$/.test(id)) {
+      throw new ConfigError(
+        "ADMIN_USERS",
+        `"${
+          id.slice(0, 40)
+        }" is not a user id; use <provider>:<id> as /api/me shows it, e.g. google:1098… or github:583…, separated by commas`,
+      );
+    }
+  }
+  return [...new Set(ids)];
 }
 
 function parseContact(value: string | undefined): Contact | null {

@@ -409,4 +409,41 @@ Deno.test("billing: a test-mode key or another API base is a production warning"
   assert.equal(trial.length, 2);
   assert.match(trial[0]!, /test-mode key/);
   assert.match(trial[1]!, /not Stripe/);
+Deno.test("ADMIN_USERS: user ids, comma-separated and trimmed; it adds the built-in client admin with its one redirect; off by default", () => {
+  const off = loadConfig(BASE);
+  assert.deepEqual(off.adminUsers, []);
+  assert.ok(!off.clients.some((c) => c.id === "admin"));
+  assert.equal(off.collectEmail, false);
+  const on = loadConfig({
+    ...BASE,
+    PUBLIC_URL: "https://words.example.com",
+    ADMIN_USERS: " google:109876543210 , github:583231,dev:ada,dev:ada",
+    COLLECT_EMAIL: "1",
+  });
+  assert.deepEqual(on.adminUsers, [
+    "google:109876543210",
+    "github:583231",
+    "dev:ada",
+  ]);
+  const admin = on.clients.find((c) => c.id === "admin");
+  assert.deepEqual(admin?.redirectUris, [
+    "https://words.example.com/admin/callback",
+  ]);
+  assert.equal(admin?.secret, null, "a public client: PKCE");
+  assert.equal(on.collectEmail, true);
+});
+
+Deno.test("ADMIN_USERS and COLLECT_EMAIL refuse what is not a user id or a flag, naming the variable", () => {
+  for (const bad of ["alice", "google:", ":123", "google:12 34", "a/b:1"]) {
+    const err = problem({ ...BASE, ADMIN_USERS: bad });
+    assert.equal(err.variable, "ADMIN_USERS", bad);
+    assert.match(err.message, /<provider>:<id>/);
+  }
+  assert.equal(
+    problem({ ...BASE, COLLECT_EMAIL: "yes" }).variable,
+    "COLLECT_EMAIL",
+  );
+  const taken = problem({ ...BASE, OAUTH_CLIENT_ID: "admin" });
+  assert.equal(taken.variable, "OAUTH_CLIENT_ID");
+  assert.match(taken.message, /members view/);
 });

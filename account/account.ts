@@ -9,6 +9,7 @@ import type { RevocationStore } from "../auth/revocation.ts";
 import type { UpstreamTokens } from "../auth/upstream_tokens.ts";
 import type { Game } from "../game/game.ts";
 import type { Plans } from "../billing/plans.ts";
+import type { Members } from "./members.ts";
 import {
   GAME_BUCKET,
   type RateLimiter,
@@ -22,6 +23,7 @@ export interface AccountParts {
   game: Game;
   limiter: RateLimiter;
   plans: Plans;
+  members: Members;
 }
 
 /** Signs a person out everywhere, or erases their data. */
@@ -31,13 +33,17 @@ export class Account {
   readonly #game: Game;
   readonly #limiter: RateLimiter;
   readonly #plans: Plans;
+  readonly #members: Members;
 
-  constructor({ store, upstream, game, limiter, plans }: AccountParts) {
+  constructor(
+    { store, upstream, game, limiter, plans, members }: AccountParts,
+  ) {
     this.#store = store;
     this.#upstream = upstream;
     this.#game = game;
     this.#limiter = limiter;
     this.#plans = plans;
+    this.#members = members;
   }
 
   /** Signs `sub` out everywhere: every token issued so far stops working. */
@@ -47,9 +53,9 @@ export class Account {
 
   /**
    * Erases everything of `sub` (game data, upstream sign-in, plan and
-   * Stripe customer id, rate-limit windows, then tokens), leaving only the
-   * sign-out record as a tombstone. What Stripe holds stays with Stripe
-   * (see `/privacy`).
+   * Stripe customer id, member row and email, rate-limit windows, then
+   * tokens), leaving only the sign-out record as a tombstone. What Stripe
+   * holds stays with Stripe (see `/privacy`).
    */
   async erase(sub: string): Promise<void> {
     // The most sensitive data first, the user's tokens last: if a step fails
@@ -57,6 +63,7 @@ export class Account {
     await this.#upstream.erase(sub);
     await this.#game.erase(sub);
     await this.#plans.erase(sub);
+    await this.#members.erase(sub);
     await this.#limiter.forget(GAME_BUCKET, sub);
     await this.#limiter.forget(READ_BUCKET, sub);
     await this.#store.eraseUser(sub);
@@ -64,5 +71,6 @@ export class Account {
     // trusting the token from its cache) was checked against the sign-in
     // that is now gone: one more sweep removes those that landed before.
     await this.#game.erase(sub);
+    await this.#members.erase(sub);
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { Config } from "../config.ts";
 import { Account } from "../account/account.ts";
+import { Members } from "../account/members.ts";
 import { buildProviders } from "../auth/providers/mod.ts";
 import type { UpstreamProvider } from "../auth/providers/types.ts";
 import { RevocationStore } from "../auth/revocation.ts";
@@ -85,6 +86,8 @@ export interface Services {
   clients: ClientDirectory;
   /** `/play` as a client of this server: its sign-in and session. */
   play: PlayClient;
+  /** First seen, last active and email of each member (`/admin`). */
+  members: Members;
   /** See {@linkcode Deps.devGeneratedSecret}. */
   devGeneratedSecret: boolean;
 }
@@ -117,7 +120,13 @@ export function buildServices(deps: Deps): Services {
     log,
   );
   const server = new AuthorizationServer(tokens, store, now, log, upstream);
-  const access = new AccessTokens(tokens, store, now);
+  const members = new Members(kv, now, log);
+  const access = new AccessTokens(
+    tokens,
+    store,
+    now,
+    (sub, session) => members.seen(sub, session),
+  );
   const game = new Game(kv, tokens, now, {
     dailyScoredRounds: config.dailyScoredRounds,
     freeRoundsPerDay: config.freeRoundsPerDay,
@@ -136,7 +145,14 @@ export function buildServices(deps: Deps): Services {
       log,
     })
     : null;
-  const account = new Account({ store, upstream, game, limiter, plans });
+  const account = new Account({
+    store,
+    upstream,
+    game,
+    limiter,
+    plans,
+    members,
+  });
   const documents = new ClientMetadataStore({
     fetch: deps.documents?.fetch ?? pinnedFetch(),
     resolve: deps.documents?.resolve ?? resolveWithDns,
@@ -162,6 +178,7 @@ export function buildServices(deps: Deps): Services {
     billing,
     clients,
     play: new PlayClient(config.publicUrl, server),
+    members,
     devGeneratedSecret: deps.devGeneratedSecret ?? false,
   };
 }

@@ -53,7 +53,8 @@ export type Purpose =
   | "round"
   | "client"
   | "upgrade"
-  | "portal";
+  | "portal"
+  | "admin";
 
 /** Every purpose, for tests and iteration. */
 export const PURPOSES: readonly Purpose[] = [
@@ -66,6 +67,7 @@ export const PURPOSES: readonly Purpose[] = [
   "client",
   "upgrade",
   "portal",
+  "admin",
 ];
 
 /**
@@ -82,6 +84,7 @@ export const PREFIX: Readonly<Record<Purpose, string>> = {
   client: "wwc_cl.",
   upgrade: "wwc_upgrade.",
   portal: "wwc_portal.",
+  admin: "wwc_adm.",
 };
 
 /** The format sealed now: HKDF masters. */

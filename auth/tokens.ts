@@ -140,6 +140,11 @@ const CLAIMS = {
   upgrade: { sub: str, fid: str },
   /** A pro player's link to Stripe's customer portal (`/billing/portal`). */
   portal: { sub: str, fid: str },
+  /**
+   * An operator's session on `/admin`, in its own cookie: who signed in,
+   * and the random value its forms must echo (CSRF).
+   */
+  admin: { sub: str, csrf: str },
 } as const satisfies Readonly<Record<Purpose, Schema>>;
 
 /** Stamped on every token when it is sealed (times in Unix milliseconds). */
@@ -175,6 +180,8 @@ export interface ClientClaims extends Stamp, Proven<typeof CLAIMS.client> {}
 /** A link to pay, or to manage what was paid: whose, under which sign-in. */
 export interface BillingLinkClaims
   extends Stamp, Proven<typeof CLAIMS.upgrade> {}
+/** An operator's `/admin` session. */
+export interface AdminClaims extends Stamp, Proven<typeof CLAIMS.admin> {}
 
 /** The claims each purpose carries. */
 export interface ClaimsByPurpose {
@@ -187,6 +194,7 @@ export interface ClaimsByPurpose {
   client: ClientClaims;
   upgrade: BillingLinkClaims;
   portal: BillingLinkClaims;
+  admin: AdminClaims;
 }
 
 /** The checks `open` runs for one purpose, flattened for its hot path. */
@@ -216,6 +224,7 @@ const CHECKS: Readonly<Record<Purpose, Checks>> = {
   client: checksOf(CLAIMS.client),
   upgrade: checksOf(CLAIMS.upgrade),
   portal: checksOf(CLAIMS.portal),
+  admin: checksOf(CLAIMS.admin),
 };
 
 /** Whether `c` has every claim of `checks`, each of its type. */
@@ -251,6 +260,8 @@ export const LIFETIME: Readonly<Record<Purpose, number>> = {
   // Links shown to a person in a chat: followed at once, or asked for again.
   upgrade: 30 * 60,
   portal: 30 * 60,
+  // An operator signs in again after an hour: a stolen cookie dies soon.
+  admin: 60 * 60,
 };
 
 /** Why a token was refused. For server logs only, never for the wire. */

@@ -42,6 +42,7 @@ const samples: { [P in (typeof PURPOSES)[number]]: Unstamped<P> } = {
   client: { client_name: "Inspector", redirect_uris: ["http://127.0.0.1/cb"] },
   upgrade: { sub: "dev:alice", fid: "f1" },
   portal: { sub: "dev:alice", fid: "f1" },
+  admin: { sub: "github:583", csrf: "c1" },
 };
 
 Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async () => {
@@ -178,6 +179,7 @@ const everyClaim: {
   client: samples.client as Required<Unstamped<"client">>,
   upgrade: samples.upgrade,
   portal: samples.portal,
+  admin: samples.admin,
 };
 const OPTIONAL = new Set([
   "client.client_name",

@@ -562,6 +562,8 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
     "code",
     "family",
     "leaderboard",
+    "member",
+    "member_day",
     "nickname",
     "player",
     "rank",

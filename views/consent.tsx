@@ -20,6 +20,8 @@ export function ConsentPage(props: {
   providers: { id: string; name: string }[];
   /** The token the provider buttons carry (see `/login/<provider>/start`). */
   consent: string;
+  /** The operator collects verified email addresses (`COLLECT_EMAIL=1`). */
+  collectEmail?: boolean;
 }) {
   const { brand } = useBrand();
   return (
@@ -50,6 +52,14 @@ export function ConsentPage(props: {
           It will not see your password or email. You will return to{" "}
           <strong>{props.redirectHost}</strong>.
         </p>
+        {props.collectEmail && (
+          <p class="muted" id="consent-email">
+            Words with Chat keeps the email address your sign-in provider
+            confirms as verified, so the people who run it can reach you; see
+            {" "}
+            <a href="/privacy">Privacy</a>.
+          </p>
+        )}
         <div class="buttons">
           <ProviderButtons
             providers={props.providers}

@@ -29,6 +29,8 @@ export interface PrivacyFigures {
   upstreamCheckEvery: number;
   /** How late another instance may notice a sign-out (the revocation cache, ms). */
   revocationCacheMs: number;
+  /** Whether verified email addresses are collected (`COLLECT_EMAIL=1`). */
+  collectEmail: boolean;
 }
 
 /** The figures of a configuration, with the revocation cache of its store. */
@@ -43,6 +45,7 @@ export function privacyFigures(
     rateLimited: Object.values(config.rateLimits).some((n) => n > 0),
     upstreamCheckEvery: config.upstream.checkEvery,
     revocationCacheMs,
+    collectEmail: config.collectEmail,
   };
 }
 
@@ -186,6 +189,28 @@ export function storedItems(
     },
     {
       what:
+        `When you first signed in and when you were last active, and which provider you signed in with${
+          figures.collectEmail
+            ? "; and your email address, only when your provider says it is verified (Google and OpenID providers in your sign-in token, GitHub your primary verified address)"
+            : ""
+        }`,
+      why:
+        `So the people who run this service know their players (a members list only they see)${
+          figures.collectEmail ? ", and can reach them by email" : ""
+        }; activity is noted when you sign in and at most once an hour while you play`,
+      kept: `${ERASE[0]!.toUpperCase()}${ERASE.slice(1)}`,
+      keys: ["member"],
+    },
+    {
+      what:
+        "How many players were new and how many were active on each UTC day, as two numbers a day with no user id",
+      why: "A chart of the last 30 days for the people who run this service",
+      kept:
+        "As long as the service runs; deleting your data does not change past days' counts",
+      keys: ["member_day"],
+    },
+    {
+      what:
         "Rounds you play: the word, how many clues and wrong guesses so far (not the guesses themselves)",
       why: "So the server, not the GPT, decides whether a guess is right",
       kept: duration(LIFETIME.round * 1000),
@@ -213,7 +238,7 @@ export function storedItems(
     },
     {
       what:
-        "Cookies in your browser, only while you sign in or play: a sign-in in progress (sealed, for this service only), and on the game page (/play) your session, which keeps you signed in there",
+        "Cookies in your browser, only while you sign in or play: a sign-in in progress (sealed, for this service only), and on the game page (/play) your session, which keeps you signed in there; for the people who run the service, their session on the members page (sealed, one hour)",
       why:
         "To finish the sign-in you started, and to keep you signed in to /play across reloads; no tracking, nothing shared with other sites",
       kept: `A sign-in: ${duration(LIFETIME.login * 1000)}; /play: ${
@@ -231,7 +256,7 @@ export function storedItems(
   ];
 }
 
-/** What the service never stores, as the policy lists it. */
+/** What the service never stores, as the policy lists it (email not collected). */
 export const NEVER_STORED = [
   "Your password: you type it only at your sign-in provider.",
   "Your email address, name or picture: we never store them. Google and OpenID sign-in are not asked for them; GitHub sends its public profile, from which only the numeric account id is kept.",
@@ -239,3 +264,16 @@ export const NEVER_STORED = [
   "Any token we issue: tokens are sealed and carry their own expiry; only revocation records are kept.",
   "An app's client secret: it is handed to the app once, and only its hash is kept, inside the app's own client id.",
 ];
+
+/**
+ * What the service never stores, with `COLLECT_EMAIL` as configured: when
+ * email is collected, the email line says what is and is not kept.
+ */
+export function neverStored(collectEmail: boolean): string[] {
+  if (!collectEmail) return NEVER_STORED;
+  return NEVER_STORED.map((line) =>
+    line.startsWith("Your email address")
+      ? "Your name or picture: we never store them, and your email address only as described above (verified addresses only). GitHub sends its public profile, from which only the numeric account id is kept."
+      : line
+  );
+}

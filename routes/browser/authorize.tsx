@@ -35,6 +35,7 @@ import {
 } from "../../auth/tokens.ts";
 import type { UpstreamProvider } from "../../auth/providers/types.ts";
 import type { UpstreamTokens } from "../../auth/upstream_tokens.ts";
+import type { Members } from "../../account/members.ts";
 import { ErrorPage } from "../../views/layout.tsx";
 import { ConsentPage, DevLoginPage } from "../../views/consent.tsx";
 import { renderPage } from "./_page.ts";
@@ -66,6 +67,7 @@ export interface AuthorizeDeps {
   log: Log;
   clients: ClientDirectory;
   limiter: RateLimiter;
+  members: Members;
   /** The app's one client-address finder. */
   address: AddressOf;
 }
@@ -372,6 +374,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
           id,
           name,
         }))}
+        collectEmail={config.collectEmail}
       />,
       {
         // Cancel redirects to the client: form-action covers redirects.
@@ -535,6 +538,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
             outcome.refreshToken,
           );
         }
+        await deps.members.signedIn(outcome.sub, provider.id, outcome.email);
         const code = await server.issueCode(login, outcome.sub);
         log("info", "signed in", { provider: id, sub: outcome.sub });
         counters.signIns.add(1, { provider: id });

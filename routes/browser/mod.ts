@@ -24,6 +24,7 @@ import {
 import { assetRoutes } from "./assets.ts";
 import { authorizeRoutes } from "./authorize.tsx";
 import { playSignInRoutes } from "./play.tsx";
+import { adminRoutes } from "./admin.tsx";
 import { renderPageProblem } from "./errors.tsx";
 import { pageRoutes } from "./pages.tsx";
 
@@ -33,6 +34,9 @@ const SIGN_IN = [
   "/login/*",
   "/play/login",
   "/play/callback",
+  "/admin/login",
+  "/admin/callback",
+  "/admin/signout",
 ];
 
 /** What the browser sub-app needs. */
@@ -58,6 +62,9 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
     // exchanges a code.
     ["/play/login", "authorize"],
     ["/play/callback", "login"],
+    // The members view's sign-in, the same way.
+    ["/admin/login", "authorize"],
+    ["/admin/callback", "login"],
   ];
   for (const [path, bucket] of signIn) {
     app.use(
@@ -74,6 +81,7 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
   app.route("/", assetRoutes());
   app.route("/", authorizeRoutes({ ...services, address }));
   app.route("/", playSignInRoutes(services));
+  app.route("/", adminRoutes(services));
   app.route(
     "/",
     pageRoutes({

@@ -23,7 +23,7 @@ import {
 import {
   accessEndsWithin,
   duration,
-  NEVER_STORED,
+  neverStored,
   privacyFigures,
   storedItems,
 } from "../../views/privacy.ts";
@@ -155,7 +155,7 @@ export function pageRoutes(
     contact: config.contact,
     providers: realProviders.map((p) => p.name),
     items: storedItems(realProviders.length > 0, figures),
-    never: NEVER_STORED,
+    never: neverStored(config.collectEmail),
     signOutWithin: duration(revocationCacheMs),
     accessEndsWithin: realProviders.length > 0
       ? accessEndsWithin(config.upstream.checkEvery)
