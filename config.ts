@@ -14,6 +14,12 @@ import type {
   ProviderCredentials,
 } from "./auth/providers/mod.ts";
 import type { UpstreamPolicy } from "./auth/upstream_tokens.ts";
+import {
+  COLOR_PATTERN,
+  type LogoType,
+  MAX_LOGO_BYTES,
+  sniffImage,
+} from "./lib/brand.ts";
 
 /** How people reach the operator: an email address or an https page. */
 export interface Contact {
@@ -29,6 +35,31 @@ export const PLAYGROUND_CLIENT_ID = "playground";
  * client (PKCE) whose one redirect is `${publicUrl}/play/callback`.
  */
 export const PLAY_CLIENT_ID = "play";
+
+/** The default display name (`BRAND_NAME`). */
+export const DEFAULT_BRAND_NAME = "Words with Chat";
+
+/** A logo: its type (from its magic bytes) and its bytes. */
+export interface Logo {
+  type: LogoType;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** The operator's brand on every page and on the chat's board. */
+export interface Brand {
+  /** The display name (`BRAND_NAME`). */
+  name: string;
+  /** The primary colour, `#rrggbb` in lower case (`BRAND_COLOR`); `null`: ours. */
+  color: string | null;
+  /** The logo (`BRAND_LOGO`); `null`: none. */
+  logo: Logo | null;
+}
+/**
+ * The client id of `/admin`, the operators' members view: a built-in public
+ * client (PKCE) whose one redirect is `${publicUrl}/admin/callback`, present
+ * only when `ADMIN_USERS` names someone.
+ */
+export const ADMIN_CLIENT_ID = "admin";
 
 /** The parsed configuration. */
 export interface Config {
@@ -61,13 +92,41 @@ export interface Config {
   rateLimits: RateLimits;
   /** Rounds one player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0 = no cap. */
   dailyScoredRounds: number;
+  /**
+   * Rounds a free player may start per UTC day (`FREE_ROUNDS_PER_DAY`);
+   * 0 = unlimited. Default 20 with billing configured, else 0.
+   */
+  freeRoundsPerDay: number;
+  /** Stripe Checkout and webhooks (`STRIPE_*`); `null`: no billing. */
+  billing: BillingConfig | null;
   /** Ranges allowed to call `/api/*` and the token endpoints; `null` = anyone. */
   ipAllowlist: readonly IpRange[] | null;
   /** A header set by a trusted proxy that carries the client address, or `null`. */
   trustProxyHeader: string | null;
   /** How upstream sign-ins are followed (ms). */
   upstream: UpstreamPolicy;
+  /** The display name, colour and logo (`BRAND_*`). */
+  brand: Brand;
+  /** User ids allowed into `/admin` (`ADMIN_USERS`); empty: `/admin` is off. */
+  adminUsers: readonly string[];
+  /** Ask providers for the person's verified email (`COLLECT_EMAIL=1`). */
+  collectEmail: boolean;
 }
+
+/** Stripe's settings: all of `STRIPE_*` set together. */
+export interface BillingConfig {
+  /** `STRIPE_SECRET_KEY`: `sk_…` or a restricted `rk_…` key. */
+  secretKey: string;
+  /** `STRIPE_PRICE_ID`: the price a Checkout Session sells. */
+  priceId: string;
+  /** `STRIPE_WEBHOOK_SECRET`: the endpoint's signing secret, `whsec_…`. */
+  webhookSecret: string;
+  /** `STRIPE_API_BASE`: Stripe's API origin, default `https://api.stripe.com`. */
+  apiBase: URL;
+}
+
+/** Stripe's own API origin, the default `STRIPE_API_BASE`. */
+export const STRIPE_API = "https://api.stripe.com";
 
 /** Requests per minute for each limited endpoint; 0 means no limit. */
 export interface RateLimits {
@@ -193,9 +252,23 @@ export function loadConfig(env: Env): Config {
       ),
     );
   }
+  const brand: Brand = {
+    name: check(() => parseBrandName(get("BRAND_NAME")), DEFAULT_BRAND_NAME),
+    color: check(() => parseBrandColor(get("BRAND_COLOR")), null),
+    logo: check(() => parseBrandLogo(get("BRAND_LOGO")), null),
+  };
+  if (client.id === ADMIN_CLIENT_ID) {
+    problems.push(
+      new ConfigError(
+        "OAUTH_CLIENT_ID",
+        `"${ADMIN_CLIENT_ID}" is the client of the members view (/admin); choose another`,
+      ),
+    );
+  }
+  const adminUsers = check(() => parseAdminUsers(get("ADMIN_USERS")), []);
   const play: ClientConfig = {
     id: PLAY_CLIENT_ID,
-    name: "Words with Chat",
+    name: brand.name,
     secret: null,
     redirectUris: [`${publicUrl}/play/callback`],
   };
@@ -207,6 +280,19 @@ export function loadConfig(env: Env): Config {
       redirectUris: [`${publicUrl}/playground`],
     }]
     : [client, play];
+  const billing = check(() => parseBilling(get), null);
+  const freeRoundsPerDay = check(
+    () => parseFreeRounds(get, billing !== null),
+    0,
+  );
+  if (adminUsers.length > 0) {
+    clients.push({
+      id: ADMIN_CLIENT_ID,
+      name: "the members view",
+      secret: null,
+      redirectUris: [`${publicUrl}/admin/callback`],
+    });
+  }
   const config: Config = {
     port,
     hostname,
@@ -237,6 +323,8 @@ export function loadConfig(env: Env): Config {
         parseLimit(get, "DAILY_SCORED_ROUNDS", 50, "scored rounds per UTC day"),
       0,
     ),
+    freeRoundsPerDay,
+    billing,
     ipAllowlist: check(() => parseIpAllowlist(get("IP_ALLOWLIST")), null),
     trustProxyHeader: check(
       () => parseHeaderName(get("TRUST_PROXY_HEADER")),
@@ -256,6 +344,12 @@ export function loadConfig(env: Env): Config {
         0,
       ),
     },
+    brand,
+    adminUsers,
+    collectEmail: check(
+      () => parseFlag("COLLECT_EMAIL", get("COLLECT_EMAIL")),
+      false,
+    ),
   };
   if (problems.length > 0) {
     const [first] = problems as [ConfigError];
@@ -263,6 +357,100 @@ export function loadConfig(env: Env): Config {
     throw first;
   }
   return config;
+}
+
+function parseBrandName(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_BRAND_NAME;
+  // deno-lint-ignore no-control-regex
+  if (value.length > 40 || /[\u0000-\u001f\u007f<>]/.test(value)) {
+    throw new ConfigError(
+      "BRAND_NAME",
+      `"${
+        value.slice(0, 40)
+      }" must be a display name of at most 40 characters, without < > or control characters`,
+    );
+  }
+  return value;
+}
+
+function parseBrandColor(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!COLOR_PATTERN.test(value)) {
+    throw new ConfigError(
+      "BRAND_COLOR",
+      `"${value.slice(0, 20)}" must be a colour written #rrggbb, e.g. #0b6bcb`,
+    );
+  }
+  return value.toLowerCase();
+}
+
+const LOGO_TYPES = "PNG, SVG, WebP or JPEG";
+
+/**
+ * `BRAND_LOGO` as a `data:image/…;base64,` URL. main.ts turns a file path
+ * into one before configuration is parsed (see `withLogoFile`), so both
+ * forms are checked here, by the same rules.
+ */
+export function parseBrandLogo(value: string | undefined): Logo | null {
+  if (value === undefined) return null;
+  const match = /^data:(image\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/=\s]*)$/i
+    .exec(value);
+  if (!match) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `must be a path to a ${LOGO_TYPES} file shipped with the service, or a data:image/…;base64, URL`,
+    );
+  }
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = Uint8Array.fromBase64(match[2]!.replace(/\s+/g, ""));
+  } catch {
+    throw new ConfigError("BRAND_LOGO", "the data URL's base64 is malformed");
+  }
+  if (bytes.length === 0 || bytes.length > MAX_LOGO_BYTES) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `the logo is ${bytes.length} bytes; it must be 1 to ${MAX_LOGO_BYTES} bytes (${
+        MAX_LOGO_BYTES / 1024
+      } KiB): shrink or simplify it`,
+    );
+  }
+  const type = sniffImage(bytes);
+  if (type === null) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `the logo is not a ${LOGO_TYPES} image (checked by its first bytes)`,
+    );
+  }
+  if (match[1]!.toLowerCase() !== type) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `the data URL says ${
+        match[1]
+      } but the image is ${type}; write data:${type};base64,…`,
+    );
+  }
+  return { type, bytes };
+}
+
+/**
+ * `ADMIN_USERS`: comma-separated user ids as the service writes them,
+ * `<provider>:<subject>` (`google:1098…`, `github:583…`, `dev:ada`).
+ */
+function parseAdminUsers(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) {
+    if (!/^[A-Za-z0-9.-]{1,64}:[\x21-\x7e]{1,255}$/.test(id)) {
+      throw new ConfigError(
+        "ADMIN_USERS",
+        `"${
+          id.slice(0, 40)
+        }" is not a user id; use <provider>:<id> as /api/me shows it, e.g. google:1098… or github:583…, separated by commas`,
+      );
+    }
+  }
+  return [...new Set(ids)];
 }
 
 function parseContact(value: string | undefined): Contact | null {
@@ -315,6 +503,99 @@ function parseLimit(
     );
   }
   return Number(value);
+}
+
+const STRIPE_VARIABLES = [
+  "STRIPE_SECRET_KEY",
+  "STRIPE_PRICE_ID",
+  "STRIPE_WEBHOOK_SECRET",
+] as const;
+
+/** The `STRIPE_*` variables: all three set (and the API base valid), or none. */
+function parseBilling(get: Get): BillingConfig | null {
+  const [secretKey, priceId, webhookSecret] = STRIPE_VARIABLES.map(get);
+  const base = get("STRIPE_API_BASE");
+  const set = STRIPE_VARIABLES.filter((name) => get(name) !== undefined);
+  if (set.length === 0) {
+    if (base !== undefined) {
+      throw new ConfigError(
+        "STRIPE_API_BASE",
+        "set but STRIPE_SECRET_KEY, STRIPE_PRICE_ID and STRIPE_WEBHOOK_SECRET are not; set them to turn billing on, or unset it",
+      );
+    }
+    return null;
+  }
+  const missing = STRIPE_VARIABLES.find((name) => get(name) === undefined);
+  if (missing) {
+    throw new ConfigError(
+      missing,
+      `not set but ${set.join(" and ")} ${
+        set.length > 1 ? "are" : "is"
+      }; billing needs STRIPE_SECRET_KEY, STRIPE_PRICE_ID and STRIPE_WEBHOOK_SECRET together, or none of them`,
+    );
+  }
+  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/.test(secretKey!)) {
+    throw new ConfigError(
+      "STRIPE_SECRET_KEY",
+      "must be a Stripe secret key (sk_live_… or sk_test_…, or a restricted rk_… key) from the dashboard's API keys page",
+    );
+  }
+  if (!/^price_[A-Za-z0-9]{4,}$/.test(priceId!)) {
+    throw new ConfigError(
+      "STRIPE_PRICE_ID",
+      `"${
+        priceId!.slice(0, 40)
+      }" must be a price id (price_…) from the product's page in the Stripe dashboard`,
+    );
+  }
+  if (!/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(webhookSecret!)) {
+    throw new ConfigError(
+      "STRIPE_WEBHOOK_SECRET",
+      "must be the webhook endpoint's signing secret (whsec_…), shown on the endpoint's page in the Stripe dashboard",
+    );
+  }
+  return {
+    secretKey: secretKey!,
+    priceId: priceId!,
+    webhookSecret: webhookSecret!,
+    apiBase: parseStripeApiBase(base),
+  };
+}
+
+function parseStripeApiBase(value: string | undefined): URL {
+  if (value === undefined) return new URL(STRIPE_API);
+  const url = URL.parse(value);
+  const ok = url &&
+    (url.protocol === "https:" ||
+      (url.protocol === "http:" && isLoopbackHost(url.hostname))) &&
+    url.pathname === "/" && !url.search && !url.hash && !url.username &&
+    !url.password;
+  if (!ok) {
+    throw new ConfigError(
+      "STRIPE_API_BASE",
+      `"${
+        value.slice(0, 60)
+      }" must be an https origin without a path (http only for 127.0.0.1, ::1 or localhost, e.g. the local fake); unset it for ${STRIPE_API}`,
+    );
+  }
+  return url;
+}
+
+/** `FREE_ROUNDS_PER_DAY`: default 20 with billing, 0 (unlimited) without. */
+function parseFreeRounds(get: Get, billing: boolean): number {
+  const rounds = parseLimit(
+    get,
+    "FREE_ROUNDS_PER_DAY",
+    billing ? 20 : 0,
+    "rounds per UTC day",
+  );
+  if (rounds > 0 && !billing) {
+    throw new ConfigError(
+      "FREE_ROUNDS_PER_DAY",
+      "is set but billing is not: a player over the quota could never lift it. Set STRIPE_SECRET_KEY, STRIPE_PRICE_ID and STRIPE_WEBHOOK_SECRET, or set 0",
+    );
+  }
+  return rounds;
 }
 
 function parseIpAllowlist(value: string | undefined): IpRange[] | null {
@@ -635,6 +916,16 @@ export function productionWarnings(config: Config): string[] {
   if (config.devLogin) {
     warnings.push(
       "The development sign-in is on (DEV_LOGIN=1): anyone can sign in as anyone. Turn it off before sharing the GPT.",
+    );
+  }
+  if (config.billing?.secretKey.includes("_test_")) {
+    warnings.push(
+      "STRIPE_SECRET_KEY is a test-mode key: nobody is charged. Set the live key (sk_live_…) and the live price and webhook secret to take payments.",
+    );
+  }
+  if (config.billing && config.billing.apiBase.origin !== STRIPE_API) {
+    warnings.push(
+      `STRIPE_API_BASE is ${config.billing.apiBase.origin}, not Stripe: payments go nowhere. Unset it for ${STRIPE_API}.`,
     );
   }
   if (!config.contact) {

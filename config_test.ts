@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ConfigError, type Env, loadConfig } from "./config.ts";
+import {
+  ConfigError,
+  type Env,
+  loadConfig,
+  productionWarnings,
+} from "./config.ts";
 
 // Secrets as `deno task keygen` prints them: weak ones are refused.
 const SEAL_SECRET = "evjzL0kXnMFnjcOB1DC2WKLNmd8r3abdypGsUp6N4Y4";
@@ -283,6 +288,20 @@ Deno.test("LISTEN_HOST: every interface by default, or one IP address", () => {
   }
 });
 
+Deno.test("LISTEN_HOST alone chooses the address: HOSTNAME and HOST, which shells and containers set to the machine's name, are not read", () => {
+  for (const name of ["HOSTNAME", "HOST"]) {
+    assert.equal(
+      loadConfig({ ...BASE, [name]: "build-box-7" }).hostname,
+      "0.0.0.0",
+    );
+    assert.equal(
+      loadConfig({ ...BASE, [name]: "10.1.2.3", LISTEN_HOST: "127.0.0.1" })
+        .hostname,
+      "127.0.0.1",
+    );
+  }
+});
+
 Deno.test("IP_ALLOWLIST: a range the allowlist could not match (leading zeros, a port, a bad prefix) is a configuration error, not a crash at start-up", () => {
   for (
     const value of [
@@ -303,4 +322,128 @@ Deno.test("IP_ALLOWLIST: a range the allowlist could not match (leading zeros, a
     loadConfig({ ...BASE, IP_ALLOWLIST: "10.0.0.0/8 2001:db8::/32" })
       .ipAllowlist;
   assert.deepEqual(ranges?.map((r) => [r.family, r.prefix]), [[4, 8], [6, 32]]);
+});
+
+const STRIPE: Env = {
+  STRIPE_SECRET_KEY: "sk_test_51AbCdEfGhIjKlMnOp",
+  STRIPE_PRICE_ID: "price_1AbCdEf",
+  STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef",
+};
+
+Deno.test("billing: off without STRIPE_* (no quota); all three set turn it on with a quota of 20 a day against Stripe's own API", () => {
+  const off = loadConfig(BASE);
+  assert.equal(off.billing, null);
+  assert.equal(off.freeRoundsPerDay, 0);
+  const on = loadConfig({ ...BASE, ...STRIPE });
+  assert.equal(on.freeRoundsPerDay, 20);
+  assert.equal(on.billing?.apiBase.href, "https://api.stripe.com/");
+  assert.equal(on.billing?.priceId, "price_1AbCdEf");
+  const tuned = loadConfig({
+    ...BASE,
+    ...STRIPE,
+    FREE_ROUNDS_PER_DAY: "0",
+    STRIPE_API_BASE: "http://127.0.0.1:12111",
+  });
+  assert.equal(tuned.freeRoundsPerDay, 0);
+  assert.equal(tuned.billing?.apiBase.origin, "http://127.0.0.1:12111");
+});
+
+Deno.test("billing: the STRIPE_* variables are set together or not at all, each in its own shape, and the API base is an https origin (http only on loopback)", () => {
+  for (const name of Object.keys(STRIPE)) {
+    const err = problem({ ...BASE, ...STRIPE, [name]: undefined });
+    assert.equal(err.variable, name);
+    assert.match(err.message, /together, or none/);
+  }
+  assert.equal(
+    problem({ ...BASE, STRIPE_API_BASE: "https://api.stripe.com" }).variable,
+    "STRIPE_API_BASE",
+  );
+  for (
+    const [name, value] of [
+      ["STRIPE_SECRET_KEY", "pk_test_51AbCdEfGhIjKlMnOp"],
+      ["STRIPE_PRICE_ID", "prod_123456"],
+      ["STRIPE_WEBHOOK_SECRET", "secret"],
+      ["STRIPE_API_BASE", "http://stripe.example.com"],
+      ["STRIPE_API_BASE", "https://stripe.example.com/v1"],
+      ["STRIPE_API_BASE", "not a url"],
+    ]
+  ) {
+    const err = problem({ ...BASE, ...STRIPE, [name!]: value });
+    assert.equal(err.variable, name, `${name}=${value}`);
+    assert.ok(!err.message.includes("sk_test_51"), "no secret echoed");
+  }
+  assert.equal(
+    loadConfig({ ...BASE, ...STRIPE, STRIPE_API_BASE: "http://[::1]:9" })
+      .billing?.apiBase.port,
+    "9",
+  );
+});
+
+Deno.test("billing: a free-round quota without billing is refused, since nobody could lift it", () => {
+  const err = problem({ ...BASE, FREE_ROUNDS_PER_DAY: "5" });
+  assert.equal(err.variable, "FREE_ROUNDS_PER_DAY");
+  assert.match(err.message, /STRIPE_SECRET_KEY/);
+  assert.equal(
+    loadConfig({ ...BASE, FREE_ROUNDS_PER_DAY: "0" }).freeRoundsPerDay,
+    0,
+  );
+  assert.equal(
+    problem({ ...BASE, ...STRIPE, FREE_ROUNDS_PER_DAY: "-1" }).variable,
+    "FREE_ROUNDS_PER_DAY",
+  );
+});
+
+Deno.test("billing: a test-mode key or another API base is a production warning", () => {
+  const live = loadConfig({
+    ...BASE,
+    ...STRIPE,
+    STRIPE_SECRET_KEY: "sk_live_51AbCdEfGhIjKlMnOp",
+  });
+  assert.deepEqual(
+    productionWarnings(live).filter((w) => w.includes("STRIPE")),
+    [],
+  );
+  const trial = productionWarnings(
+    loadConfig({ ...BASE, ...STRIPE, STRIPE_API_BASE: "http://127.0.0.1:9" }),
+  ).filter((w) => w.includes("STRIPE"));
+  assert.equal(trial.length, 2);
+  assert.match(trial[0]!, /test-mode key/);
+  assert.match(trial[1]!, /not Stripe/);
+Deno.test("ADMIN_USERS: user ids, comma-separated and trimmed; it adds the built-in client admin with its one redirect; off by default", () => {
+  const off = loadConfig(BASE);
+  assert.deepEqual(off.adminUsers, []);
+  assert.ok(!off.clients.some((c) => c.id === "admin"));
+  assert.equal(off.collectEmail, false);
+  const on = loadConfig({
+    ...BASE,
+    PUBLIC_URL: "https://words.example.com",
+    ADMIN_USERS: " google:109876543210 , github:583231,dev:ada,dev:ada",
+    COLLECT_EMAIL: "1",
+  });
+  assert.deepEqual(on.adminUsers, [
+    "google:109876543210",
+    "github:583231",
+    "dev:ada",
+  ]);
+  const admin = on.clients.find((c) => c.id === "admin");
+  assert.deepEqual(admin?.redirectUris, [
+    "https://words.example.com/admin/callback",
+  ]);
+  assert.equal(admin?.secret, null, "a public client: PKCE");
+  assert.equal(on.collectEmail, true);
+});
+
+Deno.test("ADMIN_USERS and COLLECT_EMAIL refuse what is not a user id or a flag, naming the variable", () => {
+  for (const bad of ["alice", "google:", ":123", "google:12 34", "a/b:1"]) {
+    const err = problem({ ...BASE, ADMIN_USERS: bad });
+    assert.equal(err.variable, "ADMIN_USERS", bad);
+    assert.match(err.message, /<provider>:<id>/);
+  }
+  assert.equal(
+    problem({ ...BASE, COLLECT_EMAIL: "yes" }).variable,
+    "COLLECT_EMAIL",
+  );
+  const taken = problem({ ...BASE, OAUTH_CLIENT_ID: "admin" });
+  assert.equal(taken.variable, "OAUTH_CLIENT_ID");
+  assert.match(taken.message, /members view/);
 });

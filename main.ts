@@ -14,9 +14,10 @@ import {
   loadConfig,
   startupWarnings,
 } from "./config.ts";
-import { jsonLog, type Log } from "./lib/log.ts";
+import { type Log, stdioLog } from "./lib/log.ts";
 import { Keyring } from "./auth/seal.ts";
 import { createApp } from "./app/mod.ts";
+import { MAX_LOGO_BYTES, sniffImage } from "./lib/brand.ts";
 
 /** Options for {@linkcode start}. */
 export interface StartOptions {
@@ -27,22 +28,21 @@ export interface StartOptions {
 }
 
 /**
- * Parses `env`, opens KV, derives the keys and serves until the process ends.
+ * Parses `env`, opens KV and serves until the process ends. No key is
+ * derived here: each is derived on its first use, in microseconds.
  * A configuration problem prints one line and exits with status 1.
  */
 export async function start(
   env: Env,
   options: StartOptions = {},
 ): Promise<Deno.HttpServer> {
-  const log: Log = jsonLog((line, level) => {
-    // deno-lint-ignore no-console
-    (level === "error" || level === "warn" ? console.error : console.log)(
-      line,
-    );
-  }, Date.now);
+  // Lines are written in batches, off the request path; every exit path
+  // writes what is waiting (the signal handlers below, fatal, unload).
+  const output = stdioLog(Date.now);
+  const log: Log = output.log;
   let config: Config;
   try {
-    env = await withAllowlistFile(env);
+    env = await withLogoFile(await withAllowlistFile(env));
     config = loadConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -56,6 +56,7 @@ export async function start(
     log("warn", "configuration", { warning });
   }
   const fatal = (variable: string, problem: string): never => {
+    output.flushSync();
     // deno-lint-ignore no-console
     console.error(`configuration error: ${variable}: ${problem}`);
     Deno.exit(1);
@@ -85,7 +86,6 @@ export async function start(
     );
   }
   const keyring = new Keyring(config.sealKeys);
-  await keyring.ready();
   let app: Hono | undefined;
   let server: Deno.HttpServer;
   try {
@@ -139,9 +139,10 @@ export async function start(
     if (stopping) return;
     stopping = true;
     log("info", "shutting down", { signal });
-    server.shutdown().finally(() => {
+    server.shutdown().finally(async () => {
       kv.close();
       log("info", "stopped");
+      await output.close();
       Deno.exit(0);
     });
   };
@@ -193,6 +194,46 @@ async function withAllowlistFile(env: Env): Promise<Env> {
       }); give a readable file of CIDR ranges or OpenAI's published JSON`,
     );
   }
+}
+
+/**
+ * Reads a `BRAND_LOGO` file (a path, not a `data:` URL) once, into the data
+ * URL that configuration checks: the size before reading, the type by its
+ * first bytes. No request reads the file.
+ */
+async function withLogoFile(env: Env): Promise<Env> {
+  const path = env.BRAND_LOGO?.trim();
+  if (!path || /^data:/i.test(path)) return env;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    const { size, isFile } = await Deno.stat(path);
+    if (!isFile) throw new Deno.errors.NotFound();
+    if (size > MAX_LOGO_BYTES) {
+      throw new ConfigError(
+        "BRAND_LOGO",
+        `"${path}" is ${size} bytes; a logo may be at most ${MAX_LOGO_BYTES} bytes (${
+          MAX_LOGO_BYTES / 1024
+        } KiB): shrink or simplify it`,
+      );
+    }
+    bytes = await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `cannot read "${path}" (${
+        err instanceof Error ? err.name : "error"
+      }); give a readable PNG, SVG, WebP or JPEG file shipped with the service`,
+    );
+  }
+  const type = sniffImage(bytes);
+  if (type === null) {
+    throw new ConfigError(
+      "BRAND_LOGO",
+      `"${path}" is not a PNG, SVG, WebP or JPEG image (checked by its first bytes)`,
+    );
+  }
+  return { ...env, BRAND_LOGO: `data:${type};base64,${bytes.toBase64()}` };
 }
 
 if (import.meta.main) {

@@ -8,6 +8,8 @@
 import type { RevocationStore } from "../auth/revocation.ts";
 import type { UpstreamTokens } from "../auth/upstream_tokens.ts";
 import type { Game } from "../game/game.ts";
+import type { Plans } from "../billing/plans.ts";
+import type { Members } from "./members.ts";
 import {
   GAME_BUCKET,
   type RateLimiter,
@@ -20,6 +22,8 @@ export interface AccountParts {
   upstream: UpstreamTokens;
   game: Game;
   limiter: RateLimiter;
+  plans: Plans;
+  members: Members;
 }
 
 /** Signs a person out everywhere, or erases their data. */
@@ -28,12 +32,18 @@ export class Account {
   readonly #upstream: UpstreamTokens;
   readonly #game: Game;
   readonly #limiter: RateLimiter;
+  readonly #plans: Plans;
+  readonly #members: Members;
 
-  constructor({ store, upstream, game, limiter }: AccountParts) {
+  constructor(
+    { store, upstream, game, limiter, plans, members }: AccountParts,
+  ) {
     this.#store = store;
     this.#upstream = upstream;
     this.#game = game;
     this.#limiter = limiter;
+    this.#plans = plans;
+    this.#members = members;
   }
 
   /** Signs `sub` out everywhere: every token issued so far stops working. */
@@ -42,14 +52,18 @@ export class Account {
   }
 
   /**
-   * Erases everything of `sub` (game data, upstream sign-in, rate-limit
-   * windows, then tokens), leaving only the sign-out record as a tombstone.
+   * Erases everything of `sub` (game data, upstream sign-in, plan and
+   * Stripe customer id, member row and email, rate-limit windows, then
+   * tokens), leaving only the sign-out record as a tombstone. What Stripe
+   * holds stays with Stripe (see `/privacy`).
    */
   async erase(sub: string): Promise<void> {
     // The most sensitive data first, the user's tokens last: if a step fails
     // (503), the token still works and the same call can simply be retried.
     await this.#upstream.erase(sub);
     await this.#game.erase(sub);
+    await this.#plans.erase(sub);
+    await this.#members.erase(sub);
     await this.#limiter.forget(GAME_BUCKET, sub);
     await this.#limiter.forget(READ_BUCKET, sub);
     await this.#store.eraseUser(sub);
@@ -57,5 +71,6 @@ export class Account {
     // trusting the token from its cache) was checked against the sign-in
     // that is now gone: one more sweep removes those that landed before.
     await this.#game.erase(sub);
+    await this.#members.erase(sub);
   }
 }

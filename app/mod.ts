@@ -1,7 +1,8 @@
 /**
  * The application: the services built from `deps`, and one sub-app per
  * protocol mounted side by side. Each sub-app owns its guards and its one
- * error renderer (routes/oauth, routes/browser, routes/api, routes/mcp);
+ * error renderer (routes/oauth, routes/browser, routes/api, routes/mcp, and
+ * with Stripe configured routes/billing);
  * what is left here is the layers around every response and the answer for
  * a path no sub-app serves.
  *
@@ -15,6 +16,7 @@ import { browserApp } from "../routes/browser/mod.ts";
 import { renderPageProblem } from "../routes/browser/errors.tsx";
 import { mcpApp } from "../routes/mcp/mod.ts";
 import { oauthApp } from "../routes/oauth/mod.ts";
+import { billingPages, stripeWebhook } from "../routes/billing/mod.tsx";
 import {
   commonMiddleware,
   prefersHtml,
@@ -23,6 +25,9 @@ import {
 } from "../routes/_common.ts";
 import { clientAddress } from "../routes/_guards.ts";
 import { buildServices, type Deps, type Services } from "./services.ts";
+import { brandAssets } from "../views/brand.ts";
+import { annotateRequestSpan } from "../lib/telemetry.ts";
+import { routePath } from "hono/route";
 
 /**
  * Builds the whole application from its dependencies.
@@ -56,9 +61,17 @@ export function composeApp(
   const address = clientAddress(config.trustProxyHeader, log);
   const app = new Hono();
   const https = config.publicUrl.startsWith("https:");
-  for (const middleware of commonMiddleware(log, { https })) {
-    app.use(middleware);
-  }
+  app.use(commonMiddleware(log, { https }));
+  // Built once: the stylesheet and logo every page links (views/brand.ts).
+  const brand = brandAssets(config.brand);
+  app.use(async function perRequest(c, next) {
+    c.set("brand", brand);
+    await next();
+    // Deno's span for this request (OTEL_DENO=true; a no-op otherwise),
+    // named by the pattern of the route the path matched (the last one: the
+    // endpoint, even when a guard answered first), never the raw path.
+    annotateRequestSpan(c.req.method, routePath(c, -1));
+  });
   app.route("/", oauthApp({ services, address }));
   app.route("/", browserApp({ services, address }));
   app.route(
@@ -66,6 +79,11 @@ export function composeApp(
     apiApp({ services, address, authenticate: options.authenticate }),
   );
   app.route("/", mcpApp({ services, address }));
+  const { billing } = services;
+  if (billing) {
+    app.route("/", billingPages({ services, billing, address }));
+    app.route("/", stripeWebhook({ services, billing }));
+  }
 
   // No sub-app serves the path: a page for a person, JSON for a program.
   const render = (c: Context, problem: Problem) =>

@@ -8,6 +8,7 @@
  */
 import type { Config } from "../config.ts";
 import { Account } from "../account/account.ts";
+import { Members } from "../account/members.ts";
 import { buildProviders } from "../auth/providers/mod.ts";
 import type { UpstreamProvider } from "../auth/providers/types.ts";
 import { RevocationStore } from "../auth/revocation.ts";
@@ -29,6 +30,8 @@ import {
 import { ClientDirectory } from "../auth/client_directory.ts";
 import { PlayClient } from "../auth/play_client.ts";
 import { ClientMetadataStore } from "../auth/client_metadata_fetch.ts";
+import { Billing } from "../billing/billing.ts";
+import { Plans } from "../billing/plans.ts";
 
 /** The application's dependencies. */
 export interface Deps {
@@ -40,7 +43,7 @@ export interface Deps {
   log: Log;
   /**
    * The sealing keyring. Optional: built from `config.sealKeys` when absent;
-   * tests pass one in so the PBKDF2 cost is paid once per run.
+   * tests pass one in to seal and open tokens beside the app.
    */
   keyring?: Keyring;
   /**
@@ -75,10 +78,16 @@ export interface Services {
   game: Game;
   limiter: RateLimiter;
   account: Account;
+  /** Players' plans, changed by Stripe's events. */
+  plans: Plans;
+  /** Stripe Checkout, portal and webhooks; `null` when billing is off. */
+  billing: Billing | null;
   /** Every client a `client_id` may name: configured, registered, documents. */
   clients: ClientDirectory;
   /** `/play` as a client of this server: its sign-in and session. */
   play: PlayClient;
+  /** First seen, last active and email of each member (`/admin`). */
+  members: Members;
   /** See {@linkcode Deps.devGeneratedSecret}. */
   devGeneratedSecret: boolean;
 }
@@ -111,12 +120,39 @@ export function buildServices(deps: Deps): Services {
     log,
   );
   const server = new AuthorizationServer(tokens, store, now, log, upstream);
-  const access = new AccessTokens(tokens, store, now);
+  const members = new Members(kv, now, log);
+  const access = new AccessTokens(
+    tokens,
+    store,
+    now,
+    (sub, session) => members.seen(sub, session),
+  );
   const game = new Game(kv, tokens, now, {
     dailyScoredRounds: config.dailyScoredRounds,
+    freeRoundsPerDay: config.freeRoundsPerDay,
   });
   const limiter = new RateLimiter(kv, now);
-  const account = new Account({ store, upstream, game, limiter });
+  const plans = new Plans(kv, now);
+  const billing = config.billing
+    ? new Billing({
+      config: config.billing,
+      publicUrl: config.publicUrl,
+      plans,
+      tokens,
+      store,
+      fetch: deps.fetch,
+      now,
+      log,
+    })
+    : null;
+  const account = new Account({
+    store,
+    upstream,
+    game,
+    limiter,
+    plans,
+    members,
+  });
   const documents = new ClientMetadataStore({
     fetch: deps.documents?.fetch ?? pinnedFetch(),
     resolve: deps.documents?.resolve ?? resolveWithDns,
@@ -138,8 +174,11 @@ export function buildServices(deps: Deps): Services {
     game,
     limiter,
     account,
+    plans,
+    billing,
     clients,
     play: new PlayClient(config.publicUrl, server),
+    members,
     devGeneratedSecret: deps.devGeneratedSecret ?? false,
   };
 }

@@ -18,6 +18,16 @@ import type { AccessClaims, Tokens } from "./tokens.ts";
  */
 export const VERIFIED_CACHE_SIZE = 10_000;
 
+/**
+ * Told of each authenticated call: the user and their sign-in's KV key. It
+ * returns a promise only when it has work to do (see `Members.seen`), so a
+ * warm call pays a map look-up.
+ */
+export type SeenHook = (
+  sub: string,
+  session: Deno.KvKey,
+) => Promise<void> | undefined;
+
 /** Authenticates access tokens. */
 export class AccessTokens {
   readonly #tokens: Tokens;
@@ -28,12 +38,22 @@ export class AccessTokens {
    * already opened and found to be for that audience.
    */
   readonly #verified = new Map<string, AccessClaims>();
+  readonly #seen: SeenHook | undefined;
 
-  /** `now` returns milliseconds since the epoch, like `Date.now`. */
-  constructor(tokens: Tokens, store: RevocationStore, now: () => number) {
+  /**
+   * `now` returns milliseconds since the epoch, like `Date.now`; `seen`
+   * hears of every authenticated call (the members' last activity).
+   */
+  constructor(
+    tokens: Tokens,
+    store: RevocationStore,
+    now: () => number,
+    seen?: SeenHook,
+  ) {
     this.#tokens = tokens;
     this.#store = store;
     this.#now = now;
+    this.#seen = seen;
   }
 
   /**
@@ -97,6 +117,8 @@ export class AccessTokens {
         "access token revoked",
       );
     }
+    const seen = this.#seen?.(claims.sub, keys.family(claims.sub, claims.fid));
+    if (seen) await seen;
     return claims;
   }
 }

@@ -84,11 +84,13 @@ export class ClientDirectory {
   /**
    * The clients an authorization request for `id` may name. A document not
    * in the cache is fetched, after `beforeFetch` (which throws to refuse,
-   * e.g. a rate limit on fetches per address) has let it.
+   * e.g. a rate limit on fetches per address) has let it; `requester`
+   * (the address or /64) is held to its share of the fetches in flight.
    */
   async forAuthorization(
     id: string | undefined,
     beforeFetch: () => Promise<void>,
+    requester = "",
   ): Promise<ClientLookup> {
     if (id === undefined || findClient(this.#configured, id)) {
       return { kind: "clients", clients: this.#configured };
@@ -100,7 +102,7 @@ export class ClientDirectory {
       };
     }
     if (!this.#documents.answersWithoutFetch(id)) await beforeFetch();
-    const result = await this.#documents.get(id);
+    const result = await this.#documents.get(id, requester);
     if (result.kind !== "valid") {
       return { kind: "document_refused", refusal: result };
     }

@@ -165,6 +165,8 @@ export async function validateClientMetadata(
 }
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** A host name (letters, digits, hyphens, dots) or a bracketed IPv6 literal. */
+const HOST = /^(?:[a-z0-9-]+\.)*[a-z0-9-]+\.?$|^\[[0-9a-f:.]+\]$/;
 
 /**
  * A redirect URI a client may declare: absolute, without a fragment (RFC
@@ -182,7 +184,9 @@ export function isAllowedRedirectUri(value: unknown): value is string {
   }
   const url = URL.parse(value);
   if (url === null) return false;
-  if (url.protocol === "https:") return url.hostname !== "";
+  // A DNS name or an IP literal: URL parsers let `;`, `,` and `'` into a
+  // host, and the origin goes into the consent page's CSP `form-action`.
+  if (url.protocol === "https:") return HOST.test(url.hostname);
   if (url.protocol === "http:") return LOOPBACK_HOSTS.has(url.hostname);
   return /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:$/.test(url.protocol);
 }

@@ -50,6 +50,12 @@ export interface ClientMetadataDeps {
   maxEntries?: number;
   /** Fetches in flight at once; a lookup beyond it is `busy`. */
   maxInFlight?: number;
+  /**
+   * Fetches in flight at once started by one requester (an address or
+   * IPv6 /64), and to one host: one party with a host that stalls cannot
+   * hold every slot.
+   */
+  maxInFlightEach?: number;
   bounds?: CacheBounds;
 }
 
@@ -63,6 +69,8 @@ export const MAX_DOCUMENT_BYTES = 5_120;
 export const MAX_ENTRIES = 1_000;
 /** Default number of document fetches in flight per instance. */
 export const MAX_IN_FLIGHT = 16;
+/** Default number in flight per requester, and per document host. */
+export const MAX_IN_FLIGHT_EACH = 2;
 
 interface Entry {
   result: ClientMetadataResult;
@@ -83,13 +91,18 @@ export class ClientMetadataStore {
   readonly #deps: ClientMetadataDeps;
   readonly #entries = new Map<string, Entry>();
   readonly #inFlight = new Map<string, Promise<ClientMetadataResult>>();
+  /** Fetches in flight per requester and per host (`req:…`, `host:…`). */
+  readonly #holding = new Map<string, number>();
 
   constructor(deps: ClientMetadataDeps) {
     this.#deps = deps;
   }
 
-  /** The document at `clientId`, from the cache or fetched now. */
-  get(clientId: string): Promise<ClientMetadataResult> {
+  /**
+   * The document at `clientId`, from the cache or fetched now for
+   * `requester` (whom the per-requester cap counts; an address or /64).
+   */
+  get(clientId: string, requester = ""): Promise<ClientMetadataResult> {
     const parsed = this.#parse(clientId);
     if (parsed.kind === "invalid") {
       return Promise.resolve({
@@ -107,12 +120,25 @@ export class ClientMetadataStore {
     }
     const pending = this.#inFlight.get(clientId);
     if (pending !== undefined) return pending;
-    if (this.#inFlight.size >= (this.#deps.maxInFlight ?? MAX_IN_FLIGHT)) {
+    const each = this.#deps.maxInFlightEach ?? MAX_IN_FLIGHT_EACH;
+    const slots = [`req:${requester}`, `host:${parsed.url.host}`];
+    if (
+      this.#inFlight.size >= (this.#deps.maxInFlight ?? MAX_IN_FLIGHT) ||
+      slots.some((slot) => (this.#holding.get(slot) ?? 0) >= each)
+    ) {
       return Promise.resolve({ kind: "busy" });
     }
-    const fetching = this.#fetch(parsed.url).finally(() =>
-      this.#inFlight.delete(clientId)
-    );
+    for (const slot of slots) {
+      this.#holding.set(slot, (this.#holding.get(slot) ?? 0) + 1);
+    }
+    const fetching = this.#fetch(parsed.url).finally(() => {
+      this.#inFlight.delete(clientId);
+      for (const slot of slots) {
+        const left = (this.#holding.get(slot) ?? 1) - 1;
+        if (left > 0) this.#holding.set(slot, left);
+        else this.#holding.delete(slot);
+      }
+    });
     this.#inFlight.set(clientId, fetching);
     return fetching;
   }

@@ -218,12 +218,6 @@ export class AuthorizationServer {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.store.issuance(rt.sub, rt.fid, upstreamKey);
       const family = refuseRevoked(read, rt.iat);
-      if (!checked && this.#upstream && upstreamKey) {
-        // Only a grant that is good so far makes the provider be asked.
-        checked = true;
-        const stored = read.upstream ?? undefined;
-        if (await this.#upstream.check(rt.sub, stored)) continue;
-      }
       const now = this.#now();
       // The current generation rotates; the previous one, shortly after its
       // rotation, is a concurrent retry of the refresh that just rotated:
@@ -243,6 +237,12 @@ export class AuthorizationServer {
           current: family.gen,
         });
         throw invalidGrant("refresh token reused after rotation");
+      }
+      if (!checked && this.#upstream && upstreamKey) {
+        // Only a grant that is good so far makes the provider be asked.
+        checked = true;
+        const stored = read.upstream ?? undefined;
+        if (await this.#upstream.check(rt.sub, stored)) continue;
       }
       if (!(await this.store.commitIssue(read, next))) continue;
       return await this.#issue(

@@ -57,6 +57,8 @@ export type LoginOutcome =
     subject: string;
     /** A refresh token the provider gave, to store sealed. */
     refreshToken?: string;
+    /** The verified email, only when the operator collects it. */
+    email?: string;
   }
   | {
     /**
@@ -139,6 +141,7 @@ export async function completeLogin(
     sub: `${provider.userPrefix}:${result.subject}`,
     subject: result.subject,
     ...(result.refreshToken ? { refreshToken: result.refreshToken } : {}),
+    ...(result.email !== undefined ? { email: result.email } : {}),
   };
 }
 

@@ -41,19 +41,33 @@ export type PlayFinish =
     message: string;
   };
 
-/** The game page's client. */
+/**
+ * The game page's client. The members view (`/admin`) signs in the same
+ * way as its own built-in client: pass its id and callback path.
+ */
 export class PlayClient {
   readonly #publicUrl: string;
   readonly #server: AuthorizationServer;
+  readonly #clientId: string;
+  readonly #callbackPath: string;
 
-  constructor(publicUrl: string, server: AuthorizationServer) {
+  constructor(
+    publicUrl: string,
+    server: AuthorizationServer,
+    client: { id: string; callbackPath: string } = {
+      id: PLAY_CLIENT_ID,
+      callbackPath: "/play/callback",
+    },
+  ) {
     this.#publicUrl = publicUrl;
     this.#server = server;
+    this.#clientId = client.id;
+    this.#callbackPath = client.callbackPath;
   }
 
   /** The page's one redirect URI. */
   get redirectUri(): string {
-    return `${this.#publicUrl}/play/callback`;
+    return `${this.#publicUrl}${this.#callbackPath}`;
   }
 
   /**
@@ -66,7 +80,7 @@ export class PlayClient {
     const url = new URL(`${this.#publicUrl}/oauth/authorize`);
     url.search = new URLSearchParams({
       response_type: "code",
-      client_id: PLAY_CLIENT_ID,
+      client_id: this.#clientId,
       redirect_uri: this.redirectUri,
       scope: "game",
       state,
@@ -111,7 +125,7 @@ export class PlayClient {
       );
     }
     try {
-      const tokens = await this.#server.exchangeCode(PLAY_CLIENT_ID, {
+      const tokens = await this.#server.exchangeCode(this.#clientId, {
         code: params.get("code") ?? undefined,
         redirect_uri: this.redirectUri,
         code_verifier: verifier,
@@ -128,11 +142,11 @@ export class PlayClient {
 
   /** Fresh tokens for the page from the refresh token it holds (rotated). */
   session(refreshToken: string): Promise<TokenResponse> {
-    return this.#server.refresh(PLAY_CLIENT_ID, refreshToken);
+    return this.#server.refresh(this.#clientId, refreshToken);
   }
 
   /** Ends this browser's session: its refresh family is revoked. */
   signOut(refreshToken: string): Promise<void> {
-    return this.#server.revoke(PLAY_CLIENT_ID, refreshToken);
+    return this.#server.revoke(this.#clientId, refreshToken);
   }
 }

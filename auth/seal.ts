@@ -7,9 +7,18 @@
  * <prefix for the purpose> base64url( version | kid length | kid | salt(16) | iv(12) | ciphertext | tag(16) )
  * ```
  *
- * - Each keyring secret is stretched once with PBKDF2-HMAC-SHA-256 (600,000
- *   iterations) into a 32-byte master key. That cost is paid lazily, once per
- *   key, never per request.
+ * - Each keyring secret becomes a 32-byte master key by HKDF-SHA-256 (format
+ *   version 2), lazily, the first time its kid is used: microseconds, so a
+ *   process answers its first request without a start-up derivation. The
+ *   secrets are random keys with an enforced strength floor (auth/strength.ts),
+ *   not passwords: stretching buys nothing against guessing a 128-bit secret,
+ *   and a count a cold start could afford (2^13 or so) would not rescue a
+ *   weaker one.
+ * - Tokens of format version 1 (sealed before, with masters stretched by
+ *   PBKDF2-HMAC-SHA-256 at 600,000 iterations) still open while their key is
+ *   in the ring: the version byte says which master to use, and that slow
+ *   derivation runs only for a key that meets such a token, once per process,
+ *   off the main thread. New tokens are always version 2.
  * - Each token gets a fresh random salt; HKDF-SHA-256(master, salt, purpose)
  *   gives a single-use AES key, so a key/IV pair never repeats even across
  *   billions of tokens, and a key for one purpose is useless for another.
@@ -42,7 +51,10 @@ export type Purpose =
   | "login"
   | "upstream"
   | "round"
-  | "client";
+  | "client"
+  | "upgrade"
+  | "portal"
+  | "admin";
 
 /** Every purpose, for tests and iteration. */
 export const PURPOSES: readonly Purpose[] = [
@@ -53,6 +65,9 @@ export const PURPOSES: readonly Purpose[] = [
   "upstream",
   "round",
   "client",
+  "upgrade",
+  "portal",
+  "admin",
 ];
 
 /**
@@ -67,9 +82,15 @@ export const PREFIX: Readonly<Record<Purpose, string>> = {
   upstream: "wwc_up.",
   round: "wwc_round.",
   client: "wwc_cl.",
+  upgrade: "wwc_upgrade.",
+  portal: "wwc_portal.",
+  admin: "wwc_adm.",
 };
 
-const VERSION = 1;
+/** The format sealed now: HKDF masters. */
+const VERSION = 2;
+/** The format sealed before: PBKDF2 masters; opened, never sealed. */
+const PBKDF2_VERSION = 1;
 const SALT_BYTES = 16;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -90,18 +111,20 @@ export interface KeySpec {
 
 /**
  * The keys that seal and open tokens. The first key seals; every key opens.
+ * Nothing is derived until a kid is used.
  *
  * @example
  * ```ts
  * const keyring = new Keyring([{ kid: "k2", secret: newSecret }, { kid: "k1", secret: oldSecret }]);
- * await keyring.ready(); // optional: pay the PBKDF2 cost at start-up
  * ```
  */
 export class Keyring {
   readonly #specs: ReadonlyMap<string, string>;
-  readonly #pending = new Map<string, Promise<KeyObject>>();
-  /** Derived masters, readable synchronously on the hot path. */
+  /** Version 2 masters, derived on first use. */
   readonly #masters = new Map<string, KeyObject>();
+  /** Version 1 masters, readable synchronously once derived. */
+  readonly #legacy = new Map<string, KeyObject>();
+  readonly #pending = new Map<string, Promise<KeyObject>>();
   /** The kid that seals new tokens. */
   readonly sealingKid: string;
 
@@ -125,35 +148,55 @@ export class Keyring {
     return [...this.#specs.keys()];
   }
 
-  /** Derives every master key now instead of on first use. */
-  async ready(): Promise<void> {
-    await Promise.all(this.kids.map((kid) => this.master(kid)));
+  /**
+   * The master key for `kid` (format version 2), derived now if this is its
+   * first use; `undefined` for an unknown kid.
+   */
+  master(kid: string): KeyObject | undefined {
+    const derived = this.#masters.get(kid);
+    if (derived) return derived;
+    const secret = this.#specs.get(kid);
+    if (secret === undefined) return undefined;
+    // RFC 5869: the secret is the input keying material; the salt separates
+    // this application, this format and this kid.
+    const master = createSecretKey(
+      new Uint8Array(
+        hkdfSync(
+          "sha256",
+          secret,
+          `words-with-chat/seal/v${VERSION}/${kid}`,
+          "master",
+          32,
+        ),
+      ),
+    );
+    this.#masters.set(kid, master);
+    return master;
   }
 
   /**
-   * The master key for `kid`: already derived (synchronous hot path), a
-   * promise of it (first use), or `undefined` for an unknown kid.
+   * The master key for `kid` in format version 1 (PBKDF2, 600,000
+   * iterations): already derived, a promise of it (the first version 1
+   * token of this key in this process), or `undefined` for an unknown kid.
    */
-  master(kid: string): KeyObject | Promise<KeyObject> | undefined {
-    const derived = this.#masters.get(kid);
+  legacyMaster(kid: string): KeyObject | Promise<KeyObject> | undefined {
+    const derived = this.#legacy.get(kid);
     if (derived) return derived;
     const pending = this.#pending.get(kid);
     if (pending) return pending;
     const secret = this.#specs.get(kid);
     if (secret === undefined) return undefined;
     const master = new Promise<KeyObject>((resolve, reject) => {
-      // The salt separates this application and key id; the secret itself
-      // carries the entropy (keygen makes 32 random bytes).
       pbkdf2(
         secret,
-        `words-with-chat/seal/v${VERSION}/${kid}`,
+        `words-with-chat/seal/v${PBKDF2_VERSION}/${kid}`,
         PBKDF2_ITERATIONS,
         32,
         "sha256",
         (err, key) => {
           if (err) return reject(err);
           const object = createSecretKey(key);
-          this.#masters.set(kid, object);
+          this.#legacy.set(kid, object);
           this.#pending.delete(kid);
           resolve(object);
         },
@@ -181,12 +224,12 @@ export type OpenFailure =
   | "bad_tag";
 
 const aadCache = new Map<string, Uint8Array>();
-function aad(kid: string, purpose: Purpose): Uint8Array {
-  const label = `wwc/v${VERSION}/${kid}/${purpose}`;
+function aad(version: number, kid: string, purpose: Purpose): Uint8Array {
+  const label = `wwc/v${version}/${kid}/${purpose}`;
   let bytes = aadCache.get(label);
   if (!bytes) {
     bytes = encoder.encode(label);
-    // Bounded by the number of configured kids times seven purposes.
+    // Bounded by two versions times the configured kids times the purposes.
     aadCache.set(label, bytes);
   }
   return bytes;
@@ -209,6 +252,8 @@ function tokenKey(
  * token.startsWith("wwc_at."); // true
  * ```
  */
+// Async so that a failure is a rejection, as callers expect, not a throw.
+// deno-lint-ignore require-await
 export async function sealBytes(
   keyring: Keyring,
   purpose: Purpose,
@@ -216,7 +261,7 @@ export async function sealBytes(
 ): Promise<string> {
   const kid = keyring.sealingKid;
   // Never undefined: the sealing kid is in the keyring by construction.
-  const master = await keyring.master(kid)!;
+  const master = keyring.master(kid)!;
   const kidBytes = encoder.encode(kid);
   const salt = randomBytes(SALT_BYTES);
   const iv = randomBytes(IV_BYTES);
@@ -225,7 +270,7 @@ export async function sealBytes(
     tokenKey(master, salt, purpose),
     iv,
   );
-  cipher.setAAD(aad(kid, purpose));
+  cipher.setAAD(aad(VERSION, kid, purpose));
   const ciphertext = cipher.update(plaintext);
   cipher.final();
   const tag = cipher.getAuthTag();
@@ -257,13 +302,13 @@ export async function openBytes(
   token: unknown,
 ): Promise<Opened> {
   const opened = openNow(keyring, purpose, token);
-  // Only the first token of a key waits for its PBKDF2 derivation.
+  // Only the first version 1 token of a key waits for its PBKDF2 derivation.
   return opened instanceof Promise ? await opened : opened;
 }
 
 /**
- * {@linkcode openBytes} without the async hop: a plain value once the key is
- * derived (the hot path), a promise only while PBKDF2 runs for a new key.
+ * {@linkcode openBytes} without the async hop: a plain value, except for the
+ * first version 1 token of a key, which waits for its PBKDF2 derivation.
  */
 export function openNow(
   keyring: Keyring,
@@ -287,7 +332,10 @@ export function openNow(
   if (body.toBase64({ alphabet: "base64url", omitPadding: true }) !== encoded) {
     return fail("bad_encoding");
   }
-  if (body[0] !== VERSION) return fail("bad_version");
+  const version = body[0];
+  if (version !== VERSION && version !== PBKDF2_VERSION) {
+    return fail("bad_version");
+  }
   const kidLength = body[1] ?? 0;
   const saltAt = 2 + kidLength;
   if (
@@ -297,16 +345,19 @@ export function openNow(
   }
   // Kids are printable ASCII (KID_PATTERN); anything else is not ours.
   const kid = String.fromCharCode(...body.subarray(2, saltAt));
-  const master = keyring.master(kid);
+  const master = version === VERSION
+    ? keyring.master(kid)
+    : keyring.legacyMaster(kid);
   if (!master) return fail("unknown_kid");
   if (master instanceof Promise) {
-    return master.then((m) => decrypt(m, kid, purpose, body, saltAt));
+    return master.then((m) => decrypt(m, version, kid, purpose, body, saltAt));
   }
-  return decrypt(master, kid, purpose, body, saltAt);
+  return decrypt(master, version, kid, purpose, body, saltAt);
 }
 
 function decrypt(
   master: KeyObject,
+  version: number,
   kid: string,
   purpose: Purpose,
   body: Uint8Array,
@@ -321,7 +372,7 @@ function decrypt(
       tokenKey(master, body.subarray(saltAt, ivAt), purpose),
       body.subarray(ivAt, ciphertextAt),
     );
-    decipher.setAAD(aad(kid, purpose));
+    decipher.setAAD(aad(version, kid, purpose));
     decipher.setAuthTag(body.subarray(tagAt));
     const head = decipher.update(body.subarray(ciphertextAt, tagAt));
     const tail = decipher.final();

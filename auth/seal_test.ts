@@ -4,6 +4,7 @@ import {
   Keyring,
   MAX_TOKEN_CHARS,
   openBytes,
+  openNow,
   PREFIX,
   PURPOSES,
   sealBytes,
@@ -187,4 +188,87 @@ Deno.test("a kid that is not valid UTF-8 is refused, not thrown", async () => {
   const forged = PREFIX.access +
     body.toBase64({ alphabet: "base64url", omitPadding: true });
   assert.equal((await openBytes(keyring, "access", forged)).ok, false);
+});
+
+/**
+ * Sealed by the previous format (version 1: PBKDF2 masters, 600,000
+ * iterations) with `k1:SECRET_1`, before masters came from HKDF.
+ */
+const VERSION_1 = {
+  access:
+    "wwc_at.AQJrMbDeTN7Idfut1nEmnGxv9ahfLDcyG70JI-PxDcUnOban-Sc3Y1yHtdUlla2Q8XfPxvrGSW8lZgEIeAYh4BIyCOpjZj6tIVc",
+  client:
+    "wwc_cl.AQJrMVUIwUZTlExLH0tSkEJSoWpFUfTktpkTbYOnndmzboiNiJ1hhHQpWTZHaK3expplXKCZowLRONJno1coMQVYW1J8zNZh39k",
+} as const;
+
+const versionOf = (token: string, purpose: keyof typeof PREFIX) =>
+  Uint8Array.fromBase64(token.slice(PREFIX[purpose].length), {
+    alphabet: "base64url",
+  })[0];
+
+Deno.test("new tokens are sealed in format version 2", async () => {
+  for (const p of PURPOSES) {
+    assert.equal(versionOf(await sealBytes(keyring, p, bytes("x")), p), 2);
+  }
+});
+
+Deno.test("a token sealed in format version 1 (PBKDF2 masters) still opens while its key is in the ring, and only as what it was sealed for", async () => {
+  for (const [p, token] of Object.entries(VERSION_1)) {
+    const purpose = p as keyof typeof VERSION_1;
+    assert.equal(versionOf(token, purpose), 1);
+    const opened = await openBytes(keyring, purpose, token);
+    assert.ok(opened.ok, `${p} opens`);
+    assert.equal(text(opened.plaintext), "sealed before HKDF masters");
+    assert.equal(opened.kid, "k1");
+    const other = purpose === "access" ? "client" : "access";
+    assert.equal(
+      (await openBytes(
+        keyring,
+        other,
+        PREFIX[other] + token.slice(PREFIX[purpose].length),
+      )).ok,
+      false,
+    );
+  }
+  // Another secret under the same kid, or the key removed: refused.
+  const impostor = new Keyring([{ kid: "k1", secret: SECRET_2 }]);
+  assert.deepEqual(await openBytes(impostor, "access", VERSION_1.access), {
+    ok: false,
+    reason: "bad_tag",
+  });
+  const retired = new Keyring([{ kid: "k2", secret: SECRET_2 }]);
+  assert.deepEqual(await openBytes(retired, "access", VERSION_1.access), {
+    ok: false,
+    reason: "unknown_kid",
+  });
+});
+
+Deno.test("a version 1 token relabelled as version 2 (or the reverse) does not open: the version is in the additional data and picks the master", async () => {
+  const v2 = await sealBytes(keyring, "access", bytes("sealed now"));
+  for (const [token, to] of [[VERSION_1.access, 2], [v2, 1], [v2, 3]]) {
+    const body = Uint8Array.fromBase64(
+      (token as string).slice(PREFIX.access.length),
+      { alphabet: "base64url" },
+    );
+    body[0] = to as number;
+    const forged = PREFIX.access +
+      body.toBase64({ alphabet: "base64url", omitPadding: true });
+    const opened = await openBytes(keyring, "access", forged);
+    assert.equal(opened.ok, false, `relabelled as ${to}`);
+  }
+});
+
+Deno.test("a version 2 token opens without waiting: no key is stretched, whatever the ring holds", () => {
+  const ring = new Keyring([
+    { kid: "new", secret: SECRET_2 },
+    { kid: "old", secret: SECRET_1 },
+  ]);
+  const sealedByOld = new Keyring([{ kid: "old", secret: SECRET_1 }]);
+  return sealBytes(sealedByOld, "access", bytes("cold")).then((token) => {
+    // openNow answers a plain value, not a promise: nothing was pending.
+    const opened = openNow(ring, "access", token);
+    assert.ok(!(opened instanceof Promise));
+    assert.ok(opened.ok && opened.kid === "old");
+    assert.equal(text(opened.plaintext), "cold");
+  });
 });

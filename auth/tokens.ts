@@ -112,6 +112,12 @@ const CLAIMS = {
     verifier: optional(str),
     /** Set once the upstream leg was repeated asking for consent. */
     prompt: optional(str),
+    /**
+     * Set when the consent page is drawn: its provider buttons carry it, and
+     * `/login/<provider>/start` refuses without it, so no other page can
+     * walk a browser past the consent page.
+     */
+    consent: optional(str),
   },
   upstream: { sub: str, provider: str, refresh_token: str },
   round: { sub: str, rid: str },
@@ -127,6 +133,18 @@ const CLAIMS = {
     token_endpoint_auth_method: optional(secretMethod),
     secret_sha256: optional(str),
   },
+  /**
+   * A player's link to pay (`/billing/upgrade`): whose, and the sign-in
+   * family it was issued under, so signing out or erasing kills it too.
+   */
+  upgrade: { sub: str, fid: str },
+  /** A pro player's link to Stripe's customer portal (`/billing/portal`). */
+  portal: { sub: str, fid: str },
+  /**
+   * An operator's session on `/admin`, in its own cookie: who signed in,
+   * and the random value its forms must echo (CSRF).
+   */
+  admin: { sub: str, csrf: str },
 } as const satisfies Readonly<Record<Purpose, Schema>>;
 
 /** Stamped on every token when it is sealed (times in Unix milliseconds). */
@@ -159,6 +177,12 @@ export interface RoundClaims extends Stamp, Proven<typeof CLAIMS.round> {}
 /** A dynamically registered public client, its metadata sealed into its id. */
 export interface ClientClaims extends Stamp, Proven<typeof CLAIMS.client> {}
 
+/** A link to pay, or to manage what was paid: whose, under which sign-in. */
+export interface BillingLinkClaims
+  extends Stamp, Proven<typeof CLAIMS.upgrade> {}
+/** An operator's `/admin` session. */
+export interface AdminClaims extends Stamp, Proven<typeof CLAIMS.admin> {}
+
 /** The claims each purpose carries. */
 export interface ClaimsByPurpose {
   code: CodeClaims;
@@ -168,6 +192,9 @@ export interface ClaimsByPurpose {
   upstream: UpstreamClaims;
   round: RoundClaims;
   client: ClientClaims;
+  upgrade: BillingLinkClaims;
+  portal: BillingLinkClaims;
+  admin: AdminClaims;
 }
 
 /** The checks `open` runs for one purpose, flattened for its hot path. */
@@ -195,6 +222,9 @@ const CHECKS: Readonly<Record<Purpose, Checks>> = {
   upstream: checksOf(CLAIMS.upstream),
   round: checksOf(CLAIMS.round),
   client: checksOf(CLAIMS.client),
+  upgrade: checksOf(CLAIMS.upgrade),
+  portal: checksOf(CLAIMS.portal),
+  admin: checksOf(CLAIMS.admin),
 };
 
 /** Whether `c` has every claim of `checks`, each of its type. */
@@ -227,6 +257,11 @@ export const LIFETIME: Readonly<Record<Purpose, number>> = {
   round: 60 * 60,
   // A registered client id: re-registering is the only renewal.
   client: 365 * 24 * 60 * 60,
+  // Links shown to a person in a chat: followed at once, or asked for again.
+  upgrade: 30 * 60,
+  portal: 30 * 60,
+  // An operator signs in again after an hour: a stolen cookie dies soon.
+  admin: 60 * 60,
 };
 
 /** Why a token was refused. For server logs only, never for the wire. */

@@ -40,6 +40,9 @@ const samples: { [P in (typeof PURPOSES)[number]]: Unstamped<P> } = {
   upstream: { sub: "google:1", provider: "google", refresh_token: "1//abc" },
   round: { sub: "dev:alice", rid: "r1" },
   client: { client_name: "Inspector", redirect_uris: ["http://127.0.0.1/cb"] },
+  upgrade: { sub: "dev:alice", fid: "f1" },
+  portal: { sub: "dev:alice", fid: "f1" },
+  admin: { sub: "github:583", csrf: "c1" },
 };
 
 Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async () => {
@@ -169,10 +172,14 @@ const everyClaim: {
     nonce: "n",
     verifier: "v",
     prompt: "consent",
+    consent: "c",
   },
   upstream: samples.upstream,
   round: samples.round,
   client: samples.client as Required<Unstamped<"client">>,
+  upgrade: samples.upgrade,
+  portal: samples.portal,
+  admin: samples.admin,
 };
 const OPTIONAL = new Set([
   "client.client_name",
@@ -189,6 +196,7 @@ const OPTIONAL = new Set([
     "nonce",
     "verifier",
     "prompt",
+    "consent",
   ]
     .map((k) => `login.${k}`),
 ]);

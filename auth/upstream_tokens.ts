@@ -11,6 +11,7 @@
  * @module
  */
 import type { Log } from "../lib/log.ts";
+import { counters } from "../lib/telemetry.ts";
 import { OAuthError } from "./oauth_error.ts";
 import type { Kv } from "../lib/kv.ts";
 import type { RevocationStore } from "./revocation.ts";
@@ -156,6 +157,10 @@ export class UpstreamTokens {
     if ((entry.value.checking_until ?? 0) > now) return false; // another is asking
     const opened = await this.#tokens.open("upstream", entry.value.token);
     if (!opened.ok || opened.claims.sub !== subject) {
+      counters.upstreamChecks.add(1, {
+        provider: provider.id,
+        result: "unreadable",
+      });
       // Its key was removed from SEAL_KEYS (or it is damaged): the provider
       // can no longer be asked, so the person signs in again, which stores
       // a fresh token. Serving on without checks would stop following the
@@ -183,6 +188,10 @@ export class UpstreamTokens {
     const mine = { key, versionstamp: lease.versionstamp };
 
     const result = await refresh(opened.claims.refresh_token);
+    counters.upstreamChecks.add(1, {
+      provider: provider.id,
+      result: result.ok ? "ok" : result.kind,
+    });
     if (result.ok) {
       // Sealed again each time, with the current first key: after a key
       // rotation, active people's stored tokens move to the new key long

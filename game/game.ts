@@ -12,6 +12,7 @@
  * | `["rank", level, bucket]`              | `Deno.KvU64`: shown scores per bucket (./ranks.ts) |
  * | `["rank_high"]`                        | `Deno.KvU64`: the highest score ever shown     |
  * | `["scored_today", sub, day]`           | `Deno.KvU64`: rounds `sub` scored that UTC day |
+ * | `["started_today", sub, day]`          | `Deno.KvU64`: rounds a free player started that UTC day |
  *
  * A correct guess marks its round solved, adds its points and counts the
  * day's scored rounds in one atomic operation guarded by the round's and the
@@ -19,6 +20,11 @@
  * never lose an increment, and no more rounds score in a day than the cap
  * allows. The leaderboard row and the rank counters follow the score right
  * after, together.
+ *
+ * With a quota on free play, starting a round counts it in the same atomic
+ * operation that writes the round, checked against the count read: of
+ * concurrent starts, no more commit than the quota allows. A player on the
+ * pro plan (`billing/plans.ts`) is not counted.
  *
  * A nickname is held under its look-alike keys (see `nickname.ts`): setting
  * one checks, in the atomic operation that writes the player, that each key
@@ -40,6 +46,7 @@ import {
 } from "../lib/kv.ts";
 import { type Category, WORDS } from "./words.ts";
 import type { Nickname } from "./nickname.ts";
+import { billingKeys, isPro, type PlanRecord } from "../billing/plans.ts";
 import {
   anonymousHandle,
   clueOrder,
@@ -113,17 +120,30 @@ export const gameKeys = {
     day,
   ],
   scoredDays: (sub: string): Deno.KvKey => ["scored_today", sub],
+  /** Rounds a free player started on the UTC day `day`. */
+  startedToday: (sub: string, day: string): Deno.KvKey => [
+    "started_today",
+    sub,
+    day,
+  ],
+  startedDays: (sub: string): Deno.KvKey => ["started_today", sub],
 };
 
 /** What the game is configured with. */
 export interface GameOptions {
   /** Rounds one player can score per UTC day; 0 = no cap. */
   dailyScoredRounds: number;
+  /** Rounds a free player may start per UTC day; 0 (the default) = unlimited. */
+  freeRoundsPerDay?: number;
 }
 
 /** The caller's sign-in ended (erased) while the request was in flight. */
 export type SignedOut = { problem: "signed_out" };
 const SIGNED_OUT = Symbol("signed out");
+const OVER_QUOTA = Symbol("over quota");
+
+/** A free player has started the day's quota of rounds. */
+export type OverQuota = { problem: "quota"; limit: number };
 
 /** Why a round operation could not happen. */
 export type RoundProblem =
@@ -156,6 +176,8 @@ export interface RoundView extends RoundProgress {
   scored_rounds_left?: number;
   /** Said when today's scoring is used up. */
   message?: string;
+  /** Rounds a free player can still start today (UTC); only with a quota. */
+  free_rounds_left?: number;
 }
 
 /** The result of a guess. */
@@ -205,6 +227,7 @@ export class Game {
   readonly #tokens: Tokens;
   readonly #now: () => number;
   readonly #cap: number;
+  readonly #quota: number;
 
   constructor(
     kv: Kv,
@@ -216,24 +239,26 @@ export class Game {
     this.#tokens = tokens;
     this.#now = now;
     this.#cap = options.dailyScoredRounds;
+    this.#quota = options.freeRoundsPerDay ?? 0;
   }
 
   /**
    * Starts a round in `category` with a word drawn from its bank and its
    * clues in an order drawn for this round. Says up front when today's
-   * scoring is used up.
+   * scoring is used up. A free player past the day's quota of rounds gets
+   * `quota` and no round.
    */
-  start(sub: string, category: Category): Promise<RoundView>;
+  start(sub: string, category: Category): Promise<RoundView | OverQuota>;
   start(
     sub: string,
     category: Category,
     session: Deno.KvKey,
-  ): Promise<RoundView | SignedOut>;
+  ): Promise<RoundView | OverQuota | SignedOut>;
   async start(
     sub: string,
     category: Category,
     session?: Deno.KvKey,
-  ): Promise<RoundView | SignedOut> {
+  ): Promise<RoundView | OverQuota | SignedOut> {
     const rid = randomId();
     const word = randomInt(WORDS[category].length);
     const state: RoundState = {
@@ -246,16 +271,50 @@ export class Game {
       started_at: this.#now(),
     };
     const key = gameKeys.round(sub, rid);
+    // Today's count of starts as committed (null: not counted).
+    const counted: { started: number | null } = { started: null };
     const [scored, written] = await Promise.all([
       this.#scoredToday(sub),
-      this.#guarded(
-        session,
-        (op) => op.set(key, state, { expireIn: ROUND_MS }),
-      ),
+      this.#guarded(session, async (op) => {
+        const started = await this.#countStart(sub, op);
+        if (started === OVER_QUOTA) return OVER_QUOTA;
+        counted.started = started;
+        op.set(key, state, { expireIn: ROUND_MS });
+        return undefined;
+      }),
     ]);
     if (written === SIGNED_OUT) return { problem: "signed_out" };
+    if (written === OVER_QUOTA) return { problem: "quota", limit: this.#quota };
     const { token } = await this.#tokens.seal("round", { sub, rid });
-    return this.#view(token, state, scored);
+    const view = this.#view(token, state, scored);
+    return counted.started === null
+      ? view
+      : { ...view, free_rounds_left: this.#quota - counted.started };
+  }
+
+  /**
+   * With a quota, counts one start of a free player today into `op`,
+   * checked against the count read; returns the count with it (`null`: not
+   * counted, no quota or the pro plan), or {@linkcode OVER_QUOTA}.
+   */
+  async #countStart(
+    sub: string,
+    op: KvAtomic,
+  ): Promise<number | null | typeof OVER_QUOTA> {
+    if (this.#quota <= 0) return null;
+    const day = gameKeys.startedToday(sub, utcDay(this.#now()));
+    const [plan, count] = await this.#kv.getMany<[PlanRecord, Deno.KvU64]>([
+      billingKeys.plan(sub),
+      day,
+    ]);
+    if (isPro(plan.value)) return null;
+    const n = Number(count.value?.value ?? 0n);
+    if (n >= this.#quota) return OVER_QUOTA;
+    // Checked: two starts that read the same count cannot both commit.
+    op.check(count).set(day, new Deno.KvU64(BigInt(n + 1)), {
+      expireIn: DAILY_COUNT_KEPT_MS,
+    });
+    return n + 1;
   }
 
   /**
@@ -265,8 +324,8 @@ export class Game {
    */
   async #guarded(
     session: Deno.KvKey | undefined,
-    write: (op: KvAtomic) => KvAtomic,
-  ): Promise<void | typeof SIGNED_OUT> {
+    write: (op: KvAtomic) => void | Promise<void | typeof OVER_QUOTA>,
+  ): Promise<void | typeof SIGNED_OUT | typeof OVER_QUOTA> {
     for (;;) {
       const op = this.#kv.atomic();
       if (session) {
@@ -274,7 +333,10 @@ export class Game {
         if (entry.versionstamp === null) return SIGNED_OUT;
         op.check(entry);
       }
-      if ((await write(op).commit()).ok) return;
+      // `write` adds to `op` and returns nothing: an operation is a
+      // thenable that refuses to be awaited.
+      if ((await write(op)) === OVER_QUOTA) return OVER_QUOTA;
+      if ((await op.commit()).ok) return;
     }
   }
 
@@ -575,7 +637,7 @@ export class Game {
   /**
    * Deletes every game key of `sub`: rounds, score, player, leaderboard row
    * and the nickname's keys (with its place in the rank counters) and daily
-   * counters. Score, player, row, keys and counters go in one atomic step
+   * counters (rounds scored, rounds started). Score, player, row, keys and counters go in one atomic step
    * checked against what was read, so a guess scoring meanwhile cannot leave
    * a row behind; rounds go first, and again if one was started meanwhile,
    * so none can score afterwards.
@@ -598,10 +660,10 @@ export class Game {
       }
       moveRank(op, playerEntry.value?.ranked ?? null, null);
       if (!(await op.commit()).ok) continue;
-      await deleteAll(
-        this.#kv,
-        await keysUnder(this.#kv, gameKeys.scoredDays(sub)),
-      );
+      await deleteAll(this.#kv, [
+        ...await keysUnder(this.#kv, gameKeys.scoredDays(sub)),
+        ...await keysUnder(this.#kv, gameKeys.startedDays(sub)),
+      ]);
       const started = await keysUnder(this.#kv, gameKeys.rounds(sub));
       if (started.length === 0) return;
     }
@@ -640,6 +702,25 @@ export class Game {
       });
       if ((await op.commit()).ok) return score;
     }
+  }
+
+  /** Rounds a free player may start per UTC day; 0 = unlimited. */
+  get freeRoundsPerDay(): number {
+    return this.#quota;
+  }
+
+  /**
+   * Rounds `sub` may still start today under the free quota, or `null` when
+   * there is none (no quota, or the pro plan).
+   */
+  async freeRoundsLeft(sub: string): Promise<number | null> {
+    if (this.#quota <= 0) return null;
+    const [plan, count] = await this.#kv.getMany<[PlanRecord, Deno.KvU64]>([
+      billingKeys.plan(sub),
+      gameKeys.startedToday(sub, utcDay(this.#now())),
+    ]);
+    if (isPro(plan.value)) return null;
+    return Math.max(0, this.#quota - Number(count.value?.value ?? 0n));
   }
 
   /** Rounds `sub` scored today, or `null` when there is no daily cap. */

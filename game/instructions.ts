@@ -11,15 +11,22 @@ import { CATEGORIES } from "./words.ts";
 /**
  * The GPT instructions for the service at `publicUrl`, where one player can
  * score `dailyScoredRounds` rounds per UTC day (0: no cap). The categories
- * offered are the word banks' (what `listCategories` returns).
+ * offered are the word banks' (what `listCategories` returns). With
+ * `freeRoundsPerDay` (0: none) a free player may start that many rounds a
+ * day, and the model is told how to show the link to pay.
  */
 export function gptInstructions(
   publicUrl: string,
   dailyScoredRounds: number,
   categories: readonly string[] = CATEGORIES,
+  freeRoundsPerDay = 0,
 ): string {
   const cap = dailyScoredRounds > 0
     ? `- A player can score at most ${dailyScoredRounds} rounds per UTC day. After that, rounds still play but score nothing until 00:00 UTC: startRound then says so (points_available 0 and a message), and a correct guess answers scored: false with points 0 and a message. Tell the player plainly, and offer to keep playing for fun.
+`
+    : "";
+  const quota = freeRoundsPerDay > 0
+    ? `- On the free plan a player can start ${freeRoundsPerDay} rounds per UTC day. When startRound answers 402 payment_required, tell the player in a sentence that today's free rounds are used up, and show upgrade_url as a clickable link so they can upgrade (never open it yourself, never shorten or change it). getPlan tells the plan, the free rounds left, and for a pro player a portal_url link to manage or cancel the subscription: show it the same way when they ask.
 `
     : "";
   return `You host "Words with Chat", a word-guessing game. The game server at ${publicUrl} holds every round: it picks the secret word, checks guesses and keeps the score. You never know the word until the server reveals it.
@@ -40,7 +47,7 @@ Rules you must keep:
 - Never guess the word for the player, never spell it out, and never reveal it before the server does.
 - Never call submitGuess with a guess the player did not make, and never call it more than once per guess.
 - Do not invent scores, ranks or clues: report only what the server returns.
-${cap}- If a call says the player is not signed in, ask them to sign in again.
+${cap}${quota}- If a call says the player is not signed in, ask them to sign in again.
 - If you lost the round handle (or are unsure which it is), call getCurrentRound: it returns the player's open round with its handle and the clues so far, so the round goes on instead of starting over. Only when it answers no_open_round, start a new round.
 - If a round is over or not found, start a new one when the player wants to continue.
 - The player can erase all their data at any time (deleteMyData) or sign out everywhere (signOut); ask for confirmation first.

@@ -82,30 +82,40 @@ export type NicknameCheck =
   | ({ ok: true } & Nickname)
   | { ok: false; message: string };
 
-const PROTOTYPES = new Map<string, string>(
-  CONFUSABLES.trim().split("\n").map((line) => {
-    const [source, ...prototype] = line.split(" ").map((h) =>
-      String.fromCodePoint(parseInt(h, 16))
-    );
-    return [source!, prototype.join("")];
-  }),
-);
+/**
+ * The tables below are built on first use, not at import: a process that
+ * checks no nickname (most cold starts) never parses them, which takes tens
+ * of milliseconds.
+ */
+let prototypes: Map<string, string> | undefined;
+const confusablePrototypes = () =>
+  prototypes ??= new Map<string, string>(
+    CONFUSABLES.trim().split("\n").map((line) => {
+      const [source, ...prototype] = line.split(" ").map((h) =>
+        String.fromCodePoint(parseInt(h, 16))
+      );
+      return [source!, prototype.join("")];
+    }),
+  );
 
 /** First and last code point of each assigned range, flattened and sorted. */
-const ASSIGNED_RANGES = Uint32Array.from(
-  ASSIGNED.trim().split(/\s+/).flatMap((range) => {
-    const [first, last = first] = range.split("-");
-    return [parseInt(first!, 16), parseInt(last!, 16)];
-  }),
-);
+let assignedRanges: Uint32Array | undefined;
+const assignedRangeTable = () =>
+  assignedRanges ??= Uint32Array.from(
+    ASSIGNED.trim().split(/\s+/).flatMap((range) => {
+      const [first, last = first] = range.split("-");
+      return [parseInt(first!, 16), parseInt(last!, 16)];
+    }),
+  );
 
 function assignedInData(cp: number): boolean {
+  const ranges = assignedRangeTable();
   let lo = 0;
-  let hi = ASSIGNED_RANGES.length / 2 - 1;
+  let hi = ranges.length / 2 - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (cp < ASSIGNED_RANGES[2 * mid]!) hi = mid - 1;
-    else if (cp > ASSIGNED_RANGES[2 * mid + 1]!) lo = mid + 1;
+    if (cp < ranges[2 * mid]!) hi = mid - 1;
+    else if (cp > ranges[2 * mid + 1]!) lo = mid + 1;
     else return true;
   }
   return false;
@@ -207,7 +217,7 @@ const ALL_MARKS = /\p{M}/gu;
 export function skeleton(text: string): string {
   let mapped = "";
   for (const char of text.normalize("NFD")) {
-    mapped += PROTOTYPES.get(char) ?? char;
+    mapped += confusablePrototypes().get(char) ?? char;
   }
   return mapped.normalize("NFD");
 }
@@ -251,8 +261,12 @@ function earlierKeys(nickname: string): string[] {
  * prototype is `i`, draws as an `l`.
  */
 const RESERVED = /^p[il]ayer/;
-const SEPARATORS = new Set(["-", "_", ".", " "].map((c) => settle(c)));
-const DIGITS = new Set([..."0123456789"].map((c) => settle(c)));
+let separators: Set<string> | undefined;
+const separatorKeys = () =>
+  separators ??= new Set(["-", "_", ".", " "].map((c) => settle(c)));
+let digits: Set<string> | undefined;
+const digitKeys = () =>
+  digits ??= new Set([..."0123456789"].map((c) => settle(c)));
 
 /**
  * Whether `key` reads as an anonymous handle, `Player-NNNNNN`, whatever marks
@@ -263,8 +277,8 @@ function reserved(key: string): boolean {
   const prefix = RESERVED.exec(key);
   if (!prefix) return false;
   const rest = [...key.slice(prefix[0].length)];
-  return SEPARATORS.has(rest[0] ?? "") ||
-    (rest.length > 0 && rest.every((c) => DIGITS.has(c)));
+  return separatorKeys().has(rest[0] ?? "") ||
+    (rest.length > 0 && rest.every((c) => digitKeys().has(c)));
 }
 
 const INVISIBLE = /[\p{C}\p{Z}\p{Default_Ignorable_Code_Point}]/u;
@@ -284,26 +298,31 @@ const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
  * the script, read from the canonical decompositions of its precomposed
  * letters (all below U+2000).
  */
-const ACCENTS = new Map(
-  (["Latin", "Greek", "Cyrillic"] as const).map((script) =>
-    [script, new Set<string>()] as const
-  ),
-);
-for (let cp = 0xc0; cp < 0x2000; cp++) {
-  const char = String.fromCodePoint(cp);
-  const parts = char.normalize("NFD");
-  if (parts === char) continue;
-  const script = /\p{sc=Latin}/u.test(char)
-    ? "Latin"
-    : /\p{sc=Greek}/u.test(char)
-    ? "Greek"
-    : /\p{sc=Cyrillic}/u.test(char)
-    ? "Cyrillic"
-    : undefined;
-  if (!script) continue;
-  for (const mark of parts.match(ALL_MARKS) ?? []) {
-    ACCENTS.get(script)!.add(mark);
+let accents: Map<"Latin" | "Greek" | "Cyrillic", Set<string>> | undefined;
+const accentMarks = () => accents ??= buildAccents();
+function buildAccents(): Map<"Latin" | "Greek" | "Cyrillic", Set<string>> {
+  const accents = new Map(
+    (["Latin", "Greek", "Cyrillic"] as const).map((script) =>
+      [script, new Set<string>()] as const
+    ),
+  );
+  for (let cp = 0xc0; cp < 0x2000; cp++) {
+    const char = String.fromCodePoint(cp);
+    const parts = char.normalize("NFD");
+    if (parts === char) continue;
+    const script = /\p{sc=Latin}/u.test(char)
+      ? "Latin"
+      : /\p{sc=Greek}/u.test(char)
+      ? "Greek"
+      : /\p{sc=Cyrillic}/u.test(char)
+      ? "Cyrillic"
+      : undefined;
+    if (!script) continue;
+    for (const mark of parts.match(ALL_MARKS) ?? []) {
+      accents.get(script)!.add(mark);
+    }
   }
+  return accents;
 }
 
 const hex = (char: string) =>
@@ -373,10 +392,10 @@ export function checkNickname(input: string): NicknameCheck {
     );
   }
   // A mark no letter of the script takes is a stray speck, not an accent.
-  const scripts = [...ACCENTS.keys()].filter((s) => common?.has(s));
+  const scripts = [...accentMarks().keys()].filter((s) => common?.has(s));
   if (scripts.length > 0) {
     for (const mark of nickname.normalize("NFD").match(ALL_MARKS) ?? []) {
-      if (scripts.some((s) => ACCENTS.get(s)!.has(mark))) continue;
+      if (scripts.some((s) => accentMarks().get(s)!.has(mark))) continue;
       return refuse(
         `A combining mark that no ${scripts.join(" or ")} letter takes (${
           hex(mark)

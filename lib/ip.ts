@@ -181,3 +181,28 @@ function ipBits(address: string): { family: 4 | 6; bits: bigint } {
 export function isLoopbackIp(address: string): boolean {
   return address === "::1" || /^127\.\d+\.\d+\.\d+$/.test(address);
 }
+
+/**
+ * What one client is, for per-address limits: an IPv4 address itself, and
+ * an IPv6 address's /64. One machine, one home or one cloud instance holds
+ * a whole /64, so counting each of its addresses apart would multiply every
+ * limit by 2^64. Anything that is not an address is returned as it is.
+ *
+ * @example
+ * ```ts
+ * networkOf("2600:1f18:aaaa:bbbb::7"); // "2600:1f18:aaaa:bbbb::/64"
+ * networkOf("203.0.113.9"); // "203.0.113.9"
+ * ```
+ */
+export function networkOf(address: string): string {
+  const ip = canonicalIp(address);
+  if (ip === null) return address;
+  if (!ip.includes(":")) return ip;
+  let high = ipBits(ip).bits >> 64n;
+  const groups: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    groups.unshift((high & 0xffffn).toString(16));
+    high >>= 16n;
+  }
+  return `${groups.join(":")}::/64`;
+}

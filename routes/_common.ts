@@ -16,8 +16,7 @@ import type { Context, Env, ErrorHandler, Hono, MiddlewareHandler } from "hono";
 import { accepts } from "hono/accepts";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { secureHeaders } from "hono/secure-headers";
-import { type Log, runWithRequestId } from "../lib/log.ts";
+import { type Log, requestIds, runWithRequestId } from "../lib/log.ts";
 import { RETRY_AFTER_SECONDS, StorageUnavailable } from "../lib/kv.ts";
 
 /** Largest request body anywhere: OAuth forms and game moves are tiny. */
@@ -26,55 +25,118 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /** Seconds a client waits before retrying after a storage outage. */
 
 /**
- * The layers around every response: security headers (HSTS only when the
- * service is reached over https), a default CSP, `Cache-Control: no-store`
- * unless the route says it may be cached, and one structured log line per
- * request with its `X-Request-Id`. `log` should come from `withRequestId`.
+ * The headers every answer carries, lowercase name first: what Hono's
+ * `secureHeaders()` sets by default (with `X-Frame-Options: DENY`), HSTS
+ * only over https (browsers ignore it over http, RFC 6797 §8.1).
+ */
+export function securityHeaderSet(
+  options: { https: boolean },
+): [string, string][] {
+  return [
+    ["cross-origin-resource-policy", "same-origin"],
+    ["cross-origin-opener-policy", "same-origin"],
+    ["origin-agent-cluster", "?1"],
+    ...(options.https
+      ? [[
+        "strict-transport-security",
+        "max-age=15552000; includeSubDomains",
+      ] as [string, string]]
+      : []),
+    ["x-content-type-options", "nosniff"],
+    ["x-dns-prefetch-control", "off"],
+    ["x-download-options", "noopen"],
+    ["x-frame-options", "DENY"],
+    ["x-permitted-cross-domain-policies", "none"],
+    ["x-xss-protection", "0"],
+  ];
+}
+
+/**
+ * What an answer gets when its route did not say otherwise. Pages set their
+ * own policy (views load only our own files, never inline script or style,
+ * so no page needs a nonce); everything else (JSON, JSON-RPC, redirects)
+ * may load nothing at all. Answers are personal (tokens, scores, sign-in
+ * pages): no cache keeps one unless its route says so.
+ */
+const DEFAULTS: readonly [string, string][] = [
+  [
+    "content-security-policy",
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  ],
+  ["referrer-policy", "no-referrer"],
+  ["cache-control", "no-store"],
+];
+
+/**
+ * Sets the security headers, a default CSP, `Referrer-Policy` and
+ * `Cache-Control: no-store` unless the route set its own, on an answer's
+ * headers. The header set of each kind of answer (which of the three
+ * defaults its route set itself) is built once, on the first answer of that
+ * kind, not per request. Nothing here sets `X-Powered-By`, so unlike Hono's
+ * `secureHeaders()` there is none to remove.
+ */
+export function securityHeaderSetter(
+  options: { https: boolean },
+): (headers: Headers) => void {
+  const fixed = securityHeaderSet(options);
+  /** By kind: bit i set = the route set DEFAULTS[i] itself. */
+  const kinds: ([string, string][] | undefined)[] = [];
+  return function setSecurityHeaders(headers) {
+    const kind = (headers.has(DEFAULTS[0]![0]) ? 1 : 0) |
+      (headers.has(DEFAULTS[1]![0]) ? 2 : 0) |
+      (headers.has(DEFAULTS[2]![0]) ? 4 : 0);
+    const set = kinds[kind] ??= [
+      ...fixed,
+      ...DEFAULTS.filter((_, i) => (kind & (1 << i)) === 0),
+    ];
+    for (let i = 0; i < set.length; i++) {
+      headers.set(set[i]![0], set[i]![1]);
+    }
+  };
+}
+
+/** {@linkcode securityHeaderSetter} alone, as a middleware. */
+export function securityHeaders(
+  options: { https: boolean },
+): MiddlewareHandler {
+  const setHeaders = securityHeaderSetter(options);
+  return async function securityHeaders(c, next) {
+    await next();
+    setHeaders(c.res.headers);
+  };
+}
+
+/**
+ * The layers around every response, in one middleware (each layer is an
+ * await on every request): the security headers
+ * ({@linkcode securityHeaderSetter}), an `X-Request-Id` (error answers
+ * included), the id on every line logged while the request is handled (`log`
+ * should come from `withRequestId`), and one structured log line per
+ * request.
  */
 export function commonMiddleware(
   log: Log,
   options: { https: boolean },
-): MiddlewareHandler[] {
-  return [
-    // A route may set one of these itself (a page's Referrer-Policy).
-    secureHeaders({
-      xFrameOptions: "DENY",
-      // Browsers ignore it over http (RFC 6797 §8.1); sent only where it means something.
-      strictTransportSecurity: options.https,
-      overwrite: false,
-    }),
-    async function defaults(c, next) {
-      await next();
-      // Pages set their own policy; everything else may load nothing at all.
-      if (!c.res.headers.has("Content-Security-Policy")) {
-        c.res.headers.set(
-          "Content-Security-Policy",
-          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-        );
-      }
-      // Answers are personal (tokens, scores, sign-in pages): no cache keeps
-      // one unless its route says so (metadata, documents, assets).
-      if (!c.res.headers.has("Cache-Control")) {
-        c.res.headers.set("Cache-Control", "no-store");
-      }
-    },
-    async function requestLog(c, next) {
-      const started = performance.now();
-      const id = crypto.randomUUID();
-      await runWithRequestId(id, next);
-      // Set on the final response, error answers included.
-      c.res.headers.set("X-Request-Id", id);
-      // routePath is the matched pattern, so no token or code in a path ends
-      // up in the log; the query string is never logged.
-      log("info", "request", {
-        id,
-        method: c.req.method,
-        route: c.req.routePath,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 100) / 100,
-      });
-    },
-  ];
+  nextId: () => string = requestIds(),
+): MiddlewareHandler {
+  const setHeaders = securityHeaderSetter(options);
+  return async function requestLayers(c, next) {
+    const started = performance.now();
+    const id = nextId();
+    await runWithRequestId(id, next);
+    const headers = c.res.headers;
+    setHeaders(headers);
+    headers.set("x-request-id", id);
+    // routePath is the matched pattern, so no token or code in a path ends
+    // up in the log; the query string is never logged.
+    log("info", "request", {
+      id,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+  };
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { counters } from "../lib/telemetry.ts";
 import { getConnInfo } from "hono/deno";
 
 import { bodyLimit } from "hono/body-limit";
@@ -156,10 +157,13 @@ export function allowlist(
   };
 }
 
-/** Refuses bodies over {@linkcode MAX_BODY_BYTES}: a 413 in the sub-app's shape. */
-export function limitBody(): MiddlewareHandler {
+/**
+ * Refuses bodies over `maxSize` (default {@linkcode MAX_BODY_BYTES}): a 413
+ * in the sub-app's shape.
+ */
+export function limitBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler {
   return bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+    maxSize,
     onError() {
       throw new Refused({ kind: "too_large" });
     },
@@ -194,6 +198,7 @@ export async function countRequest(
     options.windowSeconds,
   );
   if (!decision.ok) {
+    counters.rateLimitHits.add(1, { bucket: options.bucket });
     throw new Refused({ kind: "too_many", retryAfter: decision.retryAfter });
   }
 }

@@ -99,6 +99,12 @@ export class FakeProvider {
   idToken: Partial<JWTPayload> = {};
   /** The user API's answer instead of the signed-in person (GitHub). */
   user?: { status: number; body: unknown; headers?: Record<string, string> };
+  /**
+   * The user emails API's answer (GitHub, `GET /user/emails`) instead of
+   * the signed-in person's: by default a primary verified address and a
+   * second verified one.
+   */
+  emails?: { status: number; body: unknown };
   /** Refuse every code. */
   refuseCodes = false;
   offline: Offline;
@@ -224,6 +230,25 @@ export class FakeProvider {
           status,
           headers: { "content-type": "application/json", ...headers },
         });
+      });
+      this.app.get(`${dialect.userPath}/emails`, (c) => {
+        const bearer = c.req.header("authorization")?.replace(/^Bearer /, "");
+        const sub = this.#access.get(bearer ?? "");
+        if (sub === undefined) {
+          return c.json({ message: "Bad credentials" }, 401);
+        }
+        const { status, body } = this.emails ?? {
+          status: 200,
+          body: [
+            { email: `old-${sub}@example.com`, primary: false, verified: true },
+            {
+              email: `${sub}@primary.example.com`,
+              primary: true,
+              verified: true,
+            },
+          ],
+        };
+        return c.json(body, status as 200);
       });
     }
   }

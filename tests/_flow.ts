@@ -29,6 +29,21 @@ export class CookieJar {
   }
 }
 
+/**
+ * The consent page's link that starts `provider`'s sign-in: it carries the
+ * page's own token, without which the start is refused.
+ */
+export async function startLink(
+  consent: Response,
+  provider = "dev",
+): Promise<string> {
+  const html = await consent.text();
+  const href = new RegExp(`href="(/login/${provider}/start\\?consent=[^"]+)"`)
+    .exec(html)?.[1];
+  assert.ok(href, `the consent page links to ${provider}'s sign-in`);
+  return href.replaceAll("&amp;", "&");
+}
+
 /** Sends a browser request (with the jar's cookies) and stores the cookies it sets. */
 export async function browse(
   t: TestApp,
@@ -229,8 +244,7 @@ export async function signInThroughConsent(
     }),
   );
   assert.equal(consent.status, 200, "the consent page, not the provider");
-  await consent.body?.cancel();
-  const start = await browse(t, jar, "/login/dev/start");
+  const start = await browse(t, jar, await startLink(consent));
   assert.equal(start.status, 302);
   const page = new URL(start.headers.get("location")!, ORIGIN);
   const callback = await browse(

@@ -1,7 +1,4 @@
-/**
- * Test keyrings, built once per test file so the PBKDF2 cost (600,000
- * iterations, about half a second per key) is paid once, not per test.
- */
+/** Test keyrings, shared by the tests of a file. */
 import { Keyring } from "../auth/seal.ts";
 
 export const SECRET_1 = "UBajyRFpQQLZ1akdm9XDN597l7P7Cl5cESglgWhuqBI";

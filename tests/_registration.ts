@@ -12,6 +12,7 @@ import {
   CookieJar,
   ORIGIN,
   redirectParams,
+  startLink,
 } from "./_flow.ts";
 
 export const CALLBACK = "https://claude.ai/api/mcp/auth_callback";
@@ -106,7 +107,7 @@ export async function throughConsent(
   const jar = new CookieJar();
   const consent = await browse(t, jar, url);
   assert.equal(consent.status, 200, "the consent page, not the provider");
-  const start = await browse(t, jar, "/login/dev/start");
+  const start = await browse(t, jar, await startLink(consent));
   assert.equal(start.status, 302);
   const page = new URL(start.headers.get("location")!, ORIGIN);
   const callback = await browse(

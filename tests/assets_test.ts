@@ -2,17 +2,25 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { testApp } from "./_app.ts";
 import { ORIGIN } from "./_flow.ts";
+import { LOGO_SVG_DATA_URL } from "./_brand.ts";
 
 Deno.test("assets: pages link content-hashed URLs that may be cached for a year; other URLs for 5 minutes", async () => {
-  await using t = await testApp();
+  await using t = await testApp({
+    env: { BRAND_COLOR: "#ffd400", BRAND_LOGO: LOGO_SVG_DATA_URL },
+  });
   const html = await (await t.app.request(`${ORIGIN}/`)).text();
   const links = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((
     m,
   ) => m[1]!.replaceAll("&amp;", "&"));
-  assert.deepEqual(links.map((l) => new URL(l, ORIGIN).pathname).sort(), [
-    "/assets/app.js",
-    "/assets/style.css",
-  ]);
+  assert.deepEqual(
+    [...new Set(links.map((l) => new URL(l, ORIGIN).pathname))].sort(),
+    [
+      "/assets/app.js",
+      "/assets/brand.css",
+      "/assets/logo",
+      "/assets/style.css",
+    ],
+  );
   for (const link of links) {
     const res = await t.app.request(`${ORIGIN}${link}`);
     assert.equal(res.status, 200);

@@ -67,7 +67,7 @@ Deno.test("consent: Google's and GitHub's buttons carry their marks and words; o
   assert.match(github, /Continue with GitHub/);
   assert.match(
     html,
-    /<a class="button" href="\/login\/dev\/start">Continue with Development sign-in<\/a>/,
+    /<a class="button" href="\/login\/dev\/start\?consent=[\w-]+">Continue with Development sign-in<\/a>/,
   );
   // Inline SVG needs no CSP change: the header stays as strict as before.
   const csp = res.headers.get("content-security-policy")!;

@@ -563,6 +563,8 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
     "code",
     "family",
     "leaderboard",
+    "member",
+    "member_day",
     "nickname",
     "player",
     "rank",
@@ -605,8 +607,8 @@ Deno.test("providers: the sign-in page lists exactly the enabled providers", asy
   });
   const html = await (await s.t.app.request(`${ORIGIN}${authorizeUrl()}`))
     .text();
-  assert.ok(html.includes('href="/login/google/start"'));
-  assert.ok(html.includes('href="/login/github/start"'));
+  assert.ok(html.includes('href="/login/google/start?consent='));
+  assert.ok(html.includes('href="/login/github/start?consent='));
   assert.ok(!html.includes("/login/dev/start"));
   assert.ok(!html.includes("/login/oidc/start"));
 });

@@ -34,7 +34,10 @@ async function play(
   clues = 0,
   wrong = 0,
 ): Promise<void> {
-  const { round } = await game.start(sub, "animals");
+  const started = await game.start(sub, "animals");
+  // No free quota is configured here.
+  if ("problem" in started) throw new Error("over the free quota");
+  const { round } = started;
   for (let i = 0; i < clues; i++) await game.clue(sub, round);
   for (let i = 0; i < wrong; i++) await game.guess(sub, round, "not it");
   // Gone when an erasure raced this round: nothing to guess then.

@@ -133,9 +133,11 @@ async function personSignsIn(
   assert.equal(consent.status, 200, "the consent page first");
   const page = await consent.text();
   assert.match(page, /SDK test client/);
+  const link = /href="(\/login\/dev\/start\?consent=[^"]+)"/.exec(page)?.[1];
+  assert.ok(link, "the consent page's button to the development sign-in");
   assert.match(page, /has not verified who\s+makes it/);
   const origin = authorizationUrl.origin;
-  const start = await get(`${origin}/login/dev/start`);
+  const start = await get(`${origin}${link.replaceAll("&amp;", "&")}`);
   assert.equal(start.status, 302);
   await start.body?.cancel();
   const form = new URL(start.headers.get("location")!, origin);

@@ -101,6 +101,7 @@ const TOOLS = [
   "guess",
   "leaderboard",
   "list_categories",
+  "my_plan",
   "my_score",
   "set_nickname",
   "sign_out",

@@ -12,6 +12,7 @@ import {
   redirectParams,
   refresh,
   signIn,
+  startLink,
   type Tokens,
 } from "./_flow.ts";
 
@@ -130,7 +131,7 @@ Deno.test("consent page names the client, what it may do and the providers, and 
   assert.ok(html.includes("Word &lt;Game&gt; GPT"), "client name, escaped");
   assert.ok(!html.includes("<Game>"));
   assert.ok(html.includes("Play the word game"));
-  assert.ok(html.includes('href="/login/dev/start"'));
+  assert.match(html, /href="\/login\/dev\/start\?consent=[\w-]{20,}"/);
   assert.ok(html.includes("Development sign-in"));
   assert.ok(html.includes("chatgpt.com"), "says where the person returns");
   const cookie = res.headers.getSetCookie()[0]!;
@@ -149,8 +150,8 @@ Deno.test("consent page names the client, what it may do and the providers, and 
 Deno.test("the dev provider without login_hint shows a form, and the form signs in", async () => {
   await using t = await testApp();
   const jar = new CookieJar();
-  await browse(t, jar, authorizeUrl({ state: "form-state" }));
-  const start = await browse(t, jar, "/login/dev/start");
+  const consent = await browse(t, jar, authorizeUrl({ state: "form-state" }));
+  const start = await browse(t, jar, await startLink(consent));
   assert.equal(start.status, 302);
   const formUrl = new URL(start.headers.get("location")!);
   assert.equal(formUrl.pathname, "/login/dev");
@@ -222,7 +223,7 @@ Deno.test("cancel on the consent page returns access_denied with the unchanged s
 Deno.test("cancel: a GET (a link or image on any site) cancels nothing — 405 page with Allow: POST", async () => {
   await using t = await testApp();
   const jar = new CookieJar();
-  await browse(t, jar, authorizeUrl({ state: "still-here" }));
+  const consent = await browse(t, jar, authorizeUrl({ state: "still-here" }));
   const res = await browse(t, jar, "/oauth/authorize/cancel");
   assert.equal(res.status, 405);
   assert.equal(res.headers.get("allow"), "POST");
@@ -231,7 +232,7 @@ Deno.test("cancel: a GET (a link or image on any site) cancels nothing — 405 p
   assert.match(await res.text(), /Nothing was cancelled/);
   assert.equal(jar.cookies.size, 1, "the pending sign-in is kept");
   // ...and it still completes.
-  const start = await browse(t, jar, "/login/dev/start");
+  const start = await browse(t, jar, await startLink(consent));
   const form = await browse(t, jar, start.headers.get("location")!);
   const state = /name="state" value="([^"]+)"/.exec(await form.text())![1]!;
   const done = await browse(

@@ -12,7 +12,9 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "./_deps/oidc_provider.ts";
-import { T0, type TestApp, testApp } from "./_app.ts";
+import { kvDump, T0, type TestApp, testApp } from "./_app.ts";
+import type { Env } from "../config.ts";
+import type { MemberRow } from "../account/members.ts";
 import {
   api,
   authorizeUrl,
@@ -59,8 +61,19 @@ async function startIssuer(): Promise<Issuer> {
       IdToken: 600,
     },
     cookies: { keys: ["cookie-signing-key-for-the-loopback-issuer"] },
+    // The `email` scope's claims, in the ID token too (as Google does).
+    claims: { openid: ["sub"], email: ["email", "email_verified"] },
+    conformIdTokenClaims: false,
+    // Everyone has an address; it is verified unless the login says not.
     findAccount: (_ctx: unknown, sub: string) =>
-      Promise.resolve({ accountId: sub, claims: () => ({ sub }) }),
+      Promise.resolve({
+        accountId: sub,
+        claims: () => ({
+          sub,
+          email: `${sub}@acme.example`,
+          email_verified: !sub.startsWith("unverified"),
+        }),
+      }),
   });
   handle = provider.callback();
   return {
@@ -127,7 +140,7 @@ async function signInAtIssuer(
   throw new Error("too many redirects at the issuer");
 }
 
-async function appFor(issuer: Issuer): Promise<TestApp> {
+async function appFor(issuer: Issuer, env: Env = {}): Promise<TestApp> {
   const t = await testApp({
     fetch: globalThis.fetch,
     env: {
@@ -135,6 +148,7 @@ async function appFor(issuer: Issuer): Promise<TestApp> {
       OIDC_CLIENT_ID: CLIENT.client_id,
       OIDC_CLIENT_SECRET: CLIENT.client_secret,
       OIDC_NAME: "acme",
+      ...env,
     },
   });
   // The issuer signs with the wall clock; run ours on it too.
@@ -146,6 +160,7 @@ async function appFor(issuer: Issuer): Promise<TestApp> {
 function issuerTest(
   name: string,
   fn: (issuer: Issuer, t: TestApp) => Promise<void>,
+  env: Env = {},
 ): void {
   Deno.test({
     name,
@@ -154,7 +169,7 @@ function issuerTest(
     sanitizeResources: false,
     async fn() {
       await using issuer = await startIssuer();
-      await using t = await appFor(issuer);
+      await using t = await appFor(issuer, env);
       await fn(issuer, t);
     },
   });
@@ -167,7 +182,7 @@ issuerTest(
 
     const page = await browse(t, jar, authorizeUrl({ state: "s-oidc" }));
     assert.equal(page.status, 200);
-    assert.ok((await page.text()).includes('href="/login/oidc/start"'));
+    assert.ok((await page.text()).includes('href="/login/oidc/start?consent='));
 
     const start = await browse(
       t,
@@ -251,5 +266,51 @@ issuerTest(
       t.logs.some((l) => String(l.fields?.reason).includes("iss")),
       JSON.stringify(t.logs.map((l) => l.fields?.reason)),
     );
+  },
+);
+
+/** Signs `login` in at the issuer; returns the scope we asked it for. */
+async function signInAs(
+  issuer: Issuer,
+  t: TestApp,
+  login: string,
+): Promise<string | null> {
+  const jar = new CookieJar();
+  const start = await browse(
+    t,
+    jar,
+    authorizeUrl({ provider: "oidc", state: "s-email" }),
+  );
+  const toIssuer = new URL(start.headers.get("location")!);
+  const { callback } = await signInAtIssuer(issuer, toIssuer.href, login);
+  const params = redirectParams(await browse(t, jar, callback));
+  await exchange(t, params.get("code")!);
+  return toIssuer.searchParams.get("scope");
+}
+
+issuerTest(
+  "oidc-provider on loopback with COLLECT_EMAIL=1: the email scope is asked for and the ID token's email kept only when email_verified is true",
+  async (issuer, t) => {
+    assert.equal(await signInAs(issuer, t, "dora"), "openid email");
+    const kept = await t.kv.get<MemberRow>(["member", "acme:dora"]);
+    assert.equal(kept.value?.email, "dora@acme.example");
+    await signInAs(issuer, t, "unverified-ed");
+    const unverified = await t.kv.get<MemberRow>([
+      "member",
+      "acme:unverified-ed",
+    ]);
+    assert.ok(unverified.value, "the member is recorded");
+    assert.equal(unverified.value.email, undefined);
+    assert.ok(!(await kvDump(t.kv)).includes("unverified-ed@"));
+  },
+  { COLLECT_EMAIL: "1" },
+);
+
+issuerTest(
+  "oidc-provider on loopback with COLLECT_EMAIL off: only openid is asked for and no email reaches KV",
+  async (issuer, t) => {
+    assert.equal(await signInAs(issuer, t, "dora"), "openid");
+    assert.ok((await t.kv.get(["member", "acme:dora"])).value);
+    assert.ok(!(await kvDump(t.kv)).includes("acme.example"));
   },
 );

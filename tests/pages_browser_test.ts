@@ -19,6 +19,7 @@ import {
 } from "./_browser.ts";
 import { wordOf } from "./_game.ts";
 import { keyring } from "./_keys.ts";
+import { LOGO_SVG_DATA_URL } from "./_brand.ts";
 
 const REDIRECT = "https://chatgpt.com/aip/g-browser/oauth/callback";
 const ignore = !haveChromium() && !Deno.env.get("CI");
@@ -273,6 +274,47 @@ browserTest(
   { devGeneratedSecret: true },
 );
 
+browserTest(
+  "the setup guide on a 390 px phone: the first screen shows the heading and the start of the guide, the warnings folded; a provider's callback URI copies",
+  async (live, browser) => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+      origin: live.origin,
+    });
+    const page = await context.newPage();
+    const problems = watch(page, live.origin);
+    await page.goto(`${live.origin}/`);
+    const box = async (selector: string) =>
+      (await page.locator(selector).first().boundingBox())!;
+    const heading = await box("h1");
+    assert.ok(heading.y + heading.height <= 844, "the heading is on screen");
+    const warnings = page.locator("details.warn");
+    assert.equal(await warnings.getAttribute("open"), null, "folded");
+    assert.ok((await warnings.locator("li").count()) >= 2, "with warnings");
+    const first = await box("section.card h2");
+    assert.equal(
+      await page.locator("section.card h2").first().textContent(),
+      "1. Add the action",
+    );
+    assert.ok(first.y + first.height <= 844, `the guide starts on screen`);
+    // Unfolded on demand.
+    await page.click("details.warn summary");
+    assert.ok(await page.locator("details.warn li").first().isVisible());
+
+    const uri = `${live.origin}/login/google/callback`;
+    await page.click('button[aria-label="Copy the Google callback URI"]');
+    await page.waitForSelector(
+      'button[aria-label="Copy the Google callback URI"]:text("Copied")',
+    );
+    assert.equal(await page.evaluate("navigator.clipboard.readText()"), uri);
+    assert.deepEqual(problems, []);
+  },
+);
+
 const REBIND = "rebind.attacker.example";
 
 browserTest(
@@ -395,6 +437,67 @@ browserTest(
       assert.ok(width <= 390, `${path} is ${width} px wide`);
     }
     assert.deepEqual(problems, []);
+  },
+);
+
+/** The first `selector` element's computed background and text colours. */
+const colours = (selector: string) =>
+  `(() => { const s = getComputedStyle(document.querySelector(${
+    JSON.stringify(selector)
+  })); return [s.backgroundColor, s.color]; })()`;
+
+browserTest(
+  "with a brand set, every page draws its name, loaded logo and colour (black text on yellow), with no console errors or CSP violations",
+  async (live, browser) => {
+    const page = await browser.newPage();
+    const problems = watch(page, live.origin);
+    // The colour: on the brand bar, and behind primary buttons, with the
+    // text colour derived for contrast.
+    await page.goto(`${live.origin}/privacy`);
+    const bar = await page.evaluate<string[]>(colours(".brand-bar"));
+    assert.deepEqual(bar, ["rgb(255, 212, 0)", "rgb(0, 0, 0)"]);
+    await page.goto(`${live.origin}/playground`);
+    const button = await page.evaluate<string[]>(colours("button.primary"));
+    assert.deepEqual(button, ["rgb(255, 212, 0)", "rgb(0, 0, 0)"]);
+    // /play last: leaving it while its session answer streams in would
+    // count as a failed request.
+    const pages = [
+      "/",
+      "/privacy",
+      "/leaderboard",
+      "/playground",
+      authorizeUrl({ redirect_uri: REDIRECT, state: "brand" }),
+      "/login/dev?state=brand",
+      "/play",
+    ];
+    for (const path of pages) {
+      await page.goto(`${live.origin}${path}`);
+      const mark = page.locator(".brand-name").first();
+      assert.equal(await mark.textContent(), "Acme Quiz", path);
+      const logo = page.locator("img.brand-logo").first();
+      await logo.waitFor();
+      assert.ok(
+        await page.evaluate<boolean>(
+          `[...document.querySelectorAll("img.brand-logo")].every((img) => img.complete && img.naturalWidth > 0)`,
+        ),
+        `${path}: the logo loaded`,
+      );
+      assert.match(await page.title(), / · Acme Quiz$/, path);
+      if (path === "/play") {
+        await page.waitForSelector("#play-signin:not([hidden])");
+      }
+    }
+    // Signed out, /play's session answer is a 401 by design.
+    assert.deepEqual(
+      problems.filter((p) => !/^401 for \S+\/play\/session$/.test(p)),
+      [],
+    );
+  },
+  {
+    ...ENV,
+    BRAND_NAME: "Acme Quiz",
+    BRAND_COLOR: "#ffd400",
+    BRAND_LOGO: LOGO_SVG_DATA_URL,
   },
 );
 

@@ -57,7 +57,7 @@ Deno.test("setup guide: under deno task start the client secret is never shown, 
   );
   for (const [address, html] of pages) {
     assert.ok(!html.includes(CLIENT_SECRET), address);
-    assert.match(html, /the OAUTH_CLIENT_SECRET set on this server/);
+    assert.match(html, /The OAUTH_CLIENT_SECRET set on this server/);
   }
 });
 
@@ -243,4 +243,76 @@ Deno.test("setup guide: 'Connect as an app' gives the MCP URL with a copy button
   assert.match(section, /Add custom connector/);
   assert.ok(!section.includes(CLIENT_SECRET), "nothing secret to copy");
   assert.ok(!section.includes("<script"), "no inline script");
+});
+
+Deno.test("setup guide: where the client secret is, is a sentence, never a value box or a copy button", async () => {
+  const production = await setupPage({ env: { DEV_LOGIN: "0" } }, [
+    { label: "start", address: "192.168.1.20", url: `${ORIGIN}/` },
+  ]);
+  const elsewhere = await setupPage({ env: DEV, devGeneratedSecret: true }, [
+    { label: "lan", address: "192.168.1.20" },
+  ]);
+  for (const html of [production.get("start")!, elsewhere.get("lan")!]) {
+    assert.match(
+      html,
+      /<p class="value-placeholder" data-field="client-secret">(The OAUTH_CLIENT_SECRET set on this server\.|In \.local\/dev\.json, and in the terminal running deno task dev\.)<\/p>/,
+    );
+    assert.doesNotMatch(html, /<code data-field="client-secret">/);
+    assert.doesNotMatch(html, /aria-label="Copy Client Secret"/);
+    assert.doesNotMatch(
+      html,
+      /data-copy="[^"]*(OAUTH_CLIENT_SECRET|dev\.json)/,
+    );
+  }
+  // A secret that is there is a value, with its copy button.
+  const here = await setupPage({ env: DEV, devGeneratedSecret: true }, [
+    { label: "local", address: "127.0.0.1" },
+  ]);
+  assert.ok(
+    here.get("local")!.includes(
+      `<code data-field="client-secret">${CLIENT_SECRET}</code>`,
+    ),
+  );
+  assert.match(here.get("local")!, /aria-label="Copy Client Secret"/);
+});
+
+Deno.test("setup guide: each provider's callback URI has a copy button", async () => {
+  await using t = await testApp({
+    env: { GITHUB_CLIENT_ID: "gh", GITHUB_CLIENT_SECRET: "ghs" },
+  });
+  const html = await (await t.app.request(`${ORIGIN}/`)).text();
+  const uri = `${ORIGIN}/login/github/callback`;
+  assert.ok(html.includes(`<code data-field="callback-github">${uri}</code>`));
+  assert.ok(
+    html.includes(
+      `data-copy="${uri}" aria-label="Copy the GitHub callback URI"`,
+    ),
+  );
+});
+
+Deno.test("setup guide: one set of footer links, with the OpenAPI document and (in development) the playground; the warnings folded", async () => {
+  await using t = await testApp();
+  const html = await (await t.app.request(`${ORIGIN}/`)).text();
+  assert.doesNotMatch(html, /<nav class="links">/);
+  assert.equal(html.match(/<footer/g)?.length, 1);
+  const footer = html.slice(html.indexOf("<footer"));
+  for (
+    const href of [
+      "/",
+      "/play",
+      "/leaderboard",
+      "/privacy",
+      "/openapi.json",
+      "/playground",
+    ]
+  ) {
+    assert.ok(footer.includes(`<a href="${href}">`), href);
+  }
+  assert.match(
+    html,
+    /<details class="card warn"><summary><strong>Before you go live<\/strong>: \d+ things to change<\/summary>/,
+  );
+  await using production = await testApp({ env: { DEV_LOGIN: "0" } });
+  const plain = await (await production.app.request(`${ORIGIN}/`)).text();
+  assert.ok(!plain.includes('<a href="/playground">'));
 });

@@ -151,3 +151,55 @@ for (
     },
   });
 }
+
+Deno.test({
+  name:
+    "browser: /play with billing on shows the free rounds left, and the way to upgrade once they are used up",
+  ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using live = await serveApp({
+      STRIPE_SECRET_KEY: "sk_test_51PlayPageTests0001",
+      STRIPE_PRICE_ID: "price_proMonthly",
+      STRIPE_WEBHOOK_SECRET: "whsec_playPageTestsSigningSecret",
+      STRIPE_API_BASE: "http://127.0.0.1:9",
+      FREE_ROUNDS_PER_DAY: "1",
+    });
+    await using browser = await launch();
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+    });
+    const problems = watch(page, live.origin);
+    await page.goto(`${live.origin}/play`);
+    await page.click("text=Continue with Development sign-in");
+    await page.fill("#login", "cy");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#play-plan:not([hidden])");
+    assert.match(
+      (await page.textContent("#play-plan"))!,
+      /^Free plan: 1 of 1 rounds left today · Upgrade$/,
+    );
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".board[data-status=open]");
+    await page.waitForSelector("#play-plan:has-text('0 of 1')");
+    await page.click(".board-give-up");
+    await page.waitForSelector(".board[data-status=given_up]");
+    await page.click("#play-categories button[data-category=colors]");
+    await page.waitForSelector(".board-error:not(:empty)");
+    assert.match(
+      (await page.textContent(".board-error"))!,
+      /free rounds/i,
+    );
+    const upgrade = await page.getAttribute("#play-plan a", "href");
+    assert.match(upgrade!, /\/billing\/upgrade\?t=wwc_upgrade\./);
+    assert.equal(await scrollsSideways(page), false);
+    assert.deepEqual(
+      problems.filter((p) =>
+        !EXPECTED.test(p) &&
+        !/\/api\/rounds 402|402 for .*\/api\/rounds$/.test(p)
+      ),
+      [],
+    );
+  },
+});

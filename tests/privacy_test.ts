@@ -132,3 +132,26 @@ Deno.test("privacy: registering apps and signing in with one stores none of an a
     assert.ok(!dump.includes(secret), `${secret} in KV:\n${dump}`);
   }
 });
+
+Deno.test("privacy: the page says that first sign-in and last activity are kept (at most hourly), the daily counts carry no user id, and email only when collected", async () => {
+  const text = await privacyText(GOOGLE);
+  for (
+    const said of [
+      "When you first signed in and when you were last active, and which provider you signed in with",
+      "activity is noted when you sign in and at most once an hour while you play",
+      "How many players were new and how many were active on each UTC day, as two numbers a day with no user id",
+      "Your email address, name or picture: we never store them.",
+    ]
+  ) {
+    assert.ok(text.includes(said), `"${said}" in:\n${text}`);
+  }
+  assert.ok(!text.includes("can reach them by email"));
+  const collecting = await privacyText({ ...GOOGLE, COLLECT_EMAIL: "1" });
+  assert.ok(
+    collecting.includes(
+      "and your email address, only when your provider says it is verified",
+    ),
+    collecting,
+  );
+  assert.ok(!collecting.includes("Your email address, name or picture"));
+});

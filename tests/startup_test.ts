@@ -232,7 +232,7 @@ Deno.test({
         assert.equal(server.address, `${address}:${port}`);
         const page = await (await fetch(`${server.origin}/`)).text();
         assert.ok(!page.includes(CLIENT_SECRET));
-        assert.match(page, /the OAUTH_CLIENT_SECRET set on this server/);
+        assert.match(page, /The OAUTH_CLIENT_SECRET set on this server/);
         // It found this run's Deno cache: nothing was downloaded again.
         assert.deepEqual(
           server.lines.filter((l) => l.startsWith("Download ")),

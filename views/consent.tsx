@@ -1,5 +1,6 @@
 import { DEV_NAME_RULE } from "../auth/providers/dev.ts";
 import { Layout } from "./layout.tsx";
+import { useBrand } from "./brand.ts";
 import { ProviderButtons } from "./provider_buttons.tsx";
 
 /**
@@ -17,19 +18,25 @@ export function ConsentPage(props: {
   publishedBy?: string;
   abilities: string[];
   providers: { id: string; name: string }[];
+  /** The token the provider buttons carry (see `/login/<provider>/start`). */
+  consent: string;
+  /** The operator collects verified email addresses (`COLLECT_EMAIL=1`). */
+  collectEmail?: boolean;
 }) {
+  const { brand } = useBrand();
   return (
     <Layout title={`Sign in to ${props.clientName}`} referrer="same-origin">
       <div class="card">
         <h1>Sign in to continue to {props.clientName}</h1>
         <p>
-          You are signing in to Words with Chat for{" "}
+          You are signing in to {brand.name} for{" "}
           <strong>{props.clientName}</strong>, which will be able to:
         </p>
         {props.unverified && (
           <p class="muted">
-            This application named itself; Words with Chat has not verified who
-            makes it. {props.publishedBy !== undefined && (
+            This application named itself; {brand.name}{" "}
+            has not verified who makes it.{" "}
+            {props.publishedBy !== undefined && (
               <>
                 Its description is published by{" "}
                 <strong>{props.publishedBy}</strong>.{" "}
@@ -45,11 +52,21 @@ export function ConsentPage(props: {
           It will not see your password or email. You will return to{" "}
           <strong>{props.redirectHost}</strong>.
         </p>
+        {props.collectEmail && (
+          <p class="muted" id="consent-email">
+            Words with Chat keeps the email address your sign-in provider
+            confirms as verified, so the people who run it can reach you; see
+            {" "}
+            <a href="/privacy">Privacy</a>.
+          </p>
+        )}
         <div class="buttons">
           <ProviderButtons
             providers={props.providers}
             hrefOf={(p) =>
-              `/login/${p.id}/start`}
+              `/login/${p.id}/start?consent=${
+                encodeURIComponent(props.consent)
+              }`}
           />
           {/* A POST, so that no other site can cancel by linking here. */}
           <form method="post" action="/oauth/authorize/cancel">

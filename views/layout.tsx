@@ -1,5 +1,19 @@
 import type { Child } from "hono/jsx";
 import { SCRIPT, STYLE } from "./assets.ts";
+import { useBrand } from "./brand.ts";
+
+/** The brand's logo (when there is one) and name, for a heading or the bar. */
+export function BrandMark() {
+  const { brand, logo } = useBrand();
+  return (
+    <>
+      {logo
+        ? <img class="brand-logo" src={logo.href} alt="" height="32" />
+        : null}
+      <span class="brand-name">{brand.name}</span>
+    </>
+  );
+}
 
 /**
  * The page shell: one stylesheet; `script` adds our one script file.
@@ -16,19 +30,28 @@ export function Layout(
     /** More stylesheets of ours, loaded before the main one. */
     stylesheets?: readonly string[];
     referrer?: ReferrerPolicy;
+    /**
+     * Show the brand bar above the content; pages whose heading is the
+     * brand (the setup guide, /play) draw {@linkcode BrandMark} there instead.
+     */
+    brandBar?: boolean;
+    /** More links for the footer, after the ones every page has. */
+    links?: readonly { href: string; label: string }[];
   },
 ) {
+  const { brand, style } = useBrand();
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content={props.referrer ?? "no-referrer"} />
-        <title>{props.title} · Words with Chat</title>
+        <title>{props.title} · {brand.name}</title>
         {(props.stylesheets ?? []).map((href) => (
           <link rel="stylesheet" href={href} />
         ))}
         <link rel="stylesheet" href={STYLE.href} />
+        <link rel="stylesheet" href={style.href} />
         <link rel="icon" href="data:," />
         {props.script ? <script src={SCRIPT.href} defer></script> : null}
         {props.module
@@ -37,11 +60,23 @@ export function Layout(
       </head>
       <body>
         <main class={props.wide ? "wide" : undefined}>
+          {props.brandBar === false ? null : (
+            <header class="brand-bar">
+              <a href="/">
+                <BrandMark />
+              </a>
+            </header>
+          )}
           {props.children}
           <footer class="muted">
-            <a href="/">Words with Chat</a> · <a href="/privacy">Privacy</a> ·
-            {" "}
-            <a href="/leaderboard">Leaderboard</a>
+            <a href="/">{brand.name}</a> · <a href="/play">Play</a> ·{" "}
+            <a href="/leaderboard">Leaderboard</a> ·{" "}
+            <a href="/privacy">Privacy</a>
+            {(props.links ?? []).map((link) => (
+              <>
+                {" "}· <a href={link.href}>{link.label}</a>
+              </>
+            ))}
           </footer>
         </main>
       </body>

@@ -6,7 +6,9 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import { Layout } from "./layout.tsx";
+import { BillingSetup, type BillingSetupProps } from "./billing.tsx";
+import { BrandMark, Layout } from "./layout.tsx";
+import { useBrand } from "./brand.ts";
 
 /** One value for the GPT builder, with its copy button. */
 export interface BuilderValue {
@@ -17,9 +19,26 @@ export interface BuilderValue {
   /** Shown instead of a value that must not be printed. */
   note?: string;
   copy?: boolean;
+  /**
+   * `value` says where the value is (`the OAUTH_CLIENT_SECRET set on this
+   * server`): drawn as a sentence, never in a value box or with a copy
+   * button, so nobody pastes the description into the builder.
+   */
+  placeholder?: boolean;
 }
 
 function Value(props: BuilderValue) {
+  if (props.placeholder) {
+    return (
+      <div class="value">
+        <div class="value-label">{props.label}</div>
+        <p class="value-placeholder" data-field={props.field}>
+          {props.value}
+        </p>
+        {props.note ? <p class="muted">{props.note}</p> : null}
+      </div>
+    );
+  }
   return (
     <div class="value">
       <div class="value-label">{props.label}</div>
@@ -41,6 +60,50 @@ function Value(props: BuilderValue) {
   );
 }
 
+/**
+ * The setup guide's "Your brand" block: the brand as the pages show it, and
+ * the variables that set it.
+ */
+function BrandPreview() {
+  const { brand, textColor } = useBrand();
+  return (
+    <section class="card" id="brand">
+      <h2>Your brand</h2>
+      <p>
+        The sign-in and consent pages, <a href="/play">/play</a>,{" "}
+        <a href="/privacy">/privacy</a>{" "}
+        and the board in the chat show your name, colour and logo:
+      </p>
+      <div class="brand-preview">
+        <span class="brand-swatch" data-field="brand-preview">
+          <BrandMark />
+        </span>
+      </div>
+      <ul>
+        <li>
+          Name (<code>BRAND_NAME</code>): <strong>{brand.name}</strong>
+        </li>
+        <li>
+          Colour (<code>BRAND_COLOR</code>): {brand.color
+            ? (
+              <>
+                <code data-field="brand-color">{brand.color}</code>, with{" "}
+                {textColor === "#000000" ? "black" : "white"}{" "}
+                text on it (whichever contrasts more)
+              </>
+            )
+            : "not set: the service's own colours"}
+        </li>
+        <li>
+          Logo (<code>BRAND_LOGO</code>): {brand.logo
+            ? `${brand.logo.type}, ${brand.logo.bytes.length} bytes`
+            : "none"}
+        </li>
+      </ul>
+    </section>
+  );
+}
+
 /** `/`: what this is, and the exact values for the GPT builder. */
 export function SetupPage(props: {
   publicUrl: string;
@@ -48,11 +111,25 @@ export function SetupPage(props: {
   warnings: string[];
   providers: { id: string; name: string; callback: string | null }[];
   playground: boolean;
+  billing: BillingSetupProps;
 }) {
   return (
-    <Layout title="Set up your GPT" wide script>
+    <Layout
+      title="Set up your GPT"
+      wide
+      script
+      brandBar={false}
+      links={[
+        { href: "/openapi.json", label: "OpenAPI" },
+        ...(props.playground
+          ? [{ href: "/playground", label: "Playground" }]
+          : []),
+      ]}
+    >
       <header class="hero">
-        <h1>Words with Chat</h1>
+        <h1>
+          <BrandMark />
+        </h1>
         <p>
           Put a real, signed-in person behind a ChatGPT custom GPT. This service
           is the OAuth 2.0 authorization server for your GPT's action: people
@@ -67,12 +144,16 @@ export function SetupPage(props: {
 
       {props.warnings.length
         ? (
-          <div class="card warn" role="status">
-            <h2>Before you go live</h2>
+          // Folded: on a phone the list would fill the first screen.
+          <details class="card warn">
+            <summary>
+              <strong>Before you go live</strong>: {props.warnings.length}{" "}
+              {props.warnings.length === 1 ? "thing" : "things"} to change
+            </summary>
             <ul>
               {props.warnings.map((w) => <li>{w}</li>)}
             </ul>
-          </div>
+          </details>
         )
         : null}
 
@@ -172,7 +253,18 @@ export function SetupPage(props: {
               {p.callback
                 ? (
                   <>
-                    {" "}— register <code>{p.callback}</code>
+                    {" "}— register this callback URI with {p.name}:
+                    <div class="value-row">
+                      <code data-field={`callback-${p.id}`}>{p.callback}</code>
+                      <button
+                        type="button"
+                        class="copy"
+                        data-copy={p.callback}
+                        aria-label={`Copy the ${p.name} callback URI`}
+                      >
+                        Copy
+                      </button>
+                    </div>
                   </>
                 )
                 : <>{" "}— local testing only</>}
@@ -181,12 +273,9 @@ export function SetupPage(props: {
         </ul>
       </section>
 
-      <nav class="links">
-        <a href="/leaderboard">Leaderboard</a>
-        <a href="/privacy">Privacy</a>
-        <a href="/openapi.json">OpenAPI</a>
-        {props.playground ? <a href="/playground">Playground</a> : null}
-      </nav>
+      <BillingSetup {...props.billing} />
+
+      <BrandPreview />
     </Layout>
   );
 }
@@ -215,12 +304,13 @@ export function PrivacyPage(props: {
    */
   accessEndsWithin: string | null;
 }) {
+  const { brand } = useBrand();
   return (
     <Layout title="Privacy policy" wide>
       <article class="card prose">
         <h1>Privacy policy</h1>
         <p>
-          This is the privacy policy of the Words with Chat service at{" "}
+          This is the privacy policy of the {brand.name} service at{" "}
           <code>{props.publicUrl}</code>. It is written from what the service
           actually stores, listed below; nothing else is kept.
         </p>

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Layout } from "./layout.tsx";
+import { BrandMark, Layout } from "./layout.tsx";
 import { ProviderButtons, type ProviderChoice } from "./provider_buttons.tsx";
 
 /** The page; `script` and `style` are the versioned asset URLs. */
@@ -23,12 +23,16 @@ export function PlayPage(props: {
       wide
       module={props.script}
       stylesheets={[props.style]}
+      brandBar={false}
     >
       <div class="play">
         <header class="play-head">
-          <h1>Words with Chat</h1>
+          <h1>
+            <BrandMark />
+          </h1>
           <p id="play-who" class="muted"></p>
         </header>
+        <p id="play-plan" class="play-plan" hidden></p>
         <p id="play-notice" class="play-notice" role="status"></p>
         <section id="play-signin" class="card play-signin" hidden>
           <h2>Sign in to play</h2>

@@ -9,6 +9,7 @@ import { LOG_KEEP_MS } from "../auth/revocation.ts";
 import { LIFETIME } from "../auth/tokens.ts";
 import { CACHE_BOUNDS } from "../auth/client_metadata.ts";
 import { DAILY_COUNT_KEPT_MS } from "../game/game.ts";
+import { EVENT_KEPT_MS } from "../billing/plans.ts";
 import { RATE_WINDOW_SECONDS, RATE_WINDOWS_KEPT } from "../lib/rate_limit.ts";
 import type { StoredItem } from "./pages.tsx";
 
@@ -19,12 +20,18 @@ import type { StoredItem } from "./pages.tsx";
 export interface PrivacyFigures {
   /** Rounds a player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0: no cap. */
   dailyScoredRounds: number;
+  /** Rounds a free player may start per UTC day (`FREE_ROUNDS_PER_DAY`); 0: no quota. */
+  freeRoundsPerDay: number;
+  /** Whether payments (Stripe) are on. */
+  billing: boolean;
   /** Whether any rate limit is on (each counts requests in KV). */
   rateLimited: boolean;
   /** How often a provider's refresh token is checked (`UPSTREAM_CHECK_MINUTES`, ms). */
   upstreamCheckEvery: number;
   /** How late another instance may notice a sign-out (the revocation cache, ms). */
   revocationCacheMs: number;
+  /** Whether verified email addresses are collected (`COLLECT_EMAIL=1`). */
+  collectEmail: boolean;
 }
 
 /** The figures of a configuration, with the revocation cache of its store. */
@@ -34,9 +41,12 @@ export function privacyFigures(
 ): PrivacyFigures {
   return {
     dailyScoredRounds: config.dailyScoredRounds,
+    freeRoundsPerDay: config.freeRoundsPerDay,
+    billing: config.billing !== null,
     rateLimited: Object.values(config.rateLimits).some((n) => n > 0),
     upstreamCheckEvery: config.upstream.checkEvery,
     revocationCacheMs,
+    collectEmail: config.collectEmail,
   };
 }
 
@@ -143,6 +153,33 @@ export function storedItems(
         keys: ["scored_today"],
       }]
       : []),
+    ...(figures.freeRoundsPerDay > 0
+      ? [{
+        what:
+          "How many rounds you started each UTC day on the free plan (your user id, the date and a count)",
+        why: `The free plan: at most ${figures.freeRoundsPerDay} ${
+          figures.freeRoundsPerDay === 1 ? "round" : "rounds"
+        } a day`,
+        kept: `${duration(DAILY_COUNT_KEPT_MS)}, or ${ERASE}`,
+        keys: ["started_today"],
+      }]
+      : []),
+    ...(figures.billing
+      ? [{
+        what:
+          "Your plan (free or pro), and if you paid: never your card or bank details (you give those to Stripe, on Stripe's pages), only the ids Stripe gave your customer record and subscription, its status, and when it last changed; the customer id with your user id, to know whose a payment is",
+        why:
+          "To lift the daily limit for those who pay, and to send you to Stripe's page to manage or cancel it",
+        kept:
+          `${ERASE}. Stripe keeps what you gave it when paying (name, email, card details, invoices, the subscription) under its own privacy policy and the law on accounts; deleting your data here does not cancel a subscription, so cancel it first through the manage link (ask the GPT for your plan). Once your data is deleted, only Stripe's customer id stays, without your user id, so that Stripe's later messages about it are ignored`,
+        keys: ["plan", "stripe_customer"],
+      }, {
+        what: "The ids of payment events Stripe sent us, with no user id",
+        why: "To apply each payment event once, however often it arrives",
+        kept: duration(EVENT_KEPT_MS),
+        keys: ["stripe_event"],
+      }]
+      : []),
     {
       what:
         "How many players have each score, counted by score band, and the highest score shown, with no user id",
@@ -150,6 +187,28 @@ export function storedItems(
       kept:
         "As long as the service runs; your count goes when you delete your data",
       keys: ["rank", "rank_high"],
+    },
+    {
+      what:
+        `When you first signed in and when you were last active, and which provider you signed in with${
+          figures.collectEmail
+            ? "; and your email address, only when your provider says it is verified (Google and OpenID providers in your sign-in token, GitHub your primary verified address)"
+            : ""
+        }`,
+      why:
+        `So the people who run this service know their players (a members list only they see)${
+          figures.collectEmail ? ", and can reach them by email" : ""
+        }; activity is noted when you sign in and at most once an hour while you play`,
+      kept: `${ERASE[0]!.toUpperCase()}${ERASE.slice(1)}`,
+      keys: ["member"],
+    },
+    {
+      what:
+        "How many players were new and how many were active on each UTC day, as two numbers a day with no user id",
+      why: "A chart of the last 30 days for the people who run this service",
+      kept:
+        "As long as the service runs; deleting your data does not change past days' counts",
+      keys: ["member_day"],
     },
     {
       what:
@@ -180,7 +239,7 @@ export function storedItems(
     },
     {
       what:
-        "Cookies in your browser, only while you sign in or play: a sign-in in progress (sealed, for this service only), and on the game page (/play) your session, which keeps you signed in there",
+        "Cookies in your browser, only while you sign in or play: a sign-in in progress (sealed, for this service only), and on the game page (/play) your session, which keeps you signed in there; for the people who run the service, their session on the members page (sealed, one hour)",
       why:
         "To finish the sign-in you started, and to keep you signed in to /play across reloads; no tracking, nothing shared with other sites",
       kept: `A sign-in: ${duration(LIFETIME.login * 1000)}; /play: ${
@@ -210,7 +269,7 @@ export function storedItems(
   ];
 }
 
-/** What the service never stores, as the policy lists it. */
+/** What the service never stores, as the policy lists it (email not collected). */
 export const NEVER_STORED = [
   "Your password: you type it only at your sign-in provider.",
   "Your email address, name or picture: we never store them. Google and OpenID sign-in are not asked for them; GitHub sends its public profile, from which only the numeric account id is kept.",
@@ -218,3 +277,16 @@ export const NEVER_STORED = [
   "Any token we issue: tokens are sealed and carry their own expiry; only revocation records are kept.",
   "An app's client secret: it is handed to the app once, and only its hash is kept, inside the app's own client id.",
 ];
+
+/**
+ * What the service never stores, with `COLLECT_EMAIL` as configured: when
+ * email is collected, the email line says what is and is not kept.
+ */
+export function neverStored(collectEmail: boolean): string[] {
+  if (!collectEmail) return NEVER_STORED;
+  return NEVER_STORED.map((line) =>
+    line.startsWith("Your email address")
+      ? "Your name or picture: we never store them, and your email address only as described above (verified addresses only). GitHub sends its public profile, from which only the numeric account id is kept."
+      : line
+  );
+}

@@ -10,8 +10,10 @@ import { devProvider } from "./dev.ts";
 import {
   type Call,
   oauthProvider,
+  plausibleEmail,
   type ProviderEnv,
   type SubjectResult,
+  verifiedEmailClaim,
 } from "./oauth.ts";
 import type { UpstreamProvider } from "./types.ts";
 
@@ -47,6 +49,8 @@ export interface ProvidersConfig {
   devLogin: boolean;
   /** How long one provider call may take (ms). */
   upstream: { timeout: number };
+  /** Ask for the person's verified email (`COLLECT_EMAIL=1`). */
+  collectEmail: boolean;
 }
 
 /** Google's endpoints (from its discovery document), written down to save a fetch. */
@@ -119,6 +123,37 @@ async function githubSubject(
   return { ok: true, subject: String(id) };
 }
 
+/**
+ * GitHub's primary address, when verified (`GET /user/emails`, which needs
+ * the `user:email` scope). The public profile's `email` is whatever the
+ * person chose to show, verified or not, so it is never used.
+ */
+async function githubEmail(
+  { accessToken, call }: { accessToken: string; call: Call },
+): Promise<string | undefined> {
+  const res = await call("https://api.github.com/user/emails", {
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      accept: "application/vnd.github+json",
+      "user-agent": "words-with-chat",
+    },
+  });
+  if (!res.ok) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  const emails: unknown = await res.json();
+  if (!Array.isArray(emails)) return undefined;
+  const primary = emails.find((e) =>
+    e?.primary === true && e?.verified === true
+  );
+  return plausibleEmail(primary?.email);
+}
+
+/** Google and OpenID Connect: the ID token's `email`, when verified. */
+const oidcEmail = ({ claims }: { claims: oauth.IDToken | undefined }) =>
+  Promise.resolve(verifiedEmailClaim(claims));
+
 /** Builds the providers that configuration enables. */
 export function buildProviders(
   config: ProvidersConfig,
@@ -133,9 +168,11 @@ export function buildProviders(
       userPrefix: "google",
       ...config.google,
       metadata: () => Promise.resolve(GOOGLE),
-      // Only who you are: the stable subject, no email or profile.
-      scope: "openid",
+      // Only who you are: the stable subject, and the verified email when
+      // the operator collects it; never the profile.
+      scope: config.collectEmail ? "openid email" : "openid",
       oidc: true,
+      ...(config.collectEmail ? { email: oidcEmail } : {}),
       wantsRefreshToken: true,
       authorizeParams: ({ prompt }) => ({
         access_type: "offline",
@@ -150,10 +187,12 @@ export function buildProviders(
       userPrefix: "github",
       ...config.github,
       metadata: () => Promise.resolve(GITHUB),
-      // No scope: the public profile (and its numeric id) needs none.
-      scope: "",
+      // No scope: the public profile (and its numeric id) needs none;
+      // reading the verified addresses needs `user:email`.
+      scope: config.collectEmail ? "user:email" : "",
       oidc: false,
       subject: githubSubject,
+      ...(config.collectEmail ? { email: githubEmail } : {}),
     }, penv));
   }
   if (config.oidc) {
@@ -173,8 +212,9 @@ export function buildProviders(
             ...options,
           }),
         ),
-      scope: "openid",
+      scope: config.collectEmail ? "openid email" : "openid",
       oidc: true,
+      ...(config.collectEmail ? { email: oidcEmail } : {}),
     }, penv));
   }
   if (config.devLogin) providers.push(devProvider(config.publicUrl));

@@ -45,6 +45,39 @@ export interface ProviderSpec {
   subject?: (accessToken: string, call: Call) => Promise<SubjectResult>;
   /** Plain http is allowed (an issuer on loopback, for local testing). */
   insecure?: boolean;
+  /**
+   * Set only when the operator collects email (`COLLECT_EMAIL=1`): the
+   * person's verified email from the validated ID token's claims or the
+   * provider's API, or `undefined`. Never fails a sign-in.
+   */
+  email?: (input: {
+    claims: oauth.IDToken | undefined;
+    accessToken: string;
+    call: Call;
+  }) => Promise<string | undefined>;
+}
+
+/**
+ * An email address as a provider sent it, if it looks like one: kept short
+ * and printable, since it is shown to operators and exported.
+ */
+export function plausibleEmail(value: unknown): string | undefined {
+  return typeof value === "string" && value.length <= 254 &&
+      /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]{1,253}$/u.test(value)
+    ? value
+    : undefined;
+}
+
+/**
+ * OpenID Connect Core §5.1: `email` counts only with `email_verified`
+ * exactly `true`.
+ */
+export function verifiedEmailClaim(
+  claims: oauth.IDToken | undefined,
+): string | undefined {
+  return claims?.email_verified === true
+    ? plausibleEmail(claims.email)
+    : undefined;
 }
 
 /**
@@ -211,8 +244,11 @@ export function oauthProvider(
             : undefined,
         );
         let subject: string | undefined;
+        const claims = spec.oidc
+          ? oauth.getValidatedIdTokenClaims(tokens)
+          : undefined;
         if (spec.oidc) {
-          subject = oauth.getValidatedIdTokenClaims(tokens)?.sub;
+          subject = claims?.sub;
         } else {
           const found = await spec.subject!(tokens.access_token, call);
           if (!found.ok) {
@@ -233,9 +269,15 @@ export function oauthProvider(
             "no subject",
           );
         }
+        const email = await spec.email?.({
+          claims,
+          accessToken: tokens.access_token,
+          call,
+        }).catch(() => undefined);
         return {
           ok: true,
           subject,
+          ...(email !== undefined ? { email } : {}),
           ...(tokens.refresh_token
             ? { refreshToken: tokens.refresh_token }
             : {}),

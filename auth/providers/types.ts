@@ -48,6 +48,11 @@ export type ProviderResult =
     subject: string;
     /** An upstream refresh token to keep sealed, when the provider gave one. */
     refreshToken?: string;
+    /**
+     * The person's email, only when the operator collects it
+     * (`COLLECT_EMAIL=1`) and the provider says it is verified.
+     */
+    email?: string;
   }
   | {
     ok: false;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { countRefusal } from "../../lib/telemetry.ts";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
@@ -61,6 +62,10 @@ export function bearerAuth(
           reason: "Authorization header is not 'Bearer <token>'",
         });
       }
+      countRefusal(
+        "api",
+        header === undefined ? "no_token" : "malformed_authorization",
+      );
       c.header("WWW-Authenticate", challenge);
       return apiError(
         c,
@@ -76,6 +81,7 @@ export function bearerAuth(
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       log("info", "bearer token refused", { reason: err.reason });
+      countRefusal("api", err.code);
       return refuseToken(c, challenge);
     }
     c.set("challenge", challenge);

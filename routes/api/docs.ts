@@ -41,18 +41,25 @@ export function openApiDocument(
   }) as unknown as Record<string, unknown>;
 }
 
-/** Serves `/openapi.json` and `/gpt/instructions`. */
+/**
+ * Serves `/openapi.json` and `/gpt/instructions`. The document is built on
+ * its first request, then kept: building it converts every schema (about
+ * 25 ms), which a cold start has better things to do with.
+ */
 export function docsRoutes(
   config: Config,
-  document: Record<string, unknown>,
+  document: () => Record<string, unknown>,
 ): Hono {
   const instructions = gptInstructions(
     config.publicUrl,
     config.dailyScoredRounds,
+    undefined,
+    config.freeRoundsPerDay,
   );
-  const body = JSON.stringify(document);
+  let body: string | undefined;
   return new Hono()
     .get("/openapi.json", (c) => {
+      body ??= JSON.stringify(document());
       c.header("Cache-Control", "public, max-age=300");
       c.header("Access-Control-Allow-Origin", "*");
       return c.body(body, 200, { "Content-Type": "application/json" });

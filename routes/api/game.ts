@@ -17,6 +17,10 @@ import { CATEGORIES, isCategory, WORDS } from "../../game/words.ts";
 import { type ApiEnv, refuseToken } from "./bearer.ts";
 import { apiError } from "./errors.ts";
 import { MAX_TOKEN_CHARS } from "../../auth/seal.ts";
+import type { Billing } from "../../billing/billing.ts";
+import type { Plans } from "../../billing/plans.ts";
+import { planView } from "../../billing/plan_view.ts";
+import { quotaMessage } from "../../billing/words.ts";
 
 // Shapes are reused by spreading their fields, not with `.extend()` or
 // `.nullable()` on a named schema: those become `allOf` in the document,
@@ -54,7 +58,7 @@ const RoundHandle = z.string(
   "is not a round handle",
 ).openapi({
   description: "The round handle returned by startRound.",
-  example: "wwc_round.AQJrMS…",
+  example: "wwc_round.AgJrMS…",
 });
 
 /** What rounds and correct guesses say about the daily cap. */
@@ -90,7 +94,24 @@ const RoundView = z.object({
       "Points a correct guess would score now; 0 once today's scoring is used up.",
   }),
   ...dailyFields,
+  free_rounds_left: z.number().int().optional().openapi({
+    description:
+      "Rounds the free plan can still start today (UTC); absent when play is unlimited.",
+  }),
 }).openapi("Round");
+
+const PaymentRequired = z.object({
+  error: z.literal("payment_required"),
+  message: z.string().openapi({
+    description:
+      "Says the free rounds of today are used up, and how to play on. Tell the player.",
+  }),
+  upgrade_url: z.string().openapi({
+    description:
+      "A link for the player to pay (valid 30 minutes). Show it to the player as a clickable link; never follow it yourself.",
+    example: "https://words.example.com/billing/upgrade?t=wwc_upgrade.AQJrMS…",
+  }),
+}).openapi("PaymentRequired");
 
 const GuessResult = z.object({
   correct: z.boolean(),
@@ -209,6 +230,10 @@ const routes = {
     responses: {
       201: json(RoundView, "The new round."),
       ...problems,
+      402: json(
+        PaymentRequired,
+        "The free plan's rounds for today are used up: show the player the message and the upgrade_url link.",
+      ),
       ...notJson,
     },
   }),
@@ -333,6 +358,39 @@ const routes = {
       ...problems,
     },
   }),
+  getPlan: createRoute({
+    method: "get",
+    path: "/api/plan",
+    operationId: "getPlan",
+    summary:
+      "Get the player's plan (free or pro), the free rounds left today, and a link to upgrade (free) or to manage the subscription (pro) to show the player.",
+    ...notConsequential,
+    responses: {
+      200: json(
+        z.object({
+          plan: z.enum(["free", "pro"]),
+          free_rounds_per_day: z.number().int().openapi({
+            description:
+              "Rounds the free plan may start per UTC day; 0 = unlimited.",
+          }),
+          free_rounds_left: z.number().int().nullable().openapi({
+            description:
+              "Rounds this player can still start today; null when unlimited (pro, or no quota).",
+          }),
+          upgrade_url: z.string().optional().openapi({
+            description:
+              "Free players: a link to pay for the pro plan (valid 30 minutes); show it, never follow it.",
+          }),
+          portal_url: z.string().optional().openapi({
+            description:
+              "Pro players: a link to manage or cancel the subscription at Stripe (valid 30 minutes); show it, never follow it.",
+          }),
+        }),
+        "The plan.",
+      ),
+      ...problems,
+    },
+  }),
   setNickname: createRoute({
     method: "put",
     path: "/api/me/nickname",
@@ -421,10 +479,14 @@ export interface GameDeps {
   access: AccessTokens;
   /** Signs out everywhere and erases data. */
   account: Account;
+  plans: Plans;
+  /** `null` when billing is off. */
+  billing: Billing | null;
 }
 
 /** Builds the API; mount it behind the bearer guard. */
-export function gameRoutes({ game, access, account }: GameDeps) {
+export function gameRoutes(deps: GameDeps) {
+  const { game, access, account, billing } = deps;
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook(result, c) {
       if (result.success) return;
@@ -473,7 +535,15 @@ export function gameRoutes({ game, access, account }: GameDeps) {
       category,
       access.sessionKey(user),
     );
-    return "problem" in round ? signedOut(c) : c.json(round, 201);
+    if (!("problem" in round)) return c.json(round, 201);
+    if (round.problem === "signed_out") return signedOut(c);
+    // A quota is only configured with billing (config.ts).
+    const upgrade_url = await billing!.upgradeUrl(user);
+    return c.json({
+      error: "payment_required" as const,
+      message: quotaMessage(round.limit, upgrade_url),
+      upgrade_url,
+    }, 402);
   });
 
   app.openapi(routes.getCurrentRound, async (c) => {
@@ -522,6 +592,11 @@ export function gameRoutes({ game, access, account }: GameDeps) {
     const { sub, scope } = c.get("user");
     return c.json({ id: sub, scope, name: await game.displayName(sub) }, 200);
   });
+
+  app.openapi(
+    routes.getPlan,
+    async (c) => c.json(await planView(deps, c.get("user")), 200),
+  );
 
   app.openapi(routes.setNickname, async (c) => {
     const checked = checkNickname(c.req.valid("json").nickname);

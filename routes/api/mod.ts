@@ -10,6 +10,7 @@
  * @module
  */
 import { Hono, type MiddlewareHandler } from "hono";
+import { networkOf } from "../../lib/ip.ts";
 import type { Services } from "../../app/services.ts";
 import {
   GAME_BUCKET,
@@ -30,7 +31,7 @@ const API = "/api/*";
 /** The game page's session endpoints: cookie in, access token out. */
 const PLAY_SESSION = ["/play/session", "/play/signout"];
 /** The reads that cost KV calls, limited apart from game moves. */
-const READS = ["/api/leaderboard", "/api/score", "/api/me"];
+const READS = ["/api/leaderboard", "/api/score", "/api/me", "/api/plan"];
 
 /** What the API sub-app needs. */
 export interface ApiOptions {
@@ -80,14 +81,14 @@ export function apiApp(
     bucket: "play",
     limit: config.rateLimits.token,
     windowSeconds: RATE_WINDOW_SECONDS,
-    id: address,
+    id: (c) => networkOf(address(c)),
   });
   for (const path of PLAY_SESSION) app.use(path, limitBody(), perAddress);
   app.route("/", playSessionRoutes(services));
 
   const api = gameRoutes(services);
   app.route("/", api);
-  app.route("/", docsRoutes(config, openApiDocument(api, config)));
+  app.route("/", docsRoutes(config, () => openApiDocument(api, config)));
   app.route("/", healthRoutes(services));
   refuseOtherMethods(app);
   return app;

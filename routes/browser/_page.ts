@@ -5,6 +5,8 @@
  */
 import type { Context } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { jsx } from "hono/jsx";
+import { BrandContext, DEFAULT_BRAND } from "../../views/brand.ts";
 
 /**
  * Renders a page with a strict Content-Security-Policy: scripts only from
@@ -34,5 +36,12 @@ export function renderPage(
     `default-src 'none'; ${script}style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
   );
   if (options.referrer) c.header("Referrer-Policy", options.referrer);
-  return c.html(page, options.status ?? 200);
+  // The layout reads the brand from this context (views/brand.ts).
+  // A node, rendered by c.html in its own render context (never the
+  // process-wide one, which concurrent requests would share).
+  const branded = jsx(BrandContext.Provider, {
+    value: c.get("brand") ?? DEFAULT_BRAND,
+    children: page,
+  });
+  return c.html(branded.toString(), options.status ?? 200);
 }

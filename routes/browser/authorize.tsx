@@ -11,6 +11,8 @@
  * @module
  */
 import { type Context, Hono } from "hono";
+import { networkOf } from "../../lib/ip.ts";
+import { counters } from "../../lib/telemetry.ts";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
@@ -33,12 +35,27 @@ import {
 } from "../../auth/tokens.ts";
 import type { UpstreamProvider } from "../../auth/providers/types.ts";
 import type { UpstreamTokens } from "../../auth/upstream_tokens.ts";
+import type { Members } from "../../account/members.ts";
 import { ErrorPage } from "../../views/layout.tsx";
 import { ConsentPage, DevLoginPage } from "../../views/consent.tsx";
 import { renderPage } from "./_page.ts";
+import { constantTimeEqual } from "../../auth/compare.ts";
 import type { RateLimiter } from "../../lib/rate_limit.ts";
 import { RATE_WINDOW_SECONDS } from "../../lib/rate_limit.ts";
 import { type AddressOf, countRequest } from "../_guards.ts";
+
+/**
+ * Where a redirect URI returns the person: the CSP source that lets a form
+ * (and its redirects) go there, and what the page shows. A web redirect is
+ * its origin and host; a native app's private-use scheme
+ * (`com.example.app:/cb`, RFC 8252 §7.1) has no origin, so it is its scheme.
+ */
+function returnsTo(redirectUri: string): { source: string; shown: string } {
+  const url = new URL(redirectUri);
+  return url.origin !== "null"
+    ? { source: url.origin, shown: url.host }
+    : { source: url.protocol, shown: url.protocol.slice(0, -1) };
+}
 
 /** What the authorize routes need. */
 export interface AuthorizeDeps {
@@ -50,6 +67,7 @@ export interface AuthorizeDeps {
   log: Log;
   clients: ClientDirectory;
   limiter: RateLimiter;
+  members: Members;
   /** The app's one client-address finder. */
   address: AddressOf;
 }
@@ -260,16 +278,18 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
   app.get("/oauth/authorize", async (c) => {
     const query = new URL(c.req.url).searchParams;
     const ids = query.getAll("client_id");
+    const requester = networkOf(deps.address(c));
     const lookup = await clients.forAuthorization(
       ids.length === 1 ? ids[0] : undefined,
       // A document not in the cache costs an outbound request: counted.
       () =>
         countRequest(deps.limiter, {
           bucket: "client_document",
-          id: deps.address(c),
+          id: requester,
           limit: config.rateLimits.clientDocument,
           windowSeconds: RATE_WINDOW_SECONDS,
         }),
+      requester,
     );
     if (lookup.kind === "document_refused") {
       const { status, detail } = documentProblem(lookup.refusal);
@@ -337,14 +357,16 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     if (provider && !client.registered) {
       return startUpstream(c, pending, provider, decision.loginHint);
     }
-    await setPending(c, pending);
+    const consent = randomId();
+    await setPending(c, { ...pending, consent });
     return renderPage(
       c,
       <ConsentPage
+        consent={consent}
         clientName={client.name}
         unverified={client.registered === true}
         publishedBy={client.publishedBy}
-        redirectHost={new URL(pending.redirect_uri).host}
+        redirectHost={returnsTo(pending.redirect_uri).shown}
         abilities={pending.scope.split(" ").map((s) =>
           SCOPES[s as keyof typeof SCOPES]
         )}
@@ -352,10 +374,11 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
           id,
           name,
         }))}
+        collectEmail={config.collectEmail}
       />,
       {
         // Cancel redirects to the client: form-action covers redirects.
-        formAction: [new URL(pending.redirect_uri).origin],
+        formAction: [returnsTo(pending.redirect_uri).source],
         referrer: "same-origin",
       },
     );
@@ -410,6 +433,27 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     }
     const login = await readPending(c);
     if (!login) return expired(c);
+    // Only the consent page's own buttons start a sign-in from here: a page
+    // elsewhere that opened the consent page cannot move the browser on.
+    if (
+      !login.consent ||
+      !constantTimeEqual(c.req.query("consent") ?? "", login.consent)
+    ) {
+      log("warn", "provider start without the consent page's token", {
+        provider: provider.id,
+        client: login.client_id.slice(0, 300),
+        site: (c.req.header("sec-fetch-site") ?? "(none)").slice(0, 20),
+      });
+      return renderPage(
+        c,
+        <ErrorPage
+          title="Sign-in not started"
+          message="This sign-in was not started from this service's consent page, so it was stopped to protect your account."
+          next="Go back to the application and start signing in again; then pick a sign-in method on the page that names the application."
+        />,
+        { status: 403 },
+      );
+    }
     return startUpstream(c, pendingRequest(login), provider);
   });
 
@@ -423,7 +467,7 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     return renderPage(
       c,
       <DevLoginPage state={state} action="/login/dev/callback" />,
-      { formAction: [new URL(login.redirect_uri).origin] },
+      { formAction: [returnsTo(login.redirect_uri).source] },
     );
   });
 
@@ -494,8 +538,10 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
             outcome.refreshToken,
           );
         }
+        await deps.members.signedIn(outcome.sub, provider.id, outcome.email);
         const code = await server.issueCode(login, outcome.sub);
         log("info", "signed in", { provider: id, sub: outcome.sub });
+        counters.signIns.add(1, { provider: id });
         return toClient(c, login, { code });
       }
     }

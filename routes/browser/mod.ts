@@ -11,6 +11,7 @@
  * @module
  */
 import { RATE_WINDOW_SECONDS } from "../../lib/rate_limit.ts";
+import { networkOf } from "../../lib/ip.ts";
 import { Hono } from "hono";
 import type { Services } from "../../app/services.ts";
 import { refuseOtherMethods, renderErrors } from "../_common.ts";
@@ -23,6 +24,7 @@ import {
 import { assetRoutes } from "./assets.ts";
 import { authorizeRoutes } from "./authorize.tsx";
 import { playSignInRoutes } from "./play.tsx";
+import { adminRoutes } from "./admin.tsx";
 import { renderPageProblem } from "./errors.tsx";
 import { pageRoutes } from "./pages.tsx";
 
@@ -32,6 +34,9 @@ const SIGN_IN = [
   "/login/*",
   "/play/login",
   "/play/callback",
+  "/admin/login",
+  "/admin/callback",
+  "/admin/signout",
 ];
 
 /** What the browser sub-app needs. */
@@ -57,6 +62,9 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
     // exchanges a code.
     ["/play/login", "authorize"],
     ["/play/callback", "login"],
+    // The members view's sign-in, the same way.
+    ["/admin/login", "authorize"],
+    ["/admin/callback", "login"],
   ];
   for (const [path, bucket] of signIn) {
     app.use(
@@ -65,7 +73,7 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
         bucket,
         limit: config.rateLimits.authorize,
         windowSeconds: RATE_WINDOW_SECONDS,
-        id: address,
+        id: (c) => networkOf(address(c)),
       }),
     );
   }
@@ -73,6 +81,7 @@ export function browserApp({ services, address }: BrowserOptions): Hono {
   app.route("/", assetRoutes());
   app.route("/", authorizeRoutes({ ...services, address }));
   app.route("/", playSignInRoutes(services));
+  app.route("/", adminRoutes(services));
   app.route(
     "/",
     pageRoutes({

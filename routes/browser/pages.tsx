@@ -23,7 +23,7 @@ import {
 import {
   accessEndsWithin,
   duration,
-  NEVER_STORED,
+  neverStored,
   privacyFigures,
   storedItems,
 } from "../../views/privacy.ts";
@@ -34,6 +34,7 @@ import {
   PLAY_SCRIPT,
   PLAYGROUND_BOARD_SCRIPT,
 } from "../../views/assets.ts";
+import { HANDLED_EVENTS } from "../../billing/plans.ts";
 
 /** What the pages need. */
 export interface PageDeps {
@@ -86,18 +87,18 @@ export function builderValues(
       ? {
         field: "client-secret",
         label: "Client Secret",
-        value: "in .local/dev.json, and in the terminal running deno task dev",
+        value: "In .local/dev.json, and in the terminal running deno task dev.",
         note:
           "Shown here only on that machine at http://localhost (or 127.0.0.1), never through a tunnel, a proxy or another host name.",
-        copy: false,
+        placeholder: true,
       }
       : {
         field: "client-secret",
         label: "Client Secret",
-        value: "the OAUTH_CLIENT_SECRET set on this server",
+        value: "The OAUTH_CLIENT_SECRET set on this server.",
         note:
           "Never shown here. deno task keygen makes one; paste the same value into the builder and into the server's environment.",
-        copy: false,
+        placeholder: true,
       },
     {
       field: "authorization-url",
@@ -141,6 +142,12 @@ export function pageRoutes(
         : `${config.publicUrl}/login/${id}/callback`,
     })),
     playground: config.devLogin,
+    billing: {
+      on: config.billing !== null,
+      freeRoundsPerDay: config.freeRoundsPerDay,
+      webhookUrl: `${config.publicUrl}/billing/stripe/webhook`,
+      events: HANDLED_EVENTS,
+    },
   };
   const figures = privacyFigures(config, revocationCacheMs);
   const privacy = {
@@ -148,7 +155,7 @@ export function pageRoutes(
     contact: config.contact,
     providers: realProviders.map((p) => p.name),
     items: storedItems(realProviders.length > 0, figures),
-    never: NEVER_STORED,
+    never: neverStored(config.collectEmail),
     signOutWithin: duration(revocationCacheMs),
     accessEndsWithin: realProviders.length > 0
       ? accessEndsWithin(config.upstream.checkEvery)

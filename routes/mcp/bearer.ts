@@ -10,6 +10,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { countRefusal } from "../../lib/telemetry.ts";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { AccessTokens } from "../../auth/access.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
@@ -89,6 +90,14 @@ export function mcpBearer(
       });
     }
     if (!claims) {
+      countRefusal(
+        "mcp",
+        match
+          ? "invalid_token"
+          : header === undefined
+          ? "no_token"
+          : "malformed_authorization",
+      );
       const { header: value, body } = refuse(
         match ? "invalid_token" : undefined,
       );

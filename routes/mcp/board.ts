@@ -10,7 +10,9 @@
  * content-security policy declares no domain at all: no `connectDomains`
  * (the board reaches the game only through the host's `tools/call`), no
  * `resourceDomains`, no `frameDomains`. Both files are text modules: read
- * once with the code, never per request.
+ * once with the code, never per request. The operator's brand is inlined
+ * too: its colour rules in the `<style>`, its logo as a `data:` URL (which
+ * hosts' default policy, `img-src 'self' data:`, allows without a domain).
  *
  * @module
  */
@@ -19,6 +21,7 @@ import BOARD_SCRIPT from "../../views/board/dist/mcp_board.js" with {
   type: "text",
 };
 import BOARD_STYLE from "../../views/board/board.css" with { type: "text" };
+import { type BrandAssets, DEFAULT_BRAND } from "../../views/brand.ts";
 
 /** The board's resource URI, named by the play tools. */
 export const BOARD_URI = "ui://words-with-chat/board.html";
@@ -56,26 +59,72 @@ function rawText(text: string, tag: "script" | "style"): string {
   return text;
 }
 
-/** The board's HTML document, built once. */
-export const BOARD_HTML = `<!doctype html>
+/** `text` with HTML's special characters escaped, for text and attributes. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** The brand's heading above the board: the logo (if any) and the name. */
+const BRAND_HEAD_STYLE = `.board-brand {
+  display: flex;
+  align-items: center;
+  gap: 0.5rem;
+  margin: 0 0 0.5rem;
+  padding: 0.4rem 0.6rem;
+  border-radius: 0.4rem;
+  font-weight: 600;
+  color: var(--ink);
+}
+.board-brand img {
+  height: 1.5rem;
+  width: auto;
+  max-width: 6rem;
+}
+.board-brand.brand-bar {
+  background: var(--brand);
+  color: var(--brand-fg);
+}
+`;
+
+/**
+ * The board's HTML document for a brand; built once per app, never per
+ * request.
+ */
+export function boardHtml(brand: BrandAssets): string {
+  const name = escapeHtml(brand.brand.name);
+  const logo = brand.logoDataUrl
+    ? `<img src="${escapeHtml(brand.logoDataUrl)}" alt="">`
+    : "";
+  const bar = brand.brand.color ? " brand-bar" : "";
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Words with Chat</title>
+<title>${name}</title>
 <style>
-${rawText(BOARD_STYLE, "style")}</style>
+${rawText(BOARD_STYLE, "style")}${BRAND_HEAD_STYLE}${
+    rawText(brand.css, "style")
+  }</style>
 </head>
 <body>
+<header class="board-brand${bar}">${logo}<span>${name}</span></header>
 <main id="board"></main>
 <script type="module">
 ${rawText(BOARD_SCRIPT, "script")}</script>
 </body>
 </html>
 `;
+}
 
-/** Registers the board resource on one request's server. */
-export function registerBoard(server: McpServer): void {
+/** The board with the service's own brand. */
+export const BOARD_HTML: string = boardHtml(DEFAULT_BRAND);
+
+/**
+ * Registers the board resource on one request's server; `html` is the
+ * branded document (see {@linkcode boardHtml}).
+ */
+export function registerBoard(server: McpServer, html = BOARD_HTML): void {
   server.registerResource(
     "board",
     BOARD_URI,
@@ -90,7 +139,7 @@ export function registerBoard(server: McpServer): void {
       contents: [{
         uri: uri.href,
         mimeType: BOARD_MIME,
-        text: BOARD_HTML,
+        text: html,
         _meta: { ui: BOARD_UI_META },
       }],
     }),

@@ -11,7 +11,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { createMcpHandler } from "@modelcontextprotocol/server";
+import type { createMcpHandler } from "@modelcontextprotocol/server";
 import type { Services } from "../../app/services.ts";
 import {
   GAME_BUCKET,
@@ -33,7 +33,28 @@ import { callerOf, mcpBearer, mcpChallenge, type McpEnv } from "./bearer.ts";
 import { renderMcpProblem } from "./errors.ts";
 import { checkOrigin, refuseQueryToken } from "./guards.ts";
 import { MCP_PATH } from "./resource.ts";
-import { gameServer, MOVES, READS } from "./tools.ts";
+
+/**
+ * The SDK and the tools, loaded on the first `/mcp` request of a process:
+ * importing them (the SDK, the tools' schemas and their JSON Schema) takes
+ * about 150 ms, which a cold start that serves REST, OAuth or pages never
+ * pays. The specifiers are literal, so `deno deploy` bundles them.
+ */
+let parts:
+  | Promise<[
+    typeof import("@modelcontextprotocol/server"),
+    typeof import("./tools.ts"),
+    typeof import("./board.ts"),
+  ]>
+  | undefined;
+function loadParts() {
+  return parts ??= Promise.all([
+    import("@modelcontextprotocol/server"),
+    import("./tools.ts"),
+    import("./board.ts"),
+  ]);
+}
+import { brandAssets } from "../../views/brand.ts";
 
 /** What the MCP sub-app needs. */
 export interface McpOptions {
@@ -43,9 +64,13 @@ export interface McpOptions {
 }
 
 type Bucket = typeof GAME_BUCKET | typeof READ_BUCKET;
+type Tools = typeof import("./tools.ts");
 
 /** The rate-limit bucket of each tool call in a body (one or a batch). */
-function bucketsOf(body: unknown): Bucket[] {
+function bucketsOf(
+  body: unknown,
+  { MOVES, READS }: { MOVES: ReadonlySet<string>; READS: ReadonlySet<string> },
+): Bucket[] {
   const messages = Array.isArray(body) ? body : [body];
   const buckets: Bucket[] = [];
   for (const message of messages as { method?: unknown; params?: unknown }[]) {
@@ -65,17 +90,31 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
   const app = new Hono<McpEnv>();
   app.onError(renderErrors(log, renderMcpProblem));
 
-  const handler = createMcpHandler(
-    ({ authInfo }) => gameServer(services, callerOf(authInfo)),
-    {
-      maxRequestBodySize: MAX_BODY_BYTES,
-      onerror(err) {
-        // Rejected requests and out-of-band failures: the answer is already
-        // drawn; the reason is for operators.
-        log("info", "mcp request refused", { reason: err.message });
-      },
-    },
-  );
+  let handler:
+    | Promise<{ mcp: ReturnType<typeof createMcpHandler>; tools: Tools }>
+    | undefined;
+  const handlerOf = () =>
+    handler ??= loadParts().then(([sdk, tools, board]) => {
+      // The branded board, built once (routes/mcp/board.ts).
+      const deps = {
+        ...services,
+        boardHtml: board.boardHtml(brandAssets(config.brand)),
+      };
+      return {
+        tools,
+        mcp: sdk.createMcpHandler(
+          ({ authInfo }) => tools.gameServer(deps, callerOf(authInfo)),
+          {
+            maxRequestBodySize: MAX_BODY_BYTES,
+            onerror(err) {
+              // Rejected requests and out-of-band failures: the answer is
+              // already drawn; the reason is for operators.
+              log("info", "mcp request refused", { reason: err.message });
+            },
+          },
+        ),
+      };
+    });
 
   app.use(MCP_PATH, checkOrigin(config.publicUrl));
   app.use(MCP_PATH, refuseQueryToken(mcpChallenge(config.publicUrl)));
@@ -95,6 +134,7 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
   app.on(["GET", "POST", "DELETE"], MCP_PATH, async (c) => {
     const auth = c.get("auth");
     const request = c.req.raw;
+    const { mcp: handler, tools } = await handlerOf();
     if (request.method !== "POST") {
       return await handler.fetch(request, { authInfo: auth });
     }
@@ -115,7 +155,7 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
         { authInfo: auth },
       );
     }
-    for (const bucket of bucketsOf(parsedBody)) {
+    for (const bucket of bucketsOf(parsedBody, tools)) {
       await countRequest(limiter, {
         bucket,
         limit: limits[bucket],

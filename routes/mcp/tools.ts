@@ -31,6 +31,10 @@ import { StorageUnavailable } from "../../lib/kv.ts";
 import type { Log } from "../../lib/log.ts";
 import { GAME_SCOPE } from "./resource.ts";
 import { BOARD_TOOL_META, registerBoard } from "./board.ts";
+import type { Billing } from "../../billing/billing.ts";
+import type { Plans } from "../../billing/plans.ts";
+import { planView } from "../../billing/plan_view.ts";
+import { quotaMessage } from "../../billing/words.ts";
 
 /** The server's name and version in `initialize` and `server/discover`. */
 export const SERVER_INFO = { name: "words-with-chat", version: "1.0.0" };
@@ -40,7 +44,12 @@ export interface ToolDeps {
   game: Game;
   access: AccessTokens;
   account: Account;
+  /** `null` when billing is off (and so is the quota). */
+  billing: Billing | null;
+  plans: Plans;
   log: Log;
+  /** The board's branded document (`boardHtml`); the service's own by default. */
+  boardHtml?: string;
 }
 
 // Schemas are built once per process; each request's server only refers to them.
@@ -75,6 +84,9 @@ const RoundView = z.object({
     "Points a correct guess scores now; 0 once today's scoring is used up.",
   ),
   ...daily,
+  free_rounds_left: z.number().int().optional().describe(
+    "Rounds the free plan can still start today (UTC); absent when unlimited.",
+  ),
 });
 const GuessResult = z.object({
   correct: z.boolean(),
@@ -156,6 +168,21 @@ const OUT = {
     scope: z.string(),
     name: z.string().nullable(),
   })),
+  plan: cached(z.object({
+    plan: z.enum(["free", "pro"]),
+    free_rounds_per_day: z.number().int().describe(
+      "Rounds the free plan may start per UTC day; 0 = unlimited.",
+    ),
+    free_rounds_left: z.number().int().nullable().describe(
+      "Rounds the player can still start today; null when unlimited.",
+    ),
+    upgrade_url: z.string().optional().describe(
+      "Free players: a link to pay for the pro plan (30 minutes); show it, never open it.",
+    ),
+    portal_url: z.string().optional().describe(
+      "Pro players: a link to manage or cancel the subscription (30 minutes); show it, never open it.",
+    ),
+  })),
   signedOut: cached(z.object({ signed_out: z.literal(true) })),
   deleted: cached(z.object({ deleted: z.literal(true) })),
 };
@@ -190,6 +217,7 @@ export const MOVES: ReadonlySet<string> = new Set([
 ]);
 /** Reads that cost KV calls: counted in the read rate limit. */
 export const READS: ReadonlySet<string> = new Set([
+  "my_plan",
   "my_score",
   "leaderboard",
   "who_am_i",
@@ -236,14 +264,14 @@ function describeRound(view: z.infer<typeof RoundView>): string {
  * the caller's verified claims.
  */
 export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
-  const { game, access, account, log } = deps;
+  const { game, access, account, billing, log } = deps;
   const server = new McpServer(SERVER_INFO, {
     instructions:
-      `Words with Chat: a word-guessing game. start_round picks a secret word and gives its length, a first clue and the round handle, which every move of the round takes; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word; current_round finds the open round again when its handle was lost. Hosts that draw views show a board the player can also guess on.`,
+      `Words with Chat: a word-guessing game. start_round picks a secret word and gives its length, a first clue and the round handle, which every move of the round takes; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word; current_round finds the open round again when its handle was lost. Hosts that draw views show a board the player can also guess on. If start_round answers payment_required, tell the player today's free rounds are used up and show its upgrade_url as a link they can click; never open it yourself.`,
   });
   const sub = caller.sub;
   const needsGame = requireScopes(GAME_SCOPE);
-  registerBoard(server);
+  registerBoard(server, deps.boardHtml);
 
   /** A tool's handler, with failures the model can read and nothing internal. */
   const safely = <A>(
@@ -310,7 +338,22 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
     },
     safely("start_round", async ({ category }: { category: Category }) => {
       const view = await game.start(sub, category, access.sessionKey(caller));
-      if ("problem" in view) return SIGNED_OUT;
+      if ("problem" in view) {
+        if (view.problem === "signed_out") return SIGNED_OUT;
+        // As the REST API's 402: a tool error with the message and the
+        // link, in the text a model reads and in structuredContent.
+        const upgrade_url = await billing!.upgradeUrl(caller);
+        const message = quotaMessage(view.limit, upgrade_url);
+        return {
+          content: text(message),
+          structuredContent: {
+            error: "payment_required",
+            message,
+            upgrade_url,
+          },
+          isError: true,
+        };
+      }
       return {
         content: text(describeRound(view)),
         structuredContent: { ...view },
@@ -434,6 +477,36 @@ export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
       return {
         content: text(`Your score: ${score}.`),
         structuredContent: { score },
+      };
+    }),
+  );
+
+  server.registerTool(
+    "my_plan",
+    {
+      title: "My plan",
+      description:
+        "Get the player's plan (free or pro), the free rounds left today, and a link to upgrade (free) or to manage the subscription (pro) to show the player.",
+      inputSchema: IN.none,
+      outputSchema: OUT.plan,
+      annotations: READ,
+      scopeChallenge: needsGame,
+    },
+    safely("my_plan", async () => {
+      const view = await planView(deps, caller);
+      const lines = [
+        `Plan: ${view.plan}.`,
+        view.free_rounds_left === null
+          ? "No daily limit on rounds."
+          : `Free rounds left today: ${view.free_rounds_left} of ${view.free_rounds_per_day}.`,
+      ];
+      if (view.upgrade_url) lines.push(`Upgrade: ${view.upgrade_url}`);
+      if (view.portal_url) {
+        lines.push(`Manage the subscription: ${view.portal_url}`);
+      }
+      return {
+        content: text(lines.join("\n")),
+        structuredContent: { ...view },
       };
     }),
   );

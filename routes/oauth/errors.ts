@@ -6,6 +6,7 @@
  * @module
  */
 import type { Context, ErrorHandler } from "hono";
+import { countRefusal } from "../../lib/telemetry.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
 import type { Log } from "../../lib/log.ts";
 import { RETRY_AFTER_SECONDS } from "../../lib/kv.ts";
@@ -96,6 +97,7 @@ export function oauthErrors(log: Log): ErrorHandler {
         error: err.code,
         reason: err.reason,
       });
+      countRefusal("oauth", err.code);
       return oauthErrorResponse(c, err);
     }
     const problem = problemOf(err, c, log);

@@ -7,6 +7,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { networkOf } from "../../lib/ip.ts";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import { OAuthError } from "../../auth/oauth_error.ts";
@@ -35,7 +36,7 @@ export function registerRoutes(
   app.post("/oauth/register", async function register(c) {
     await countRequest(limiter, {
       bucket: "register",
-      id: address(c),
+      id: networkOf(address(c)),
       limit: config.rateLimits.register,
       windowSeconds: RATE_WINDOW_SECONDS,
     });

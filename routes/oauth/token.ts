@@ -4,6 +4,8 @@
  * @module
  */
 import { type Context, Hono } from "hono";
+import { networkOf } from "../../lib/ip.ts";
+import { counters } from "../../lib/telemetry.ts";
 import type { Config } from "../../config.ts";
 import type { Log } from "../../lib/log.ts";
 import {
@@ -138,7 +140,7 @@ export function tokenRoutes(
   const count = (c: Context, client: string | null) =>
     countRequest(limiter, {
       bucket: "token",
-      id: `${client ?? "?"}|${address(c)}`,
+      id: `${client ?? "?"}|${networkOf(address(c))}`,
       limit: config.rateLimits.token,
       windowSeconds: RATE_WINDOW_SECONDS,
     });
@@ -191,6 +193,7 @@ export function tokenRoutes(
           code_verifier: params.get("code_verifier"),
           resource: targetOf(params, known),
         }, { pkceRequired: client.secret === null });
+        counters.codeExchanges.add(1);
         break;
       case "refresh_token":
         response = await server.refresh(
@@ -198,6 +201,7 @@ export function tokenRoutes(
           params.get("refresh_token"),
           targetOf(params, known),
         );
+        counters.refreshes.add(1);
         break;
       case undefined:
         throw new OAuthError("invalid_request", "grant_type is required.");

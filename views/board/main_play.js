@@ -29,6 +29,7 @@ function byId(id) {
 const signIn = byId("play-signin");
 const game = byId("play-game");
 const who = byId("play-who");
+const planLine = byId("play-plan");
 const notice = byId("play-notice");
 const categories = byId("play-categories");
 const leaderboard = /** @type {HTMLOListElement} */ (byId("play-leaderboard"));
@@ -169,8 +170,56 @@ async function standing() {
   return standings;
 }
 
+/**
+ * Shows the player's plan: free rounds left and the way to upgrade, or the
+ * way to manage a subscription; nothing when there is no quota.
+ */
+async function drawPlan() {
+  /** @type {{ plan: string, free_rounds_per_day: number, free_rounds_left: number | null, upgrade_url?: string, portal_url?: string } | null} */
+  const plan = await api("GET", "/api/plan").catch(() => null);
+  planLine.replaceChildren();
+  planLine.hidden = true;
+  if (!plan) return;
+  /** @param {string} text @param {string} href */
+  const link = (text, href) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  };
+  if (plan.plan === "pro") {
+    planLine.append("Pro plan");
+    if (plan.portal_url) {
+      planLine.append(" · ", link("Manage your subscription", plan.portal_url));
+    }
+  } else if (plan.free_rounds_per_day > 0) {
+    planLine.append(
+      `Free plan: ${
+        plan.free_rounds_left ?? 0
+      } of ${plan.free_rounds_per_day} rounds left today`,
+    );
+    if (plan.upgrade_url) {
+      planLine.append(" · ", link("Upgrade", plan.upgrade_url));
+    }
+  } else return;
+  planLine.hidden = false;
+}
+
+/**
+ * Starts a round in `category`; the plan line follows (rounds left, or
+ * the way to upgrade when the free rounds are used up).
+ * @param {string} category
+ */
+async function startRound(category) {
+  try {
+    return await api("POST", "/api/rounds", { category });
+  } finally {
+    void drawPlan();
+  }
+}
+
 const board = mountBoard(byId("board"), {
-  start: (category) => api("POST", "/api/rounds", { category }),
+  start: startRound,
   clue: (round) => api("POST", "/api/rounds/clue", { round }),
   guess: (round, guess) => api("POST", "/api/rounds/guess", { round, guess }),
   giveUp: (round) => api("POST", "/api/rounds/giveup", { round }),
@@ -187,7 +236,7 @@ for (const button of categories.querySelectorAll("button")) {
   button.addEventListener("click", async () => {
     const category = button.dataset.category ?? "";
     try {
-      board.apply(await api("POST", "/api/rounds", { category }), {});
+      board.apply(await startRound(category), {});
     } catch (err) {
       board.fail(err instanceof Error ? err.message : String(err));
     }
@@ -214,16 +263,23 @@ function confirmed(text, yes) {
   });
 }
 
+/** Ends this browser's session; whether the server did. */
 async function endSession() {
-  await fetch("/play/signout", { method: "POST" });
+  const res = await fetch("/play/signout", { method: "POST" }).catch(() =>
+    null
+  );
+  if (res?.ok) return true;
+  notice.textContent = res
+    ? await problem(res)
+    : "The game could not be reached. Try again in a moment.";
+  return false;
 }
 
 signOutButton.addEventListener("click", async () => {
   if (!await confirmed("Sign out of the game in this browser?", "Sign out")) {
     return;
   }
-  await endSession();
-  signedOut("You are signed out.");
+  if (await endSession()) signedOut("You are signed out.");
 });
 
 eraseButton.addEventListener("click", async () => {
@@ -239,6 +295,7 @@ eraseButton.addEventListener("click", async () => {
     notice.textContent = err instanceof Error ? err.message : String(err);
     return;
   }
+  // The data is gone whatever the answer: the session died with it.
   await endSession();
   signedOut("Your data has been erased.");
 });
@@ -253,6 +310,7 @@ async function start() {
     api("GET", "/api/me"),
     api("GET", "/api/rounds/current"),
     standing().catch(() => null),
+    drawPlan(),
   ]);
   who.textContent = `Signed in as ${me.name ?? me.id}`;
   signIn.hidden = true;

@@ -312,6 +312,7 @@ function byId(id) {
 var signIn = byId("play-signin");
 var game = byId("play-game");
 var who = byId("play-who");
+var planLine = byId("play-plan");
 var notice = byId("play-notice");
 var categories = byId("play-categories");
 var leaderboard = (
@@ -424,8 +425,41 @@ async function standing() {
   drawLeaderboard(standings);
   return standings;
 }
+async function drawPlan() {
+  const plan = await api("GET", "/api/plan").catch(() => null);
+  planLine.replaceChildren();
+  planLine.hidden = true;
+  if (!plan) return;
+  const link = (text, href) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  };
+  if (plan.plan === "pro") {
+    planLine.append("Pro plan");
+    if (plan.portal_url) {
+      planLine.append(" \xB7 ", link("Manage your subscription", plan.portal_url));
+    }
+  } else if (plan.free_rounds_per_day > 0) {
+    planLine.append(
+      `Free plan: ${plan.free_rounds_left ?? 0} of ${plan.free_rounds_per_day} rounds left today`
+    );
+    if (plan.upgrade_url) {
+      planLine.append(" \xB7 ", link("Upgrade", plan.upgrade_url));
+    }
+  } else return;
+  planLine.hidden = false;
+}
+async function startRound(category) {
+  try {
+    return await api("POST", "/api/rounds", { category });
+  } finally {
+    void drawPlan();
+  }
+}
 var board = mountBoard(byId("board"), {
-  start: (category) => api("POST", "/api/rounds", { category }),
+  start: startRound,
   clue: (round) => api("POST", "/api/rounds/clue", { round }),
   guess: (round, guess) => api("POST", "/api/rounds/guess", { round, guess }),
   giveUp: (round) => api("POST", "/api/rounds/giveup", { round }),
@@ -440,7 +474,7 @@ for (const button of categories.querySelectorAll("button")) {
   button.addEventListener("click", async () => {
     const category = button.dataset.category ?? "";
     try {
-      board.apply(await api("POST", "/api/rounds", { category }), {});
+      board.apply(await startRound(category), {});
     } catch (err) {
       board.fail(err instanceof Error ? err.message : String(err));
     }
@@ -460,14 +494,18 @@ function confirmed(text, yes) {
   });
 }
 async function endSession() {
-  await fetch("/play/signout", { method: "POST" });
+  const res = await fetch("/play/signout", { method: "POST" }).catch(
+    () => null
+  );
+  if (res?.ok) return true;
+  notice.textContent = res ? await problem(res) : "The game could not be reached. Try again in a moment.";
+  return false;
 }
 signOutButton.addEventListener("click", async () => {
   if (!await confirmed("Sign out of the game in this browser?", "Sign out")) {
     return;
   }
-  await endSession();
-  signedOut("You are signed out.");
+  if (await endSession()) signedOut("You are signed out.");
 });
 eraseButton.addEventListener("click", async () => {
   if (!await confirmed(
@@ -492,7 +530,8 @@ async function start() {
   const [me, current] = await Promise.all([
     api("GET", "/api/me"),
     api("GET", "/api/rounds/current"),
-    standing().catch(() => null)
+    standing().catch(() => null),
+    drawPlan()
   ]);
   who.textContent = `Signed in as ${me.name ?? me.id}`;
   signIn.hidden = true;
