@@ -409,6 +409,8 @@ Deno.test("billing: a test-mode key or another API base is a production warning"
   assert.equal(trial.length, 2);
   assert.match(trial[0]!, /test-mode key/);
   assert.match(trial[1]!, /not Stripe/);
+});
+
 Deno.test("ADMIN_USERS: user ids, comma-separated and trimmed; it adds the built-in client admin with its one redirect; off by default", () => {
   const off = loadConfig(BASE);
   assert.deepEqual(off.adminUsers, []);
