@@ -9,7 +9,6 @@ import {
   kvDump,
   kvRows,
   lastingRowsMentioning,
-  rowsMentioning,
   T0,
   type TestApp,
   testApp,
