@@ -6,12 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Kv, KvAtomic } from "../lib/kv.ts";
-import {
-  lastingRowsMentioning,
-  T0,
-  testApp,
-  tombstoneOf,
-} from "./_app.ts";
+import { lastingRowsMentioning, T0, testApp, tombstoneOf } from "./_app.ts";
 import { api, refresh, type Tokens, tokensFor } from "./_flow.ts";
 
 /** Fresh tokens from a refresh (it records nothing of the member). */
