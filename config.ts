@@ -93,6 +93,11 @@ export interface Config {
   /** Rounds one player can score per UTC day (`DAILY_SCORED_ROUNDS`); 0 = no cap. */
   dailyScoredRounds: number;
   /**
+   * Verified access tokens one instance keeps (`TOKEN_CACHE_SIZE`), least
+   * recently used first out; about 1 KB each.
+   */
+  tokenCacheSize: number;
+  /**
    * Rounds a free player may start per UTC day (`FREE_ROUNDS_PER_DAY`);
    * 0 = unlimited. Default 20 with billing configured, else 0.
    */
@@ -325,6 +330,10 @@ export function loadConfig(env: Env): Config {
     ),
     freeRoundsPerDay,
     billing,
+    tokenCacheSize: check(
+      () => parseLimit(get, "TOKEN_CACHE_SIZE", 10_000, "tokens"),
+      10_000,
+    ),
     ipAllowlist: check(() => parseIpAllowlist(get("IP_ALLOWLIST")), null),
     trustProxyHeader: check(
       () => parseHeaderName(get("TRUST_PROXY_HEADER")),

@@ -126,6 +126,7 @@ export function buildServices(deps: Deps): Services {
     store,
     now,
     (sub, session) => members.seen(sub, session),
+    config.tokenCacheSize,
   );
   const game = new Game(kv, tokens, now, {
     dailyScoredRounds: config.dailyScoredRounds,

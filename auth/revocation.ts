@@ -8,15 +8,22 @@
  * | `["code", jti]`              | `{ fid, at }` — set on first redemption         | code lifetime     |
  * | `["family", sub, fid]`       | {@linkcode Family}                              | refresh lifetime  |
  * | `["user_revoked", sub]`      | `{ before }` — tokens issued at or before die; kept after an erasure as a tombstone | refresh lifetime  |
+ * | `["revocation_log", at, id]` | `{ sub, fids?, before? }` — one revocation, for every instance's access-token check | access lifetime + 5 min |
+ * | `["revocation_log_head"]`    | the time of the last revocation: moves with every entry | never             |
+ * | `["revocation_log_since"]`   | when this deployment started keeping the log    | never             |
  *
+ * Access tokens are checked against the log, not per token: every instance
+ * keeps the revocations of the last hour in memory and asks KV at most once
+ * per {@linkcode REVOCATION_CACHE_MS} whether the log moved (one read; a
+ * listing only when it did). So a warm request makes no KV read however many
+ * distinct tokens are in use, and memory grows with revocations, not tokens.
  * Security-relevant expiry lives in the sealed claims and these values; KV
  * `expireIn` only cleans up.
  *
  * @module
  */
-import { LIFETIME } from "./tokens.ts";
+import { LIFETIME, randomId } from "./tokens.ts";
 import {
-  deleteAll,
   keysUnder,
   type Kv,
   type KvAtomic,
@@ -46,6 +53,16 @@ export interface Issuance {
   revokedBefore: number | null;
 }
 
+/**
+ * How far ahead of its own clock a revocation record reaches (ms). A
+ * refresh that committed against the old record a moment before the new one
+ * landed stamped its tokens with its own clock: reaching ahead covers them
+ * too, so they are refused on their next use instead of rotating on until
+ * the family sweep catches them. A sign-in after the record is unaffected:
+ * its tokens are stamped later than the record its commit checked.
+ */
+export const REVOKE_AHEAD_MS = 1_000;
+
 /** Lost races tolerated before a revocation reports KV as unavailable. */
 const MAX_ATTEMPTS = 20;
 /** Families revoked per atomic operation (KV caps checks per operation). */
@@ -53,13 +70,42 @@ const BATCH = 50;
 /** Families deleted with the tombstone in one atomic operation, at most. */
 const ERASE_AT_ONCE = 500;
 
+/** The family id of a `["family", sub, fid]` key. */
+function fidOf(key: Deno.KvKey): string {
+  return String(key[2]);
+}
+
 /** Key builders: the only place these key shapes are written. */
 export const keys = {
   code: (jti: string): Deno.KvKey => ["code", jti],
   family: (sub: string, fid: string): Deno.KvKey => ["family", sub, fid],
   families: (sub: string): Deno.KvKey => ["family", sub],
   userRevoked: (sub: string): Deno.KvKey => ["user_revoked", sub],
+  log: (at: number, id: string): Deno.KvKey => ["revocation_log", at, id],
+  logPrefix: ["revocation_log"] as Deno.KvKey,
+  logHead: ["revocation_log_head"] as Deno.KvKey,
+  logSince: ["revocation_log_since"] as Deno.KvKey,
 };
+
+/**
+ * One revocation in the log: families of a user (revoked or deleted), and/or
+ * everything the user had until `before`.
+ */
+export interface LoggedRevocation {
+  sub: string;
+  fids?: string[];
+  before?: number;
+}
+
+/**
+ * How far back an instance lists the log when it moved: entries are keyed
+ * by the writing instance's clock, so instances' clocks may differ by this
+ * much (ms) without an entry being missed.
+ */
+export const LOG_SLACK_MS = 60_000;
+
+/** How long a log entry is kept: an access token outlives no revocation longer. */
+export const LOG_KEEP_MS = LIFETIME.access * 1000 + 5 * 60_000;
 
 interface Cached<T> {
   value: T;
@@ -94,6 +140,21 @@ export class RevocationStore {
    * one (it saw the epoch move) is not cached.
    */
   #epoch = 0;
+  /** Revoked families (`sub\nfid`) of the last hour → when (ms). */
+  readonly #revokedFamilies = new Map<string, number>();
+  /** Users revoked in the last hour → tokens issued at or before this die. */
+  readonly #revokedUsers = new Map<string, { before: number; at: number }>();
+  /** Log entries already applied (`at|id` → at), to skip them when listed again. */
+  readonly #applied = new Map<string, number>();
+  /** The newest entry time seen; `null` until the first listing. */
+  #cursor: number | null = null;
+  /** The head's versionstamp at the last listing. */
+  #head: string | null = null;
+  /** When the log was last found unchanged or listed (ms). */
+  #syncedAt = 0;
+  #syncing: Promise<void> | null = null;
+  /** When this deployment started the log: older tokens are checked per token. */
+  #since: number | null = null;
 
   constructor(kv: Kv, now: () => number, options: RevocationOptions = {}) {
     this.#kv = kv;
@@ -195,12 +256,13 @@ export class RevocationStore {
         if (!entry.value || entry.value.revoked) return;
         // Checked, so a rotation committing meanwhile is not overwritten
         // with an older generation; the loop then revokes what it wrote.
-        const done = await this.#kv.atomic().check(entry)
+        const op = this.#kv.atomic().check(entry)
           .set(key, { ...entry.value, revoked: true }, {
             expireIn: LIFETIME.refresh * 1000,
-          })
-          .commit();
-        if (done.ok) return;
+          });
+        const apply = this.#logTo(op, { sub, fids: [fid] });
+        const done = await op.commit();
+        if (done.ok) return apply();
         if (attempt >= MAX_ATTEMPTS) {
           throw new StorageUnavailable("revoke", "kept changing");
         }
@@ -231,16 +293,22 @@ export class RevocationStore {
           if (!entry.value.revoked) live.push(entry);
         }
         if (live.length === 0) return;
-        let all = true;
-        for (let i = 0; i < live.length; i += BATCH) {
-          const op = this.#kv.atomic();
-          for (const entry of live.slice(i, i + BATCH)) {
-            op.check(entry).set(entry.key, { ...entry.value, revoked: true }, {
+        // One operation per family: each competes only with its own
+        // rotations, so back-to-back refreshes of one family cannot starve
+        // the others' revocation.
+        const results = await Promise.all(live.map(async (entry) => {
+          const op = this.#kv.atomic().check(entry)
+            .set(entry.key, { ...entry.value, revoked: true }, {
               expireIn: LIFETIME.refresh * 1000,
             });
-          }
-          if (!(await op.commit()).ok) all = false;
-        }
+          // Logged too: a family issued by an instance whose clock runs
+          // ahead may hold tokens stamped after `before`.
+          const apply = this.#logTo(op, { sub, fids: [fidOf(entry.key)] });
+          if (!(await op.commit()).ok) return false;
+          apply();
+          return true;
+        }));
+        const all = results.every(Boolean);
         if (all) return;
         if (attempt >= MAX_ATTEMPTS) {
           throw new StorageUnavailable("revoke", "families kept changing");
@@ -273,14 +341,23 @@ export class RevocationStore {
         if (families.length > ERASE_AT_ONCE) {
           // Too many for one operation: tombstone first, then in batches.
           this.#remember(this.#users, sub, await this.#writeRevoked(sub));
-          await deleteAll(this.#kv, families);
+          await this.#deleteFamilies(sub, families);
           break;
         }
-        const before = Math.max(this.#now(), entry.value?.before ?? 0);
+        const before = Math.max(
+          this.#now() + REVOKE_AHEAD_MS,
+          entry.value?.before ?? 0,
+        );
         const op = this.#kv.atomic().check(entry)
           .set(key, { before }, { expireIn: LIFETIME.refresh * 1000 });
         for (const family of families) op.delete(family);
+        const apply = this.#logTo(op, {
+          sub,
+          before,
+          fids: families.map(fidOf),
+        });
         if ((await op.commit()).ok) {
+          apply();
           this.#remember(this.#users, sub, before);
           break;
         }
@@ -291,10 +368,25 @@ export class RevocationStore {
           );
         }
       }
-      await deleteAll(this.#kv, await keysUnder(this.#kv, keys.families(sub)));
+      await this.#deleteFamilies(
+        sub,
+        await keysUnder(this.#kv, keys.families(sub)),
+      );
     } finally {
       this.#epoch++;
       this.#forgetFamilies(sub);
+    }
+  }
+
+  /** Deletes families of `sub` in batches, each batch logged as revoked. */
+  async #deleteFamilies(sub: string, families: Deno.KvKey[]): Promise<void> {
+    for (let i = 0; i < families.length; i += BATCH) {
+      const op = this.#kv.atomic();
+      const batch = families.slice(i, i + BATCH);
+      for (const key of batch) op.delete(key);
+      const apply = this.#logTo(op, { sub, fids: batch.map(fidOf) });
+      await op.commit();
+      apply();
     }
   }
 
@@ -307,9 +399,127 @@ export class RevocationStore {
   async #writeRevoked(sub: string): Promise<number> {
     const key = keys.userRevoked(sub);
     const entry = await this.#kv.get<{ before: number }>(key);
-    const before = Math.max(this.#now(), entry.value?.before ?? 0);
+    const before = Math.max(
+      this.#now() + REVOKE_AHEAD_MS,
+      entry.value?.before ?? 0,
+    );
     await this.#kv.set(key, { before }, { expireIn: LIFETIME.refresh * 1000 });
+    // Then the log, by plain writes as well (an entry, then the head): if
+    // they fail, the caller answers 503 and the same call is retried.
+    const at = this.#now();
+    const id = randomId(8);
+    const revocation: LoggedRevocation = { sub, before };
+    await this.#kv.set(keys.log(at, id), revocation, { expireIn: LOG_KEEP_MS });
+    await this.#kv.set(keys.logHead, at);
+    this.#apply(at, id, revocation);
     return before;
+  }
+
+  /**
+   * Adds `revocation` to the log in `op` (and moves the log's head); the
+   * returned function applies it here once `op` has committed.
+   */
+  #logTo(op: KvAtomic, revocation: LoggedRevocation): () => void {
+    const at = this.#now();
+    const id = randomId(8);
+    op.set(keys.log(at, id), revocation, { expireIn: LOG_KEEP_MS })
+      .set(keys.logHead, at);
+    return () => this.#apply(at, id, revocation);
+  }
+
+  /** Takes one log entry into this instance's view of revocations. */
+  #apply(at: number, id: string, revocation: LoggedRevocation): void {
+    const seen = `${at}|${id}`;
+    if (this.#applied.has(seen)) return;
+    this.#applied.set(seen, at);
+    const { sub, fids, before } = revocation;
+    for (const fid of fids ?? []) {
+      this.#revokedFamilies.set(`${sub}\n${fid}`, at);
+    }
+    if (before !== undefined) {
+      const known = this.#revokedUsers.get(sub);
+      if (!known || known.before < before) {
+        this.#revokedUsers.set(sub, { before, at });
+      }
+    }
+  }
+
+  /**
+   * Brings this instance's view of the log up to date, at most once per
+   * cache period: one read of the head, and a listing only when it moved.
+   * Concurrent callers share one pass.
+   */
+  async #sync(): Promise<void> {
+    const now = this.#now();
+    if (
+      this.#cursor !== null && now >= this.#syncedAt &&
+      now - this.#syncedAt < this.#cacheMs
+    ) {
+      return;
+    }
+    this.#syncing ??= this.#pull().finally(() => {
+      this.#syncing = null;
+    });
+    await this.#syncing;
+  }
+
+  async #pull(): Promise<void> {
+    const started = this.#now();
+    if (this.#since === null) this.#since = await this.#logStart(started);
+    // Read before listing: an entry that lands during the listing moves the
+    // head past what was read, and the next pass lists again.
+    const head = await this.#kv.get<number>(keys.logHead);
+    if (this.#cursor === null || head.versionstamp !== this.#head) {
+      const from = this.#cursor === null
+        ? started - LOG_KEEP_MS
+        : this.#cursor - LOG_SLACK_MS;
+      let newest = this.#cursor ?? from;
+      for await (
+        const entry of this.#kv.list<LoggedRevocation>({
+          prefix: keys.logPrefix,
+          start: keys.log(from, ""),
+        })
+      ) {
+        const [, at, id] = entry.key as [string, number, string];
+        this.#apply(at, id, entry.value);
+        newest = Math.max(newest, at);
+      }
+      this.#cursor = newest;
+      this.#head = head.versionstamp;
+    }
+    this.#forgetOld(started);
+    this.#syncedAt = started;
+  }
+
+  /**
+   * When this deployment started keeping the log: written once, by the
+   * first instance to look. Access tokens issued before it are checked the
+   * way they were before there was a log, one read per token.
+   */
+  async #logStart(now: number): Promise<number> {
+    for (;;) {
+      const found = await this.#kv.get<number>(keys.logSince);
+      if (found.value !== null) return found.value;
+      const done = await this.#kv.atomic()
+        .check({ key: keys.logSince, versionstamp: null })
+        .set(keys.logSince, now)
+        .commit();
+      if (done.ok) return now;
+    }
+  }
+
+  /** Drops revocations no live access token can be affected by. */
+  #forgetOld(now: number): void {
+    const oldest = now - LOG_KEEP_MS;
+    for (const [key, at] of this.#applied) {
+      if (at < oldest) this.#applied.delete(key);
+    }
+    for (const [key, at] of this.#revokedFamilies) {
+      if (at < oldest) this.#revokedFamilies.delete(key);
+    }
+    for (const [key, { at }] of this.#revokedUsers) {
+      if (at < oldest) this.#revokedUsers.delete(key);
+    }
   }
 
   #forgetFamilies(sub: string): void {
@@ -334,6 +544,24 @@ export class RevocationStore {
    * warm hot path makes no KV read; otherwise one `getMany`.
    */
   async isRevoked(sub: string, fid: string, iat: number): Promise<boolean> {
+    await this.#sync();
+    if (iat > this.#since!) {
+      const user = this.#revokedUsers.get(sub);
+      return (user !== undefined && iat <= user.before) ||
+        this.#revokedFamilies.has(`${sub}\n${fid}`);
+    }
+    return await this.#isRevokedPerToken(sub, fid, iat);
+  }
+
+  /**
+   * The check of a token issued before this deployment kept the log: its
+   * family and the user's record, read per token and cached briefly.
+   */
+  async #isRevokedPerToken(
+    sub: string,
+    fid: string,
+    iat: number,
+  ): Promise<boolean> {
     const now = this.#now();
     const familyKey = `${sub}\n${fid}`;
     let family = this.#fresh(this.#families, familyKey, now);

@@ -146,6 +146,21 @@ export async function rowsMentioning(
 }
 
 /**
+ * The rows mentioning `needle` that outlive the short-lived ones: rate
+ * windows (2 minutes) and revocation log entries (an hour and 5 minutes,
+ * so that every instance refuses the tokens of an erased user) expire on
+ * their own.
+ */
+export async function lastingRowsMentioning(
+  kv: Kv,
+  needle: string,
+): Promise<Deno.KvKey[]> {
+  return (await rowsMentioning(kv, needle)).filter((key) =>
+    key[0] !== "rate" && key[0] !== "revocation_log"
+  );
+}
+
+/**
  * What an erasure leaves of `sub`: the sign-out record alone, kept as a
  * tombstone so nothing issued before the erasure works again.
  */

@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { billingKeys, type PlanRecord } from "../billing/plans.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { privacyFigures, storedItems } from "../views/privacy.ts";
-import { kvRows, rowsMentioning, testApp, tombstoneOf } from "./_app.ts";
+import {
+  kvRows,
+  lastingRowsMentioning,
+  rowsMentioning,
+  testApp,
+  tombstoneOf,
+} from "./_app.ts";
 import { api, ORIGIN, tokensFor } from "./_flow.ts";
 import { keyring } from "./_keys.ts";
 import { faultyKv } from "./_faulty_kv.ts";
@@ -429,7 +435,7 @@ Deno.test("billing: DELETE /api/me erases the plan and the user id from the cust
   assert.equal(res.status, 200);
   await res.body?.cancel();
   assert.deepEqual(
-    await rowsMentioning(b.t.kv, "dev:alice"),
+    await lastingRowsMentioning(b.t.kv, "dev:alice"),
     tombstoneOf("dev:alice"),
   );
   // The customer's row stays, without the user id.
@@ -449,7 +455,7 @@ Deno.test("billing: DELETE /api/me erases the plan and the user id from the cust
   );
   assert.equal(renewed.result, "erased_customer");
   assert.deepEqual(
-    await rowsMentioning(b.t.kv, "dev:alice"),
+    await lastingRowsMentioning(b.t.kv, "dev:alice"),
     tombstoneOf("dev:alice"),
   );
 });

@@ -7,7 +7,14 @@
  * sends. (OpenID Connect: tests/oidc_provider_test.ts.)
  */
 import assert from "node:assert/strict";
-import { kvDump, rowsMentioning, T0, testApp, tombstoneOf } from "./_app.ts";
+import {
+  kvDump,
+  lastingRowsMentioning,
+  rowsMentioning,
+  T0,
+  testApp,
+  tombstoneOf,
+} from "./_app.ts";
 import { FakeProvider, GITHUB, GOOGLE } from "./_fake_provider.ts";
 import {
   api,
@@ -149,7 +156,7 @@ Deno.test("email: the members view and the CSV show a collected email, and DELET
   assert.equal(erased.status, 200);
   assert.deepEqual(await rowsMentioning(t.kv, "ada@gmail.example"), []);
   assert.deepEqual(
-    await rowsMentioning(t.kv, "google:1098"),
+    await lastingRowsMentioning(t.kv, "google:1098"),
     tombstoneOf("google:1098"),
   );
 });

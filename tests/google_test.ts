@@ -8,7 +8,7 @@ import type { Env } from "../config.ts";
 import {
   kvDump,
   kvRows,
-  rowsMentioning,
+  lastingRowsMentioning,
   T0,
   type TestApp,
   testApp,
@@ -569,6 +569,9 @@ Deno.test("privacy: every kind of KV row a whole session writes is described on 
     "rank",
     "rank_high",
     "rate",
+    "revocation_log",
+    "revocation_log_head",
+    "revocation_log_since",
     "round",
     "score",
     "scored_today",
@@ -590,7 +593,7 @@ Deno.test("google: DELETE /api/me deletes the stored upstream token too", async 
   await api(s.t, "/api/me", tokens.access_token, { method: "DELETE" });
   assert.equal((await s.t.kv.get(upstreamKey("google", "808"))).value, null);
   assert.deepEqual(
-    await rowsMentioning(s.t.kv, "808"),
+    await lastingRowsMentioning(s.t.kv, "808"),
     tombstoneOf("google:808"),
   );
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { points } from "../game/rules.ts";
-import { rowsMentioning, testApp, tombstoneOf } from "./_app.ts";
+import { lastingRowsMentioning, testApp, tombstoneOf } from "./_app.ts";
 import { ALL_OPERATIONS, faultyKv, type KvOperation } from "./_faulty_kv.ts";
 import { guardKv, type KvList, StorageUnavailable } from "../lib/kv.ts";
 import {
@@ -141,7 +141,7 @@ Deno.test("KV down during DELETE /api/me: 503, and the same call with the same t
   const done = await api(t, "/api/me", access_token, { method: "DELETE" });
   assert.equal(done.status, 200);
   assert.deepEqual(
-    await rowsMentioning(t.kv, "dev:alice"),
+    await lastingRowsMentioning(t.kv, "dev:alice"),
     tombstoneOf("dev:alice"),
   );
   assert.equal((await api(t, "/api/me", access_token)).status, 401);

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Kv, KvAtomic } from "../lib/kv.ts";
-import { rowsMentioning, T0, testApp, tombstoneOf } from "./_app.ts";
+import { lastingRowsMentioning, T0, testApp, tombstoneOf } from "./_app.ts";
 import { api, refresh, type Tokens, tokensFor } from "./_flow.ts";
 
 /** Fresh tokens from a refresh (it records nothing of the member). */
@@ -181,7 +181,7 @@ Deno.test("members: DELETE /api/me erases the member row; the day counts, which 
   });
   assert.equal(res.status, 200);
   assert.deepEqual(
-    (await rowsMentioning(t.kv, "dev:leaver")).filter((k) => k[0] !== "rate"),
+    await lastingRowsMentioning(t.kv, "dev:leaver"),
     tombstoneOf("dev:leaver"),
   );
   const day = await t.kv.get<Deno.KvU64>(["member_day", "2026-11-23", "new"]);
@@ -228,7 +228,7 @@ Deno.test("members: the activity write of a call authenticated just before an er
   // The call was authenticated before the erasure: it answers.
   assert.equal((await call).status, 200);
   assert.deepEqual(
-    (await rowsMentioning(a.kv, "dev:leaver")).filter((k) => k[0] !== "rate"),
+    await lastingRowsMentioning(a.kv, "dev:leaver"),
     tombstoneOf("dev:leaver"),
   );
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
+import { LOG_KEEP_MS } from "../auth/revocation.ts";
 import { LIFETIME } from "../auth/tokens.ts";
 import { CACHE_BOUNDS } from "../auth/client_metadata.ts";
 import { DAILY_COUNT_KEPT_MS } from "../game/game.ts";
@@ -245,6 +246,18 @@ export function storedItems(
         duration(LIFETIME.refresh * 1000)
       } from your last visit, or until you sign out there`,
       keys: [],
+    },
+    {
+      what:
+        "A note that your sign-in was ended (your user id, which sign-ins, and when), whenever you sign out, erase your data or your sign-in provider revokes access",
+      why:
+        "So that every server of this service stops accepting your tokens within seconds, without checking each request against the database",
+      kept: duration(LOG_KEEP_MS),
+      keys: [
+        "revocation_log",
+        "revocation_log_head",
+        "revocation_log_since",
+      ],
     },
     {
       what:
