@@ -197,6 +197,15 @@ export class AuthorizationServer {
     clientId: string,
     refreshToken: string | undefined,
     resource?: string | null,
+    options: {
+      /**
+       * Rotate only a refresh token at least this old (ms); a younger one of
+       * the current generation is honoured as it is. For a client whose
+       * answer may be lost on its way (a page being reloaded), so a lost
+       * rotation is not mistaken for reuse later. Default: always rotate.
+       */
+      rotateAfterMs?: number;
+    } = {},
   ): Promise<TokenResponse> {
     if (!refreshToken) throw invalidRequest("refresh_token is required.");
     const opened = await this.#tokens.open("refresh", refreshToken);
@@ -223,12 +232,15 @@ export class AuthorizationServer {
       // rotation, is a concurrent retry of the refresh that just rotated:
       // it gets a valid token of the current generation rather than a
       // sign-out. Anything older is reuse.
-      const next = rt.gen === family.gen
+      const current = rt.gen === family.gen;
+      const young = options.rotateAfterMs !== undefined &&
+        now - rt.iat < options.rotateAfterMs;
+      const next = current && !young
         ? { ...family, gen: family.gen + 1, rotated_at: now }
         : undefined;
       const retry = rt.gen === family.gen - 1 &&
         now - family.rotated_at <= REFRESH_GRACE_MS;
-      if (next === undefined && !retry) {
+      if (!current && !retry) {
         await this.store.revokeFamily(rt.sub, rt.fid);
         this.#log("warn", "refresh token reuse; family revoked", {
           sub: rt.sub,

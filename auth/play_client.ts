@@ -27,6 +27,9 @@ import { OAuthError } from "./oauth_error.ts";
 import { s256 } from "./pkce.ts";
 import { randomId } from "./tokens.ts";
 
+/** How old a page's refresh token must be before a renewal rotates it. */
+export const ROTATE_AFTER_MS = 10 * 60_000;
+
 /** What a browser keeps while it signs in: `<state>~<verifier>`. */
 export type PendingPlay = string;
 
@@ -140,9 +143,16 @@ export class PlayClient {
     }
   }
 
-  /** Fresh tokens for the page from the refresh token it holds (rotated). */
+  /**
+   * Fresh tokens for the page from the refresh token it holds, rotated once
+   * it is {@linkcode ROTATE_AFTER_MS} old: a reload whose answer (and new
+   * cookie) was lost then leaves a token that still works, instead of one
+   * whose next use reads as reuse and ends the session.
+   */
   session(refreshToken: string): Promise<TokenResponse> {
-    return this.#server.refresh(this.#clientId, refreshToken);
+    return this.#server.refresh(this.#clientId, refreshToken, undefined, {
+      rotateAfterMs: ROTATE_AFTER_MS,
+    });
   }
 
   /** Ends this browser's session: its refresh family is revoked. */

@@ -196,3 +196,29 @@ Deno.test("play: OAUTH_CLIENT_ID may not take the page's own client id", async (
     /the client of the game's own page/,
   );
 });
+
+Deno.test("play: a renewal whose answer was lost leaves a cookie that still works; renewals rotate once the token is ten minutes old, and reuse after that ends the session", async () => {
+  await using t = await testApp();
+  const jar = await playSignIn(t);
+  const first = jar.cookies.get("__Host-wwc_play")!;
+  // A reload renews, but its answer (with the new cookie) never arrives.
+  const lost = new CookieJar();
+  lost.cookies.set("__Host-wwc_play", first);
+  assert.equal((await session(t, lost)).status, 200);
+  t.advance(60);
+  // The browser still holds the first cookie: it must still work.
+  const again = await session(t, jar);
+  assert.equal(again.status, 200, "a lost answer does not sign the player out");
+  const young = jar.cookies.get("__Host-wwc_play")!;
+  // Ten minutes on, a renewal rotates the family to a new generation...
+  t.advance(10 * 60);
+  const rotated = await session(t, jar);
+  assert.equal(rotated.status, 200);
+  // ...and a token of the old generation, past the grace period, is reuse.
+  t.advance(60);
+  const stale = new CookieJar();
+  stale.cookies.set("__Host-wwc_play", young);
+  const reused = await session(t, stale);
+  assert.equal(reused.status, 401);
+  assert.equal((await session(t, jar)).status, 401, "the family is revoked");
+});
