@@ -60,6 +60,8 @@ GPT builder → Actions → Authentication → OAuth:
   Token Exchange Method   Default (POST request)
 
 Setup guide (these values, with copy buttons):  ${origin}/
+Play as players do:                             ${origin}/play
+MCP server (ChatGPT apps, Claude, the MCP Inspector): ${origin}/mcp
 Try the whole product without a GPT:            ${origin}/playground
 Sign in from a script, no provider account: this prints the ChatGPT callback
 URL with ?code=…, ready to exchange at the Token URL (two hops, one cookie):
