@@ -142,9 +142,11 @@ const CLAIMS = {
   portal: { sub: str, fid: str },
   /**
    * An operator's session on `/admin`, in its own cookie: who signed in,
-   * and the random value its forms must echo (CSRF).
+   * the random value its forms must echo (CSRF), and the version of their
+   * sign-out record when it began (a sign-out everywhere, an erasure or the
+   * provider's revocation since ends it).
    */
-  admin: { sub: str, csrf: str },
+  admin: { sub: str, csrf: str, rv: str },
 } as const satisfies Readonly<Record<Purpose, Schema>>;
 
 /** Stamped on every token when it is sealed (times in Unix milliseconds). */

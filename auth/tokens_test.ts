@@ -42,7 +42,7 @@ const samples: { [P in (typeof PURPOSES)[number]]: Unstamped<P> } = {
   client: { client_name: "Inspector", redirect_uris: ["http://127.0.0.1/cb"] },
   upgrade: { sub: "dev:alice", fid: "f1" },
   portal: { sub: "dev:alice", fid: "f1" },
-  admin: { sub: "github:583", csrf: "c1" },
+  admin: { sub: "github:583", csrf: "c1", rv: "" },
 };
 
 Deno.test("Tokens.seal/open round-trip typed claims for every purpose", async () => {

@@ -315,3 +315,28 @@ Deno.test("admin: pages of 100 members, a next-page link; a cursor not ours is n
     assert.ok([200, 303].includes(bad.status), `${cursor}: ${bad.status}`);
   }
 });
+
+Deno.test("admin: an operator's sign-out everywhere, and their erasure, end their /admin session too", async () => {
+  for (const how of ["signout", "erase"] as const) {
+    await using t = await testApp({ env: { ADMIN_USERS: "dev:root" } });
+    const { jar } = await adminSignIn(t);
+    const shown = await (await browse(t, jar, "/admin")).text();
+    assert.match(shown, /Signed in as <code>dev:root<\/code>/);
+    const { access_token } = await tokensFor(t, "root");
+    const res = await api(
+      t,
+      how === "signout" ? "/api/me/signout" : "/api/me",
+      access_token,
+      { method: how === "signout" ? "POST" : "DELETE" },
+    );
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    t.advance(2);
+    const html = await (await browse(t, jar, "/admin")).text();
+    assert.doesNotMatch(html, /Signed in as/, `${how}: still signed in`);
+    assert.match(html, /Sign in as an operator/, how);
+    const csv = await browse(t, jar, "/admin/members.csv");
+    await csv.body?.cancel();
+    assert.equal(csv.status, 303, `${how}: the CSV`);
+  }
+});

@@ -185,3 +185,17 @@ Deno.test("email: the consent page says an email is kept only when COLLECT_EMAIL
     );
   }
 });
+
+Deno.test("email: with a brand, the consent page's email notice names the operator's brand as who keeps the email", async () => {
+  await using t = await testApp({
+    env: { ...ON, BRAND_NAME: "Acme Quiz" },
+  });
+  const consent = await (await t.app.request(
+    new URL(authorizeUrl({ state: "s" }), ORIGIN).href,
+  )).text();
+  const notice = consent.match(/<p[^>]*id="consent-email"[^>]*>([\s\S]*?)<\/p>/)
+    ?.[1]?.replace(/\s+/g, " ");
+  assert.ok(notice, "the email notice");
+  assert.match(notice, /Acme Quiz keeps the email address/);
+  assert.doesNotMatch(notice, /Words with Chat/);
+});

@@ -10,6 +10,12 @@ import assert from "node:assert/strict";
 import { CLIENT_SECRET, type TestApp } from "./_app.ts";
 import { api, exchange, postForm, refresh, signIn } from "./_flow.ts";
 import { SEAL_KEYS, startServer } from "./_process.ts";
+import { startStripeFake } from "../scripts/stripe_fake.ts";
+import {
+  PRICE,
+  SECRET_KEY as STRIPE_SECRET_KEY,
+  WEBHOOK_SECRET,
+} from "./_billing.ts";
 
 interface Export {
   path: string;
@@ -267,6 +273,75 @@ Deno.test({
     } finally {
       server.kill();
       await server.exited;
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "telemetry: with billing on, a billing link's sealed token (?t=), which opens Stripe for the player, is exported nowhere",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using receiver = otlpReceiver();
+    const fake = startStripeFake({
+      secretKey: STRIPE_SECRET_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      prices: { [PRICE]: "recurring" },
+    });
+    const server = await startServer({
+      PUBLIC_URL: "https://words.example.com",
+      KV_PATH: ":memory:",
+      OTEL_DENO: "true",
+      OTEL_SERVICE_NAME: "words-with-chat-test",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      STRIPE_SECRET_KEY,
+      STRIPE_PRICE_ID: PRICE,
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: fake.origin,
+    });
+    try {
+      const remote = {
+        app: {
+          request: (url: string, init?: RequestInit) => {
+            const { pathname, search } = new URL(url);
+            return fetch(`${server.origin}${pathname}${search}`, {
+              ...init,
+              redirect: "manual",
+            });
+          },
+        },
+      } as unknown as TestApp;
+      const params = await signIn(remote, { login: "alice" });
+      const tokens = await exchange(remote, params.get("code")!);
+      const plan = await (await api(remote, "/api/plan", tokens.access_token))
+        .json();
+      const link = new URL(plan.upgrade_url);
+      const t = link.searchParams.get("t")!;
+      assert.ok(t);
+      const followed = await remote.app.request(link.href);
+      await followed.body?.cancel();
+      assert.equal(followed.status, 303);
+      await until(
+        () =>
+          spans(receiver.exports).some((s) =>
+            s.name === "GET /billing/upgrade"
+          ),
+        () => spans(receiver.exports).map((s) => s.name).join("\n"),
+      );
+      const where = spans(receiver.exports).flatMap((s) =>
+        Object.keys(s.attributes).filter((k) =>
+          String(s.attributes[k]).includes(t)
+        ).map((k) => `${s.name}: ${k}`)
+      );
+      assert.deepEqual(where, [], "the link's token in exported spans");
+      const everything = receiver.exports.map((e) => e.body).join("\n");
+      assert.ok(!everything.includes(t), "the link's token exported");
+    } finally {
+      server.kill();
+      await server.exited;
+      await fake.close();
     }
   },
 });

@@ -54,9 +54,9 @@ export function ConsentPage(props: {
         </p>
         {props.collectEmail && (
           <p class="muted" id="consent-email">
-            Words with Chat keeps the email address your sign-in provider
-            confirms as verified, so the people who run it can reach you; see
-            {" "}
+            {brand.name}{" "}
+            keeps the email address your sign-in provider confirms as verified,
+            so the people who run it can reach you; see{" "}
             <a href="/privacy">Privacy</a>.
           </p>
         )}

@@ -42,6 +42,7 @@ import {
 import { CSV_HEADER, csvRow } from "../../views/members_csv.ts";
 import { renderPage } from "./_page.ts";
 import type { Plans } from "../../billing/plans.ts";
+import type { RevocationStore } from "../../auth/revocation.ts";
 
 /** Members per page of the view. */
 export const MEMBERS_PER_PAGE = 100;
@@ -74,6 +75,8 @@ export interface AdminDeps {
   tokens: Tokens;
   providers: ReadonlyMap<string, UpstreamProvider>;
   members: Members;
+  /** Whose sign-out record moved since their session began. */
+  store: RevocationStore;
   game: Game;
   /** The players' plans (billing); a player without a record is free. */
   plans: Plans;
@@ -107,7 +110,17 @@ async function describe(
 
 /** Builds `/admin` and its sign-in, export and sign-out. */
 export function adminRoutes(deps: AdminDeps): Hono {
-  const { config, server, tokens, providers, members, game, plans, log } = deps;
+  const {
+    config,
+    server,
+    tokens,
+    providers,
+    members,
+    store,
+    game,
+    plans,
+    log,
+  } = deps;
   const app = new Hono();
   const cookies = adminCookies(config.publicUrl);
   const admins = new Set(config.adminUsers);
@@ -132,7 +145,10 @@ export function adminRoutes(deps: AdminDeps): Hono {
   /** The session of this request, if any (`null`: not signed in). */
   async function session(c: Context): Promise<AdminClaims | null> {
     const opened = await tokens.open("admin", getCookie(c, cookies.session));
-    return opened.ok ? opened.claims : null;
+    if (!opened.ok) return null;
+    // Signed out everywhere, erased or revoked at the provider since: over.
+    const rv = await store.revocationVersion(opened.claims.sub);
+    return rv === opened.claims.rv ? opened.claims : null;
   }
 
   app.use("/admin/*", async (c, next) => {
@@ -276,7 +292,11 @@ export function adminRoutes(deps: AdminDeps): Hono {
     if (!opened.ok) throw new Error("a token we just issued did not open");
     const sub = opened.claims.sub;
     if (!admins.has(sub)) return refuse(c, sub);
-    const { token } = await tokens.seal("admin", { sub, csrf: randomId() });
+    const { token } = await tokens.seal("admin", {
+      sub,
+      csrf: randomId(),
+      rv: await store.revocationVersion(sub),
+    });
     setCookie(c, cookies.session, token, {
       path: "/",
       httpOnly: true,
