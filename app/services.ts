@@ -141,6 +141,7 @@ export function buildServices(deps: Deps): Services {
       plans,
       tokens,
       store,
+      kv,
       fetch: deps.fetch,
       now,
       log,

@@ -12,6 +12,7 @@ import Stripe from "stripe";
 import type { BillingConfig } from "../config.ts";
 import type { RevocationStore } from "../auth/revocation.ts";
 import type { Tokens } from "../auth/tokens.ts";
+import type { Kv } from "../lib/kv.ts";
 import type { Log } from "../lib/log.ts";
 import {
   type Applied,
@@ -34,7 +35,9 @@ export interface LinkOwner {
 export type OpenedLink =
   | { ok: true; sub: string }
   /** Expired, forged, for another purpose, or its sign-in ended. */
-  | { ok: false };
+  | { ok: false; used?: false }
+  /** Followed once already: a link opens Stripe once. */
+  | { ok: false; used: true };
 
 /** The result of following a link to Stripe. */
 export type Redirect =
@@ -58,6 +61,8 @@ export interface BillingDeps {
   plans: Plans;
   tokens: Tokens;
   store: RevocationStore;
+  /** Where followed links are marked spent (`["billing_link", jti]`). */
+  kv: Kv;
   fetch: typeof fetch;
   now: () => number;
   log: Log;
@@ -106,8 +111,19 @@ export class Billing {
   ): Promise<OpenedLink> {
     const opened = await this.#deps.tokens.open(purpose, token);
     if (!opened.ok) return { ok: false };
-    const { sub, fid, iat } = opened.claims;
+    const { sub, fid, iat, jti, exp } = opened.claims;
     if (await this.#deps.store.isRevoked(sub, fid, iat)) return { ok: false };
+    // Spent on first use, so a link copied from somewhere it was recorded
+    // (a URL in telemetry, a proxy log) opens nothing once followed. The
+    // mark holds no user id and lasts as long as the link could.
+    const key = ["billing_link", jti];
+    const spent = await this.#deps.kv.atomic()
+      .check({ key, versionstamp: null })
+      .set(key, { at: this.#deps.now() }, {
+        expireIn: Math.max(1, exp - this.#deps.now()),
+      })
+      .commit();
+    if (!spent.ok) return { ok: false, used: true };
     return { ok: true, sub };
   }
 

@@ -11,6 +11,7 @@ import { Tokens } from "../auth/tokens.ts";
 import { privacyFigures, storedItems } from "../views/privacy.ts";
 import {
   kvRows,
+  kvText,
   lastingRowsMentioning,
   rowsMentioning,
   testApp,
@@ -576,11 +577,28 @@ Deno.test("billing: the webhook's refusals are JSON: another method 405, a body 
   await post.body?.cancel();
 });
 
+Deno.test("billing: a link opens Stripe once; followed again, it is a page saying so, and Stripe is not called", async () => {
+  await using b = await billed();
+  const { access_token } = await tokensFor(b.t);
+  const url = await upgradeUrl(b, access_token);
+  const first = await b.t.app.request(url, { headers: html });
+  assert.equal(first.status, 303);
+  await first.body?.cancel();
+  const again = await b.t.app.request(url, { headers: html });
+  assert.equal(again.status, 400);
+  assert.match(await again.text(), /already used/);
+  assert.equal(b.fake.checkouts.length, 1);
+  const rows = await Array.fromAsync(b.t.kv.list({ prefix: ["billing_link"] }));
+  assert.equal(rows.length, 1);
+  assert.ok(!kvText(rows).includes("dev:alice"), "the mark names no one");
+});
+
 Deno.test("billing: the links to Stripe are rate limited per address, with a page", async () => {
   await using b = await billed({ env: { AUTHORIZE_RATE_LIMIT: "2" } });
   const { access_token } = await tokensFor(b.t);
-  const url = await upgradeUrl(b, access_token);
   for (const status of [303, 303, 429]) {
+    // A fresh link each time: a link opens Stripe once.
+    const url = await upgradeUrl(b, access_token);
     const res = await b.t.app.request(url, { headers: html });
     assert.equal(res.status, status);
     if (status === 429) {

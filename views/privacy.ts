@@ -178,6 +178,13 @@ export function storedItems(
         why: "To apply each payment event once, however often it arrives",
         kept: duration(EVENT_KEPT_MS),
         keys: ["stripe_event"],
+      }, {
+        what:
+          "A note that a link to pay or to manage your subscription was used: the link's random id and a time, with no user id",
+        why:
+          "So that each link opens the payment page once, and a copy of it is no use to anyone else",
+        kept: "At most 30 minutes, the life of the link",
+        keys: ["billing_link"],
       }]
       : []),
     {

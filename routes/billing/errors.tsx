@@ -15,6 +15,8 @@ export type BillingProblem =
   | Problem
   /** The link is expired, forged, or its sign-in ended. */
   | { kind: "bad_link" }
+  /** The link was followed once already. */
+  | { kind: "used_link" }
   /** Stripe refused or could not be reached. */
   | { kind: "stripe" }
   /** A portal link for a player Stripe does not know. */
@@ -29,6 +31,14 @@ function wordsFor(
         title: "This link has expired",
         message:
           "Links to pay or to manage a subscription work for 30 minutes, for the player they were made for, while that player stays signed in. This one is expired or not valid.",
+        next:
+          "Go back to the chat and ask for a new link: starting a round or asking for your plan gives one.",
+      };
+    case "used_link":
+      return {
+        title: "This link was already used",
+        message:
+          "A link to pay or to manage a subscription opens the payment page once, so that a copy of it is no use to anyone else.",
         next:
           "Go back to the chat and ask for a new link: starting a round or asking for your plan gives one.",
       };
@@ -99,6 +109,7 @@ function wordsFor(
 function statusFor(problem: BillingProblem) {
   switch (problem.kind) {
     case "bad_link":
+    case "used_link":
       return 400 as const;
     case "no_customer":
       return 404 as const;
@@ -115,8 +126,8 @@ export function renderBillingProblem(
   problem: BillingProblem,
 ): Response | Promise<Response> {
   if (
-    problem.kind !== "bad_link" && problem.kind !== "stripe" &&
-    problem.kind !== "no_customer"
+    problem.kind !== "bad_link" && problem.kind !== "used_link" &&
+    problem.kind !== "stripe" && problem.kind !== "no_customer"
   ) {
     problemHeaders(c, problem);
   }

@@ -70,7 +70,11 @@ export function billingPages(
   ) =>
   async (c: Context) => {
     const opened = await billing.open(purpose, c.req.query("t"));
-    if (!opened.ok) return renderBillingProblem(c, { kind: "bad_link" });
+    if (!opened.ok) {
+      return renderBillingProblem(c, {
+        kind: opened.used ? "used_link" : "bad_link",
+      });
+    }
     const to = await go(opened.sub);
     if (!to.ok) return renderBillingProblem(c, { kind: to.problem });
     log("info", "billing redirect", { to: purpose });
