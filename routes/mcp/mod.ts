@@ -33,6 +33,7 @@ import { callerOf, mcpBearer, mcpChallenge, type McpEnv } from "./bearer.ts";
 import { renderMcpProblem } from "./errors.ts";
 import { checkOrigin, refuseQueryToken } from "./guards.ts";
 import { MCP_PATH } from "./resource.ts";
+import { brandAssets } from "../../views/brand.ts";
 
 /**
  * The SDK and the tools, loaded on the first `/mcp` request of a process:
@@ -52,9 +53,12 @@ function loadParts() {
     import("@modelcontextprotocol/server"),
     import("./tools.ts"),
     import("./board.ts"),
-  ]);
+  ]).catch((err) => {
+    // Not kept: a failed load is tried again by the next request.
+    parts = undefined;
+    throw err;
+  });
 }
-import { brandAssets } from "../../views/brand.ts";
 
 /** What the MCP sub-app needs. */
 export interface McpOptions {
@@ -94,7 +98,10 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
     | Promise<{ mcp: ReturnType<typeof createMcpHandler>; tools: Tools }>
     | undefined;
   const handlerOf = () =>
-    handler ??= loadParts().then(([sdk, tools, board]) => {
+    handler ??= loadParts().catch((err) => {
+      handler = undefined;
+      throw err;
+    }).then(([sdk, tools, board]) => {
       // The branded board, built once (routes/mcp/board.ts).
       const deps = {
         ...services,
