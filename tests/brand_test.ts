@@ -371,3 +371,41 @@ Deno.test("brand: the chat's board carries the name, the colour and the logo inl
     await server.shutdown();
   }
 });
+
+Deno.test("brand: the MCP server's instructions and board title, the protected-resource name and the OpenAPI title say the operator's name", async () => {
+  await using t = await testApp({ env: BRAND });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    t.app.fetch,
+  );
+  const { access_token } = await mcpTokensFor(t, "alice");
+  const client = new Client({ name: "brand-test", version: "1.0.0" });
+  try {
+    await client.connect(
+      new StreamableHTTPClientTransport(
+        new URL(`http://127.0.0.1:${server.addr.port}/mcp`),
+        { authProvider: { token: () => Promise.resolve(access_token) } },
+      ),
+    );
+    assert.match(
+      client.getInstructions() ?? "",
+      /^Acme "Quiz" & Co: a word-guessing game/,
+    );
+    const { resources } = await client.listResources();
+    assert.equal(
+      resources.find((r) => r.uri === BOARD_URI)?.title,
+      `Acme "Quiz" & Co board`,
+    );
+  } finally {
+    await client.close();
+    await server.shutdown();
+  }
+  const prm = await (await t.app.request(
+    "https://words.example.com/.well-known/oauth-protected-resource/mcp",
+  )).json();
+  assert.equal(prm.resource_name, `Acme "Quiz" & Co (MCP)`);
+  const openapi = await (await t.app.request(
+    "https://words.example.com/openapi.json",
+  )).json();
+  assert.equal(openapi.info.title, `Acme "Quiz" & Co`);
+});

@@ -31,7 +31,7 @@ export function openApiDocument(
   return api.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
-      title: "Words with Chat",
+      title: config.brand.name,
       version: "1.0.0",
       description:
         "A word-guessing game for a signed-in player. The server holds every round and checks every guess.",

@@ -124,12 +124,16 @@ export const BOARD_HTML: string = boardHtml(DEFAULT_BRAND);
  * Registers the board resource on one request's server; `html` is the
  * branded document (see {@linkcode boardHtml}).
  */
-export function registerBoard(server: McpServer, html = BOARD_HTML): void {
+export function registerBoard(
+  server: McpServer,
+  html = BOARD_HTML,
+  name = "Words with Chat",
+): void {
   server.registerResource(
     "board",
     BOARD_URI,
     {
-      title: "Words with Chat board",
+      title: `${name} board`,
       description:
         "The game board: the category, a slot per letter, the clues so far, attempts left and points; the word, points and score once the round is over; the player's leaderboard place.",
       mimeType: BOARD_MIME,

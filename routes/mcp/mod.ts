@@ -106,6 +106,7 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
       const deps = {
         ...services,
         boardHtml: board.boardHtml(brandAssets(config.brand)),
+        brandName: config.brand.name,
       };
       return {
         tools,

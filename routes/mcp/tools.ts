@@ -50,6 +50,8 @@ export interface ToolDeps {
   log: Log;
   /** The board's branded document (`boardHtml`); the service's own by default. */
   boardHtml?: string;
+  /** The operator's display name (`BRAND_NAME`); the service's own by default. */
+  brandName?: string;
 }
 
 // Schemas are built once per process; each request's server only refers to them.
@@ -266,12 +268,13 @@ function describeRound(view: z.infer<typeof RoundView>): string {
 export function gameServer(deps: ToolDeps, caller: AccessClaims): McpServer {
   const { game, access, account, billing, log } = deps;
   const server = new McpServer(SERVER_INFO, {
-    instructions:
-      `Words with Chat: a word-guessing game. start_round picks a secret word and gives its length, a first clue and the round handle, which every move of the round takes; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word; current_round finds the open round again when its handle was lost. Hosts that draw views show a board the player can also guess on. If start_round answers payment_required, tell the player today's free rounds are used up and show its upgrade_url as a link they can click; never open it yourself.`,
+    instructions: `${
+      deps.brandName ?? "Words with Chat"
+    }: a word-guessing game. start_round picks a secret word and gives its length, a first clue and the round handle, which every move of the round takes; get_clue shows another (each lowers the points); guess sends the player's guess exactly as they said it (${MAX_WRONG} wrong guesses end the round); give_up reveals the word; current_round finds the open round again when its handle was lost. Hosts that draw views show a board the player can also guess on. If start_round answers payment_required, tell the player today's free rounds are used up and show its upgrade_url as a link they can click; never open it yourself.`,
   });
   const sub = caller.sub;
   const needsGame = requireScopes(GAME_SCOPE);
-  registerBoard(server, deps.boardHtml);
+  registerBoard(server, deps.boardHtml, deps.brandName);
 
   /** A tool's handler, with failures the model can read and nothing internal. */
   const safely = <A>(

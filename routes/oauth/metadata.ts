@@ -71,7 +71,7 @@ export function metadataRoutes(config: Config): Hono {
       authorization_servers: [issuer],
       scopes_supported: [GAME_SCOPE],
       bearer_methods_supported: ["header"],
-      resource_name: "Words with Chat (MCP)",
+      resource_name: `${config.brand.name} (MCP)`,
       resource_documentation: `${issuer}/`,
     });
   });
