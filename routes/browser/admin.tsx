@@ -41,6 +41,7 @@ import {
 } from "../../views/admin.tsx";
 import { CSV_HEADER, csvRow } from "../../views/members_csv.ts";
 import { renderPage } from "./_page.ts";
+import { type PageCookies, pageCookies, pageSignInRoutes } from "./play.tsx";
 import type { Plans } from "../../billing/plans.ts";
 import type { RevocationStore } from "../../auth/revocation.ts";
 
@@ -54,18 +55,8 @@ export const MEMBERS_PER_PAGE = 100;
 export const DEFAULT_PLAN = "free";
 
 /** The cookies of `/admin`: its session, and a sign-in in progress. */
-export function adminCookies(publicUrl: string): {
-  session: string;
-  pending: string;
-  secure: boolean;
-} {
-  const secure = publicUrl.startsWith("https:");
-  const prefix = secure ? "__Host-" : "";
-  return {
-    session: `${prefix}wwc_admin`,
-    pending: `${prefix}wwc_admin_login`,
-    secure,
-  };
+export function adminCookies(publicUrl: string): PageCookies {
+  return pageCookies(publicUrl, "admin");
 }
 
 /** What `/admin` needs. */
@@ -245,68 +236,40 @@ export function adminRoutes(deps: AdminDeps): Hono {
     return c.body(csv);
   });
 
-  app.get("/admin/login", (c) => {
-    const provider = providers.get(c.req.query("provider") ?? "");
-    if (!provider) {
-      return renderPage(
-        c,
-        <ErrorPage
-          title="Unknown sign-in method"
-          message="This sign-in method is not enabled here."
-          next="Go back to /admin and pick one of the buttons there."
-        />,
-        { status: 404 },
-      );
-    }
-    const { url, pending } = client.start(provider.id);
-    setCookie(c, cookies.pending, pending, {
-      path: "/",
-      httpOnly: true,
-      secure: cookies.secure,
-      // Lax: it must come back with the top-level redirect from the provider.
-      sameSite: "Lax",
-      maxAge: LIFETIME.login,
-    });
-    return c.redirect(url, 302);
-  });
-
-  app.get("/admin/callback", async (c) => {
-    const params = new URL(c.req.url).searchParams;
-    const outcome = await client.finish(params, getCookie(c, cookies.pending));
-    deleteCookie(c, cookies.pending, { path: "/", secure: cookies.secure });
-    if (outcome.kind === "refused") {
-      log("info", "admin sign-in refused", { reason: outcome.reason });
-      return renderPage(
-        c,
-        <ErrorPage
-          title="Not signed in"
-          message={outcome.message}
-          next="Go back to /admin and sign in again."
-        />,
-        { status: 400 },
-      );
-    }
-    // Who signed in; the tokens themselves are not needed past this point.
-    const opened = await tokens.open("access", outcome.tokens.access_token);
-    await client.signOut(outcome.tokens.refresh_token);
-    if (!opened.ok) throw new Error("a token we just issued did not open");
-    const sub = opened.claims.sub;
-    if (!admins.has(sub)) return refuse(c, sub);
-    const { token } = await tokens.seal("admin", {
-      sub,
-      csrf: randomId(),
-      rv: await store.revocationVersion(sub),
-    });
-    setCookie(c, cookies.session, token, {
-      path: "/",
-      httpOnly: true,
-      secure: cookies.secure,
-      sameSite: "Strict",
-      maxAge: LIFETIME.admin,
-    });
-    log("info", "admin signed in", { sub });
-    return renderPage(c, <AdminContinuePage />);
-  });
+  app.route(
+    "/",
+    pageSignInRoutes({
+      path: "/admin",
+      name: "admin",
+      backTo: "/admin",
+      client,
+      providers,
+      pending: { name: cookies.pending, secure: cookies.secure },
+      log,
+      async signedIn(c, issued) {
+        // Who signed in; the tokens themselves are not needed past this point.
+        const opened = await tokens.open("access", issued.access_token);
+        await client.signOut(issued.refresh_token);
+        if (!opened.ok) throw new Error("a token we just issued did not open");
+        const sub = opened.claims.sub;
+        if (!admins.has(sub)) return refuse(c, sub);
+        const { token } = await tokens.seal("admin", {
+          sub,
+          csrf: randomId(),
+          rv: await store.revocationVersion(sub),
+        });
+        setCookie(c, cookies.session, token, {
+          path: "/",
+          httpOnly: true,
+          secure: cookies.secure,
+          sameSite: "Strict",
+          maxAge: LIFETIME.admin,
+        });
+        log("info", "admin signed in", { sub });
+        return renderPage(c, <AdminContinuePage />);
+      },
+    }),
+  );
 
   app.post("/admin/signout", async (c) => {
     const claims = await session(c);
