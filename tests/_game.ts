@@ -38,3 +38,13 @@ export async function wordOf(
 export function secret(t: TestApp, handle: string): Promise<string> {
   return wordOf(t.kv, new Tokens(keyring, t.now), handle);
 }
+
+/** The word of `sub`'s open round (the newest open one), read from KV. */
+export async function openWord(kv: Kv, sub: string): Promise<string> {
+  for await (const row of kv.list<RoundState>({ prefix: ["round", sub] })) {
+    if (row.value.status === "open") {
+      return WORDS[row.value.category][row.value.word]!.word;
+    }
+  }
+  throw new Error("no open round");
+}

@@ -6,28 +6,14 @@
  * ends. Skipped without Chromium (outside CI), like the other browser tests.
  */
 import assert from "node:assert/strict";
+import { openWord } from "./_game.ts";
 import { Client, StreamableHTTPClientTransport } from "./_deps/mcp.ts";
 import { type TestApp, testApp } from "./_app.ts";
 import { mcpTokensFor } from "./_flow.ts";
 import { haveChromium, launch, watch } from "./_browser.ts";
 import { HOST_ORIGIN, openBoardHost } from "./_mcp_host.ts";
-import { WORDS } from "../game/words.ts";
-import type { RoundState } from "../game/game.ts";
 
 const ignore = !haveChromium() && !Deno.env.get("CI");
-
-/** The word of the player's newest open round, read from KV. */
-async function wordOfOpenRound(t: TestApp, sub: string): Promise<string> {
-  let newest: RoundState | null = null;
-  for await (const row of t.kv.list<RoundState>({ prefix: ["round", sub] })) {
-    if (
-      row.value.status === "open" &&
-      (!newest || row.value.started_at > newest.started_at)
-    ) newest = row.value;
-  }
-  if (!newest) throw new Error("no open round");
-  return WORDS[newest.category][newest.word]!.word;
-}
 
 /** Whether `word` is in `text` as a word of its own, round handles aside. */
 function mentions(text: string, word: string): boolean {
@@ -79,7 +65,7 @@ Deno.test({
       arguments: args,
     });
     await host.show(args, start);
-    const word = await wordOfOpenRound(t, "dev:alice");
+    const word = await openWord(t.kv, "dev:alice");
     await board.locator("text=Category: animals").waitFor();
     assert.equal(await board.locator(".board-slot").count(), word.length);
     assert.equal(await board.locator(".board-clues li").count(), 1);
@@ -162,7 +148,7 @@ Deno.test({
     const sentBefore = (await host.sent()).length;
     await board.locator("button", { hasText: "New round" }).click();
     await board.locator('[data-status="open"]').waitFor();
-    const next = await wordOfOpenRound(t, "dev:alice");
+    const next = await openWord(t.kv, "dev:alice");
     assert.equal(await board.locator(".board-slot").count(), next.length);
     assert.equal(await board.locator(".board-clues li").count(), 1);
     for (const message of (await host.sent()).slice(sentBefore)) {
@@ -187,7 +173,7 @@ Deno.test({
       arguments: { category: "colors" },
     });
     const round = (start.structuredContent as { round: string }).round;
-    const word = await wordOfOpenRound(t, "dev:alice");
+    const word = await openWord(t.kv, "dev:alice");
     const args = { round, guess: word === "zzz" ? "yyy" : "zzz" };
     const guess = await p.client.callTool({ name: "guess", arguments: args });
 

@@ -9,6 +9,7 @@
  * it over real HTTP on loopback; the person's browser is a cookie jar.
  */
 import assert from "node:assert/strict";
+import { openWord } from "./_game.ts";
 import {
   Client,
   ClientV1,
@@ -20,8 +21,6 @@ import { CookieJar } from "./_flow.ts";
 import { serveTls, type TlsServer } from "./_tls.ts";
 import { pinnedFetch } from "../lib/pinned_fetch.ts";
 import { LIFETIME } from "../auth/tokens.ts";
-import { WORDS } from "../game/words.ts";
-import type { RoundState } from "../game/game.ts";
 
 /** The app on a loopback port that is also its `PUBLIC_URL`. */
 async function serveApp(documents?: TlsServer) {
@@ -149,16 +148,6 @@ async function personSignsIn(
   assert.equal(callback.status, 302);
   await callback.body?.cancel();
   return new URL(callback.headers.get("location")!);
-}
-
-/** The word of the caller's open round, read from KV (the test's cheat). */
-async function wordOfOpenRound(t: TestApp, sub: string): Promise<string> {
-  for await (const row of t.kv.list<RoundState>({ prefix: ["round", sub] })) {
-    if (row.value.status === "open") {
-      return WORDS[row.value.category][row.value.word]!.word;
-    }
-  }
-  throw new Error("no open round");
 }
 
 type Sdk = "v1" | "v2" | "v2 on 2026-07-28";
@@ -293,7 +282,7 @@ for (const sdk of ["v1", "v2", "v2 on 2026-07-28"] as const) {
         });
         assert.notEqual(started.isError, true, JSON.stringify(started));
         const round = started.structuredContent!.round as string;
-        const word = await wordOfOpenRound(t, "dev:alice");
+        const word = await openWord(t.kv, "dev:alice");
         const miss = await client.callTool({
           name: "guess",
           arguments: {

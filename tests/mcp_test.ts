@@ -7,6 +7,7 @@
  * ends.
  */
 import assert from "node:assert/strict";
+import { openWord } from "./_game.ts";
 import {
   Client,
   ClientV1,
@@ -20,8 +21,6 @@ import { mcpTokensFor, ORIGIN, tokensFor } from "./_flow.ts";
 import { keyring } from "./_keys.ts";
 import { faultyKv } from "./_faulty_kv.ts";
 import { Tokens } from "../auth/tokens.ts";
-import { WORDS } from "../game/words.ts";
-import type { RoundState } from "../game/game.ts";
 
 const RESOURCE_METADATA = `${ORIGIN}/.well-known/oauth-protected-resource/mcp`;
 const CHALLENGE =
@@ -66,18 +65,6 @@ async function connect(url: URL, token: string, era: Era) {
     }),
   );
   return client;
-}
-
-/** The word of the caller's only open round, read from KV. */
-async function wordOfOpenRound(t: TestApp, sub: string): Promise<string> {
-  for await (
-    const row of t.kv.list<RoundState>({ prefix: ["round", sub] })
-  ) {
-    if (row.value.status === "open") {
-      return WORDS[row.value.category][row.value.word]!.word;
-    }
-  }
-  throw new Error("no open round");
 }
 
 /**
@@ -203,7 +190,7 @@ for (const era of ["v2 modern", "v2 legacy", "v1"] as const) {
         wrong.structuredContent.clues,
       );
       assert.equal(current.structuredContent.clues.length, 2);
-      const word = await wordOfOpenRound(t, "dev:alice");
+      const word = await openWord(t.kv, "dev:alice");
       for (const result of before) {
         assert.ok(
           !mentions(result, word),
@@ -222,7 +209,7 @@ for (const era of ["v2 modern", "v2 legacy", "v1"] as const) {
 
       // A round given up: the word is told only by give_up.
       const second = await call("start_round", { category: "colors" });
-      const secret = await wordOfOpenRound(t, "dev:alice");
+      const secret = await openWord(t.kv, "dev:alice");
       const clue = await call("get_clue", {
         round: second.structuredContent.round,
       });
@@ -562,7 +549,7 @@ Deno.test("MCP: past the daily cap a round still plays, scores nothing and says 
         arguments: { category: "places" },
       });
       const round = (start.structuredContent as { round: string }).round;
-      const word = await wordOfOpenRound(t, "dev:alice");
+      const word = await openWord(t.kv, "dev:alice");
       const guess = await client.callTool({
         name: "guess",
         arguments: { round, guess: word },

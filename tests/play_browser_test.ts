@@ -6,33 +6,19 @@
  * with no console errors, CSP violations or sideways scrolling.
  */
 import assert from "node:assert/strict";
+import { openWord } from "./_game.ts";
 import {
   haveChromium,
   launch,
-  type LiveApp,
   type Page,
   serveApp,
   watch,
 } from "./_browser.ts";
-import type { RoundState } from "../game/game.ts";
-import { WORDS } from "../game/words.ts";
 
 const ignore = !haveChromium() && !Deno.env.get("CI");
 
 /** Answers the page expects, and requests a navigation may cut short. */
 const EXPECTED = /\/(play\/session|api\/rounds\/current)( net::ERR_ABORTED)?$/;
-
-/** The word of `sub`'s open round (the test's cheat). */
-async function openWord(live: LiveApp, sub: string): Promise<string> {
-  for await (
-    const row of live.kv.list<RoundState>({ prefix: ["round", sub] })
-  ) {
-    if (row.value.status === "open") {
-      return WORDS[row.value.category][row.value.word]!.word;
-    }
-  }
-  throw new Error("no open round");
-}
 
 /** Whether the page scrolls sideways. */
 async function scrollsSideways(page: Page): Promise<boolean> {
@@ -84,7 +70,7 @@ for (
       await page.keyboard.press("Enter");
       await page.waitForSelector(".board[data-status=open]");
       assert.equal(await focused(page), "input#board-guess.board-input");
-      const word = await openWord(live, "dev:ada");
+      const word = await openWord(live.kv, "dev:ada");
       await page.keyboard.type(word === "zebra" ? "tiger" : "zebra");
       await page.keyboard.press("Enter");
       await page.waitForSelector(".board-verdict:not([hidden])");
