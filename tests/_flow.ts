@@ -214,12 +214,39 @@ export function api(
 }
 
 /**
+ * Opens an authorization URL as a browser, meets the consent page, picks the
+ * development provider there and signs in as `login`: the redirect to the
+ * client (checked to go to `redirect`).
+ */
+export async function throughConsent(
+  t: TestApp,
+  url: string,
+  redirect: string,
+  login = "alice",
+): Promise<URLSearchParams> {
+  const jar = new CookieJar();
+  const consent = await browse(t, jar, url);
+  assert.equal(consent.status, 200, "the consent page, not the provider");
+  const start = await browse(t, jar, await startLink(consent));
+  assert.equal(start.status, 302);
+  const page = new URL(start.headers.get("location")!, ORIGIN);
+  const callback = await browse(
+    t,
+    jar,
+    `/login/dev/callback?state=${
+      page.searchParams.get("state")
+    }&login=${login}`,
+  );
+  return redirectParams(callback, redirect);
+}
+
+/**
  * Signs in as a dynamic client (registered, or a metadata document URL):
  * authorize with `provider=dev` (which such a client cannot skip the
  * consent page with), pick the development sign-in there, sign in as
  * `login`; returns the client's redirect parameters.
  */
-export async function signInThroughConsent(
+export function signInThroughConsent(
   t: TestApp,
   options: {
     clientId: string;
@@ -229,36 +256,19 @@ export async function signInThroughConsent(
     login?: string;
   },
 ): Promise<URLSearchParams> {
-  const jar = new CookieJar();
-  const consent = await browse(
+  const login = options.login ?? "alice";
+  return throughConsent(
     t,
-    jar,
     authorizeUrl({
       client_id: options.clientId,
       redirect_uri: options.redirectUri,
       code_challenge: s256(options.verifier),
       code_challenge_method: "S256",
       provider: "dev",
-      login_hint: options.login ?? "alice",
+      login_hint: login,
       ...(options.resource ? { resource: options.resource } : {}),
     }),
+    options.redirectUri,
+    login,
   );
-  assert.equal(consent.status, 200, "the consent page, not the provider");
-  const start = await browse(t, jar, await startLink(consent));
-  assert.equal(start.status, 302);
-  const page = new URL(start.headers.get("location")!, ORIGIN);
-  const callback = await browse(
-    t,
-    jar,
-    `/login/dev/callback?state=${page.searchParams.get("state")}&login=${
-      options.login ?? "alice"
-    }`,
-  );
-  const location = new URL(callback.headers.get("location")!);
-  assert.equal(callback.status, 302);
-  assert.equal(
-    location.origin + location.pathname,
-    new URL(options.redirectUri).origin + new URL(options.redirectUri).pathname,
-  );
-  return location.searchParams;
 }

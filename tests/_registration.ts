@@ -6,14 +6,7 @@
 import assert from "node:assert/strict";
 import { s256 } from "../auth/pkce.ts";
 import type { TestApp } from "./_app.ts";
-import {
-  authorizeUrl,
-  browse,
-  CookieJar,
-  ORIGIN,
-  redirectParams,
-  startLink,
-} from "./_flow.ts";
+import { authorizeUrl, ORIGIN, throughConsent as signInAs } from "./_flow.ts";
 
 export const CALLBACK = "https://claude.ai/api/mcp/auth_callback";
 export const VERIFIER = "a-verifier-of-enough-length-for-pkce-0123456789abcdef";
@@ -95,25 +88,11 @@ export function signInRegistered(
   );
 }
 
-/**
- * Opens an authorization URL as a browser, meets the consent page, picks the
- * development provider and signs in as alice: the redirect to the client.
- */
-export async function throughConsent(
+/** Through the consent page as alice, back to `redirect` (default {@linkcode CALLBACK}). */
+export function throughConsent(
   t: TestApp,
   url: string,
   redirect = CALLBACK,
 ): Promise<URLSearchParams> {
-  const jar = new CookieJar();
-  const consent = await browse(t, jar, url);
-  assert.equal(consent.status, 200, "the consent page, not the provider");
-  const start = await browse(t, jar, await startLink(consent));
-  assert.equal(start.status, 302);
-  const page = new URL(start.headers.get("location")!, ORIGIN);
-  const callback = await browse(
-    t,
-    jar,
-    `/login/dev/callback?state=${page.searchParams.get("state")}&login=alice`,
-  );
-  return redirectParams(callback, redirect);
+  return signInAs(t, url, redirect);
 }
