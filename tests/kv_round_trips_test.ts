@@ -4,41 +4,9 @@
  * starts reading twice, or committing twice, fails here.
  */
 import assert from "node:assert/strict";
-import type { Kv } from "../lib/kv.ts";
 import { testApp } from "./_app.ts";
 import { exchange, postForm, signIn } from "./_flow.ts";
-
-/** `kv`, counting each call that goes to the database. */
-function counting(kv: Deno.Kv) {
-  const calls: string[] = [];
-  const wrapped: Kv = {
-    get: (key, options) => (calls.push("get"), kv.get(key, options)),
-    getMany: ((keys: Deno.KvKey[], options?: never) => (
-      calls.push("getMany"), kv.getMany(keys, options)
-    )) as Kv["getMany"],
-    list: (
-      selector,
-      options,
-    ) => (calls.push("list"), kv.list(selector, options)),
-    set: (
-      key,
-      value,
-      options,
-    ) => (calls.push("set"), kv.set(key, value, options)),
-    delete: (key) => (calls.push("delete"), kv.delete(key)),
-    atomic: () => {
-      const op = kv.atomic();
-      const commit = op.commit.bind(op);
-      op.commit = () => (calls.push("commit"), commit());
-      return op;
-    },
-  };
-  return {
-    kv: wrapped,
-    /** The calls since the last `take()`. */
-    take: () => calls.splice(0).sort(),
-  };
-}
+import { counting } from "./_kv_calls.ts";
 
 Deno.test("KV round trips: a code exchange and a refresh each read once and commit once, besides the rate limit's read and commit", async () => {
   const real = await Deno.openKv(":memory:");

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { Kv } from "../lib/kv.ts";
+import { counting } from "./_kv_calls.ts";
 import {
   LOG_KEEP_MS,
   REVOCATION_CACHE_MS,
@@ -16,30 +17,6 @@ import { AccessTokens } from "../auth/access.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { keyring } from "./_keys.ts";
 import { T0 } from "./_app.ts";
-
-/** `kv`, counting the calls that reach it. */
-function counting(kv: Deno.Kv): { kv: Kv; calls: () => number } {
-  let calls = 0;
-  const count = <T>(value: T): T => (calls++, value);
-  return {
-    kv: {
-      get: (key, options) => count(kv.get(key, options)),
-      getMany:
-        ((keys: Deno.KvKey[], options?: never) =>
-          count(kv.getMany(keys, options))) as Kv["getMany"],
-      list: (selector, options) => count(kv.list(selector, options)),
-      set: (key, value, options) => count(kv.set(key, value, options)),
-      delete: (key) => count(kv.delete(key)),
-      atomic: () => {
-        const op = kv.atomic();
-        const commit = op.commit.bind(op);
-        op.commit = () => count(commit());
-        return op;
-      },
-    },
-    calls: () => calls,
-  };
-}
 
 /** An instance: its revocation store and token check over `kv`, on `clock`. */
 function instance(kv: Kv, clock: { now: number }) {
@@ -70,7 +47,7 @@ Deno.test("revocation log: 1,000 distinct tokens are checked with no KV read per
   const real = await Deno.openKv(":memory:");
   try {
     const clock = { now: T0 };
-    const { kv, calls } = counting(real);
+    const { kv, count: calls } = counting(real);
     const a = instance(kv, clock);
     const b = instance(kv, clock);
     await b.store.isRevoked("dev:nobody", "x", clock.now); // the log starts
