@@ -70,7 +70,7 @@ export function composeApp(
     // Deno's span for this request (OTEL_DENO=true; a no-op otherwise),
     // named by the pattern of the route the path matched (the last one: the
     // endpoint, even when a guard answered first), never the raw path.
-    annotateRequestSpan(c.req.method, routePath(c, -1));
+    annotateRequestSpan(c.req.method, () => routePath(c, -1));
   });
   app.route("/", oauthApp({ services, address }));
   app.route("/", browserApp({ services, address }));

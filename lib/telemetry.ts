@@ -61,9 +61,14 @@ export function countRefusal(protocol: Protocol, reason: string): void {
  * For the same reason `url.full`, `url.path` and `url.query`, which Deno
  * records as the request arrived, cannot be rewritten here (see the README).
  */
-export function annotateRequestSpan(method: string, route: string): void {
+export function annotateRequestSpan(
+  method: string,
+  routeOf: () => string,
+): void {
   const span = trace.getActiveSpan();
+  // No span (telemetry off): nothing to name, and the route is not looked up.
   if (!span) return;
+  const route = routeOf();
   span.setAttribute("http.route", route);
   span.updateName(`${method} ${route}`);
 }
