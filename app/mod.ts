@@ -78,7 +78,7 @@ export function composeApp(
     "/",
     apiApp({ services, address, authenticate: options.authenticate }),
   );
-  app.route("/", mcpApp({ services, address }));
+  app.route("/", mcpApp({ services, address, brand }));
   const { billing } = services;
   if (billing) {
     app.route("/", billingPages({ services, billing, address }));

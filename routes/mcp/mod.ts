@@ -33,7 +33,7 @@ import { callerOf, mcpBearer, mcpChallenge, type McpEnv } from "./bearer.ts";
 import { renderMcpProblem } from "./errors.ts";
 import { checkOrigin, refuseQueryToken } from "./guards.ts";
 import { MCP_PATH } from "./resource.ts";
-import { brandAssets } from "../../views/brand.ts";
+import { type BrandAssets, brandAssets } from "../../views/brand.ts";
 
 /**
  * The SDK and the tools, loaded on the first `/mcp` request of a process:
@@ -65,6 +65,8 @@ export interface McpOptions {
   services: Services;
   /** The app's one client-address finder (`clientAddress()`). */
   address: AddressOf;
+  /** The operator's brand, built once by the app (views/brand.ts). */
+  brand?: BrandAssets;
 }
 
 type Bucket = typeof GAME_BUCKET | typeof READ_BUCKET;
@@ -89,7 +91,9 @@ function bucketsOf(
 }
 
 /** Builds the MCP sub-app; mount it with `app.route("/", …)`. */
-export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
+export function mcpApp(
+  { services, address, brand }: McpOptions,
+): Hono<McpEnv> {
   const { config, log, limiter } = services;
   const app = new Hono<McpEnv>();
   app.onError(renderErrors(log, renderMcpProblem));
@@ -105,7 +109,7 @@ export function mcpApp({ services, address }: McpOptions): Hono<McpEnv> {
       // The branded board, built once (routes/mcp/board.ts).
       const deps = {
         ...services,
-        boardHtml: board.boardHtml(brandAssets(config.brand)),
+        boardHtml: board.boardHtml(brand ?? brandAssets(config.brand)),
         brandName: config.brand.name,
       };
       return {
