@@ -26,8 +26,6 @@ import {
 import { clientAddress } from "../routes/_guards.ts";
 import { buildServices, type Deps, type Services } from "./services.ts";
 import { brandAssets } from "../views/brand.ts";
-import { annotateRequestSpan } from "../lib/telemetry.ts";
-import { routePath } from "hono/route";
 
 /**
  * Builds the whole application from its dependencies.
@@ -61,17 +59,9 @@ export function composeApp(
   const address = clientAddress(config.trustProxyHeader, log);
   const app = new Hono();
   const https = config.publicUrl.startsWith("https:");
-  app.use(commonMiddleware(log, { https }));
   // Built once: the stylesheet and logo every page links (views/brand.ts).
   const brand = brandAssets(config.brand);
-  app.use(async function perRequest(c, next) {
-    c.set("brand", brand);
-    await next();
-    // Deno's span for this request (OTEL_DENO=true; a no-op otherwise),
-    // named by the pattern of the route the path matched (the last one: the
-    // endpoint, even when a guard answered first), never the raw path.
-    annotateRequestSpan(c.req.method, () => routePath(c, -1));
-  });
+  app.use(commonMiddleware(log, { https, brand }));
   app.route("/", oauthApp({ services, address }));
   app.route("/", browserApp({ services, address }));
   app.route(

@@ -136,7 +136,11 @@ export class AccessTokens {
     }
     // Also on a cache hit: the key keeps audiences apart, this check too.
     if (claims.aud !== audience) throw forAnother(claims);
-    if (await this.#store.isRevoked(claims.sub, claims.fid, claims.iat)) {
+    const { sub, fid, iat } = claims;
+    if (
+      this.#store.revokedNow(sub, fid, iat) ??
+        await this.#store.isRevoked(sub, fid, iat)
+    ) {
       throw new OAuthError(
         "invalid_token",
         "The access token is invalid or expired.",

@@ -18,6 +18,9 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { type Log, requestIds, runWithRequestId } from "../lib/log.ts";
 import { RETRY_AFTER_SECONDS, StorageUnavailable } from "../lib/kv.ts";
+import { annotateRequestSpan } from "../lib/telemetry.ts";
+import type { BrandAssets } from "../views/brand.ts";
+import { routePath } from "hono/route";
 
 /** Largest request body anywhere: OAuth forms and game moves are tiny. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -111,19 +114,29 @@ export function securityHeaders(
  * await on every request): the security headers
  * ({@linkcode securityHeaderSetter}), an `X-Request-Id` (error answers
  * included), the id on every line logged while the request is handled (`log`
- * should come from `withRequestId`), and one structured log line per
- * request.
+ * should come from `withRequestId`), one structured log line per request,
+ * the brand pages draw with, and the name of the request's telemetry span.
  */
 export function commonMiddleware(
   log: Log,
-  options: { https: boolean },
+  options: {
+    https: boolean;
+    /** The operator's brand, for every page (views/brand.ts). */
+    brand?: BrandAssets;
+  },
   nextId: () => string = requestIds(),
 ): MiddlewareHandler {
   const setHeaders = securityHeaderSetter(options);
+  const { brand } = options;
   return async function requestLayers(c, next) {
     const started = performance.now();
     const id = nextId();
+    if (brand) c.set("brand", brand);
     await runWithRequestId(id, next);
+    // Deno's span for this request (OTEL_DENO=true; a no-op otherwise),
+    // named by the pattern of the route the path matched (the last one: the
+    // endpoint, even when a guard answered first), never the raw path.
+    annotateRequestSpan(c.req.method, () => routePath(c, -1));
     const headers = c.res.headers;
     setHeaders(headers);
     headers.set("x-request-id", id);

@@ -162,12 +162,18 @@ export function allowlist(
  * in the sub-app's shape.
  */
 export function limitBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize,
     onError() {
       throw new Refused({ kind: "too_large" });
     },
   });
+  return function limitBody(c, next) {
+    // No route reads the body of a GET or HEAD, so there is none to limit
+    // (and asking Deno for it would cost every read a stream's set-up).
+    const { method } = c.req;
+    return method === "GET" || method === "HEAD" ? next() : limit(c, next);
+  };
 }
 
 /** Options for {@linkcode rateLimit}. */

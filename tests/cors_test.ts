@@ -92,7 +92,7 @@ Deno.test("CORS: never on /oauth/authorize, its cancel, the sign-in pages or oth
       authorizeUrl(),
       authorizeUrl({ provider: "dev", login_hint: "alice" }),
       "/oauth/authorize/cancel",
-      "/login/dev",
+      "/login/dev/form",
       "/",
       "/privacy",
     ]

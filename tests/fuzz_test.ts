@@ -26,7 +26,7 @@ const PATHS = [
   "/oauth/revoke",
   "/.well-known/oauth-authorization-server",
   "/.well-known/oauth-protected-resource",
-  "/login/dev",
+  "/login/dev/form",
   "/login/dev/start",
   "/login/dev/callback",
   "/login/google/callback",

@@ -154,7 +154,7 @@ Deno.test("the dev provider without login_hint shows a form, and the form signs 
   const start = await browse(t, jar, await startLink(consent));
   assert.equal(start.status, 302);
   const formUrl = new URL(start.headers.get("location")!);
-  assert.equal(formUrl.pathname, "/login/dev");
+  assert.equal(formUrl.pathname, "/login/dev/form");
   const form = await browse(t, jar, formUrl.href);
   assert.equal(form.status, 200);
   const html = await form.text();

@@ -423,7 +423,7 @@ browserTest(
       "/leaderboard",
       "/playground",
       authorizeUrl({ redirect_uri: REDIRECT, state: "phone" }),
-      "/login/dev?state=phone",
+      "/login/dev/form?state=phone",
       `/oauth/authorize?client_id=unknown&redirect_uri=${REDIRECT}`,
     ];
     for (const path of pages) {
@@ -467,7 +467,7 @@ browserTest(
       "/leaderboard",
       "/playground",
       authorizeUrl({ redirect_uri: REDIRECT, state: "brand" }),
-      "/login/dev?state=brand",
+      "/login/dev/form?state=brand",
       "/play",
     ];
     for (const path of pages) {

@@ -210,7 +210,7 @@ Deno.test("pages: no JSX key attribute reaches the HTML of any page", async () =
     "/leaderboard",
     "/playground",
     authorizeUrl(),
-    "/login/dev",
+    "/login/dev/form",
     "/oauth/authorize?client_id=unknown",
   ];
   for (const path of pages) {

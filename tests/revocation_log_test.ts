@@ -16,7 +16,8 @@ import {
 import { AccessTokens } from "../auth/access.ts";
 import { Tokens } from "../auth/tokens.ts";
 import { keyring } from "./_keys.ts";
-import { T0 } from "./_app.ts";
+import { T0, testApp } from "./_app.ts";
+import { exchange, signIn, tokensFor } from "./_flow.ts";
 
 /** An instance: its revocation store and token check over `kv`, on `clock`. */
 function instance(kv: Kv, clock: { now: number }) {
@@ -140,5 +141,57 @@ Deno.test("revocation log: a token issued before the deployment kept the log is 
     await assert.rejects(() => upgraded.access.authenticate(token), /revoked/);
   } finally {
     kv.close();
+  }
+});
+
+Deno.test("revocation log: the first grant of a new deployment starts the log, so its tokens are never checked per token", async () => {
+  const real = await Deno.openKv(":memory:");
+  try {
+    const { kv, take } = counting(real);
+    await using t = await testApp({ kv, ticking: true });
+    const { access_token } = await tokensFor(t);
+    assert.notEqual(
+      (await real.get(["revocation_log_since"])).versionstamp,
+      null,
+      "the grant recorded when the log started",
+    );
+    take();
+    for (let i = 0; i < 3; i++) {
+      const res = await t.app.request("/api/words", {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+    // The log is read (its head, then one listing); the token's own family
+    // and its user's record are not: that read is for tokens issued before
+    // the log started.
+    assert.deepEqual(take(), ["get", "list"]);
+  } finally {
+    real.close();
+  }
+});
+
+Deno.test("revocation log: concurrent first grants of a new deployment all issue, on two instances sharing one KV", async () => {
+  for (let trial = 0; trial < 10; trial++) {
+    const kv = await Deno.openKv(":memory:");
+    try {
+      await using a = await testApp({ kv, ticking: true });
+      await using b = await testApp({ kv, ticking: true });
+      const logins = Array.from({ length: 6 }, (_, i) => `p${i}`);
+      const codes = await Promise.all(
+        logins.map(async (login, i) =>
+          (await signIn(i % 2 ? a : b, { login })).get("code")!
+        ),
+      );
+      const issued = await Promise.all(
+        codes.map((code, i) => exchange(i % 2 ? a : b, code)),
+      );
+      for (const tokens of issued) assert.ok(tokens.access_token);
+      const since = await kv.get<number>(["revocation_log_since"]);
+      assert.equal(typeof since.value, "number", "one start, recorded once");
+    } finally {
+      kv.close();
+    }
   }
 });

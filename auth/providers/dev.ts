@@ -28,7 +28,7 @@ export function devProvider(publicUrl: string): UpstreamProvider {
       const hint = loginHint?.trim();
       const url = hint
         ? new URL(callbackUrl)
-        : new URL("/login/dev", publicUrl);
+        : new URL("/login/dev/form", publicUrl);
       url.searchParams.set("state", state);
       if (hint) url.searchParams.set("login", hint);
       return Promise.resolve({ url: url.href });

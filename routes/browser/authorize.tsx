@@ -457,7 +457,11 @@ export function authorizeRoutes(deps: AuthorizeDeps): Hono {
     return startUpstream(c, pendingRequest(login), provider);
   });
 
-  app.get("/login/dev", async (c) => {
+  // The development sign-in's form. A parameter, like its neighbours, not
+  // "/login/dev/form": a static path beside `/login/:provider/…` puts Hono's
+  // whole application on its slower trie router.
+  app.get("/login/:provider/form", async (c) => {
+    if (c.req.param("provider") !== "dev") return unknownMethod(c);
     if (!providers.has("dev")) {
       return unknownMethod(c, "The development sign-in is off.");
     }

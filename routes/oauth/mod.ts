@@ -20,9 +20,27 @@ import { tokenRoutes } from "./token.ts";
 
 /**
  * Every `/oauth/` endpoint but `authorize` (and its `cancel`), which a
- * person's browser opens: those belong to the browser sub-app.
+ * person's browser opens: those belong to the browser sub-app. The guards
+ * are registered on `/oauth/*` and skip what {@linkcode isEndpoint} leaves
+ * out, rather than on a pattern such as `/oauth/:endpoint{(?!authorize$)…}`:
+ * a parameter beside static paths puts Hono's whole application on its
+ * slower trie router.
  */
-export const OAUTH_ENDPOINTS = "/oauth/:endpoint{(?!authorize$)[^/]+}";
+const OAUTH_PATHS = "/oauth/*";
+
+/** Whether `path` is an endpoint of this sub-app: `/oauth/<name>`, not `authorize`. */
+function isEndpoint(path: string): boolean {
+  const name = path.slice("/oauth/".length);
+  return path.startsWith("/oauth/") && name !== "" && name !== "authorize" &&
+    !name.includes("/");
+}
+
+/** `guard`, on the sub-app's endpoints only. */
+function onEndpoints(guard: MiddlewareHandler): MiddlewareHandler {
+  return function endpointGuard(c, next) {
+    return isEndpoint(c.req.path) ? guard(c, next) : next();
+  };
+}
 
 /**
  * CORS for browser-based clients (the MCP Inspector, web apps): anyone may
@@ -60,6 +78,16 @@ function cors(methods: string): MiddlewareHandler {
   };
 }
 
+/**
+ * RFC 6749 §5.1: tokens (and every answer about them) are never cached, by
+ * HTTP/1.0 caches either.
+ */
+const noStore: MiddlewareHandler = async function noStore(c, next) {
+  await next();
+  c.res.headers.set("Cache-Control", "no-store");
+  c.res.headers.set("Pragma", "no-cache");
+};
+
 /** What the OAuth sub-app needs. */
 export interface OAuthOptions {
   services: Services;
@@ -76,20 +104,15 @@ export function oauthApp({ services, address }: OAuthOptions): Hono {
   // First, so that its header lands on every answer the guards draw.
   const documents = cors("GET, HEAD");
   for (const path of METADATA_PATHS) app.use(path, documents);
-  app.use(OAUTH_ENDPOINTS, cors("POST"));
-
-  app.use(OAUTH_ENDPOINTS, async function noStore(c, next) {
-    await next();
-    // RFC 6749 §5.1: tokens (and every answer about them) are never cached,
-    // by HTTP/1.0 caches either.
-    c.res.headers.set("Cache-Control", "no-store");
-    c.res.headers.set("Pragma", "no-cache");
-  });
+  app.use(OAUTH_PATHS, onEndpoints(cors("POST")), onEndpoints(noStore));
   if (config.ipAllowlist) {
     // Never on /oauth/authorize: a person's browser calls it.
-    app.use(OAUTH_ENDPOINTS, allowlist(config.ipAllowlist, address));
+    app.use(
+      OAUTH_PATHS,
+      onEndpoints(allowlist(config.ipAllowlist, address)),
+    );
   }
-  app.use(OAUTH_ENDPOINTS, limitBody());
+  app.use(OAUTH_PATHS, onEndpoints(limitBody()));
 
   app.route(
     "/",
