@@ -38,11 +38,13 @@ export class AccessTokens {
   readonly #cacheSize: number;
   /**
    * Audience and access token → its claims, for tokens this instance has
-   * already opened and found to be for that audience.
+   * already opened and found to be for that audience; `used`: used since it
+   * last reached the front of the queue.
    */
-  readonly #verified = new Map<string, AccessClaims>();
-  /** Cached tokens used since they last reached the front of the queue. */
-  readonly #used = new Set<string>();
+  readonly #verified = new Map<
+    string,
+    { claims: AccessClaims; used: boolean }
+  >();
   readonly #seen: SeenHook | undefined;
 
   /**
@@ -72,10 +74,12 @@ export class AccessTokens {
    */
   #evict(): void {
     while (this.#verified.size > this.#cacheSize) {
-      const oldest = this.#verified.keys().next().value!;
-      const claims = this.#verified.get(oldest)!;
+      const [oldest, entry] = this.#verified.entries().next().value!;
       this.#verified.delete(oldest);
-      if (this.#used.delete(oldest)) this.#verified.set(oldest, claims);
+      if (entry.used) {
+        entry.used = false;
+        this.#verified.set(oldest, entry);
+      }
     }
   }
 
@@ -106,8 +110,9 @@ export class AccessTokens {
     // An audience is a URL, which holds no line break: everything up to the
     // first one is the audience, whatever the token holds.
     const key = `${audience ?? ""}\n${token}`;
-    let claims = this.#verified.get(key);
-    if (claims === undefined) {
+    const entry = this.#verified.get(key);
+    let claims: AccessClaims;
+    if (entry === undefined) {
       const opened = await this.#tokens.open("access", token);
       if (!opened.ok) {
         throw new OAuthError(
@@ -118,11 +123,10 @@ export class AccessTokens {
       }
       claims = opened.claims;
       if (claims.aud !== audience) throw forAnother(claims);
-      this.#verified.set(key, claims);
+      this.#verified.set(key, { claims, used: false });
       this.#evict();
-    } else if (claims.exp <= this.#now()) {
+    } else if (entry.claims.exp <= this.#now()) {
       this.#verified.delete(key);
-      this.#used.delete(key);
       throw new OAuthError(
         "invalid_token",
         "The access token is invalid or expired.",
@@ -132,7 +136,8 @@ export class AccessTokens {
       // Second chance (CLOCK), an approximate LRU: a hit only marks the
       // entry. Moving it to the end of the Map on every hit instead costs
       // V8 tens of microseconds for a hot key.
-      this.#used.add(key);
+      entry.used = true;
+      claims = entry.claims;
     }
     // Also on a cache hit: the key keeps audiences apart, this check too.
     if (claims.aud !== audience) throw forAnother(claims);
@@ -147,7 +152,7 @@ export class AccessTokens {
         "access token revoked",
       );
     }
-    const seen = this.#seen?.(claims.sub, keys.family(claims.sub, claims.fid));
+    const seen = this.#seen?.(sub, keys.family(sub, fid));
     if (seen) await seen;
     return claims;
   }

@@ -91,3 +91,43 @@ Deno.test("AccessTokens.authenticate(): no token string reaches another audience
     await refused(t.access.authenticate(crafted), JSON.stringify(crafted));
   }
 });
+
+Deno.test("AccessTokens: a full cache drops the oldest token not used since its last turn, and keeps one in use", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const now = () => T0;
+    const tokens = new Tokens(keyring, now);
+    // The real sealing, with the tokens it opens written down: an open is
+    // a cache miss.
+    const opened: string[] = [];
+    const watched = {
+      open: (purpose: "access", token: string) => (
+        opened.push(token), tokens.open(purpose, token)
+      ),
+    } as unknown as Tokens;
+    const store = new RevocationStore(kv, now);
+    const access = new AccessTokens(watched, store, now, undefined, 3);
+    const read = await store.issuance(CLAIMS.sub, CLAIMS.fid);
+    await store.redeemCode("j1", CLAIMS.fid, {
+      sub: CLAIMS.sub,
+      client_id: CLAIMS.client_id,
+      gen: 0,
+      rotated_at: T0,
+      revoked: false,
+    }, read);
+    const [a, b, c, d] = await Promise.all(
+      [1, 2, 3, 4].map(async () => (await tokens.seal("access", CLAIMS)).token),
+    ) as [string, string, string, string];
+    for (const token of [a, b, c]) await access.authenticate(token);
+    await access.authenticate(a); // a hit: a gets a second chance
+    assert.deepEqual(opened.splice(0), [a, b, c]);
+    await access.authenticate(d); // over the size: b, the oldest unused, goes
+    await access.authenticate(a);
+    await access.authenticate(c);
+    assert.deepEqual(opened.splice(0), [d], "a and c were still cached");
+    await access.authenticate(b);
+    assert.deepEqual(opened.splice(0), [b], "b had been dropped");
+  } finally {
+    kv.close();
+  }
+});
