@@ -8,7 +8,7 @@
  *
  * @module
  */
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import type { BillingConfig } from "../config.ts";
 import type { RevocationStore } from "../auth/revocation.ts";
 import type { Tokens } from "../auth/tokens.ts";
@@ -68,23 +68,43 @@ export interface BillingDeps {
   log: Log;
 }
 
+/** The SDK's module, one client, and the webhook's signature checker. */
+interface Sdk {
+  Stripe: typeof Stripe;
+  client: Stripe;
+  crypto: ReturnType<typeof Stripe.createSubtleCryptoProvider>;
+}
+
 /** Checkout, the customer portal and the webhook, over Stripe's SDK. */
 export class Billing {
   readonly #deps: BillingDeps;
-  readonly #stripe: Stripe;
-  readonly #crypto = Stripe.createSubtleCryptoProvider();
+  #sdk?: Promise<Sdk>;
 
   constructor(deps: BillingDeps) {
     this.#deps = deps;
-    const base = deps.config.apiBase;
-    this.#stripe = new Stripe(deps.config.secretKey, {
-      host: base.hostname,
-      port: base.port || (base.protocol === "https:" ? 443 : 80),
-      protocol: base.protocol === "https:" ? "https" : "http",
-      httpClient: Stripe.createFetchHttpClient(deps.fetch),
-      maxNetworkRetries: 1,
-      timeout: 15_000,
-      telemetry: false,
+  }
+
+  /**
+   * The SDK, imported on the first call that needs Stripe: it is a few
+   * hundred modules, which every process start would otherwise load before
+   * serving anything. Concurrent first calls share one import and client.
+   */
+  #stripe(): Promise<Sdk> {
+    return this.#sdk ??= import("stripe").then(({ default: Stripe }) => {
+      const base = this.#deps.config.apiBase;
+      return {
+        Stripe,
+        client: new Stripe(this.#deps.config.secretKey, {
+          host: base.hostname,
+          port: base.port || (base.protocol === "https:" ? 443 : 80),
+          protocol: base.protocol === "https:" ? "https" : "http",
+          httpClient: Stripe.createFetchHttpClient(this.#deps.fetch),
+          maxNetworkRetries: 1,
+          timeout: 15_000,
+          telemetry: false,
+        }),
+        crypto: Stripe.createSubtleCryptoProvider(),
+      };
     });
   }
 
@@ -136,12 +156,13 @@ export class Billing {
   async checkout(sub: string): Promise<Redirect> {
     const { config, publicUrl } = this.#deps;
     try {
+      const { client } = await this.#stripe();
       const [price, plan] = await Promise.all([
-        this.#stripe.prices.retrieve(config.priceId),
+        client.prices.retrieve(config.priceId),
         this.#deps.plans.get(sub),
       ]);
       const recurring = price.type === "recurring" || price.recurring != null;
-      const session = await this.#stripe.checkout.sessions.create({
+      const session = await client.checkout.sessions.create({
         mode: recurring ? "subscription" : "payment",
         line_items: [{ price: config.priceId, quantity: 1 }],
         client_reference_id: sub,
@@ -165,7 +186,8 @@ export class Billing {
     const plan = await this.#deps.plans.get(sub);
     if (!plan?.customer) return { ok: false, problem: "no_customer" };
     try {
-      const session = await this.#stripe.billingPortal.sessions.create({
+      const { client } = await this.#stripe();
+      const session = await client.billingPortal.sessions.create({
         customer: plan.customer,
         return_url: `${this.#deps.publicUrl}/`,
       });
@@ -183,14 +205,15 @@ export class Billing {
    */
   async receive(raw: string, signature: string | undefined): Promise<Received> {
     if (!signature) return { kind: "bad_signature" };
+    const { Stripe, client, crypto } = await this.#stripe();
     let event: EventLike;
     try {
-      event = await this.#stripe.webhooks.constructEventAsync(
+      event = await client.webhooks.constructEventAsync(
         raw,
         signature,
         this.#deps.config.webhookSecret,
         SIGNATURE_TOLERANCE_SECONDS,
-        this.#crypto,
+        crypto,
         // The SDK takes the time of receipt in milliseconds.
         this.#deps.now(),
       ) as unknown as EventLike;

@@ -153,9 +153,13 @@ const SCRIPTS = [
   "Thai",
   "Tibetan",
 ] as const;
-const SCRIPT_TESTS = SCRIPTS.map((script) =>
-  [script, new RegExp(`^\\p{scx=${script}}$`, "u")] as const
-);
+// Built on the first nickname checked: each pattern resolves a Unicode
+// property, milliseconds together that a process start does not need.
+let scriptTests: (readonly [string, RegExp])[] | undefined;
+const scriptTestList = () =>
+  scriptTests ??= SCRIPTS.map((script) =>
+    [script, new RegExp(`^\\p{scx=${script}}$`, "u")] as const
+  );
 /**
  * UTS #39 §5.1 augmented script sets: the writing systems that mix scripts
  * (Jpan, Kore, Hanb) count as scripts of their own.
@@ -171,7 +175,7 @@ const AUGMENT: Record<string, string[]> = {
 /** The recommended scripts `char` is used in, with their augmented sets. */
 function scriptSet(char: string): Set<string> {
   const set = new Set<string>();
-  for (const [script, test] of SCRIPT_TESTS) {
+  for (const [script, test] of scriptTestList()) {
     if (!test.test(char)) continue;
     set.add(script);
     for (const also of AUGMENT[script] ?? []) set.add(also);
@@ -207,10 +211,12 @@ const SPELLING_MARK_SCRIPTS = [
   "Thai",
   "Tibetan",
 ] as const;
-const ACCENT_MARKS = new RegExp(
-  `[\\p{M}--[${SPELLING_MARK_SCRIPTS.map((s) => `\\p{sc=${s}}`).join("")}]]`,
-  "gv",
-);
+let accentMarkPattern: RegExp | undefined;
+const accentMarksOf = () =>
+  accentMarkPattern ??= new RegExp(
+    `[\\p{M}--[${SPELLING_MARK_SCRIPTS.map((s) => `\\p{sc=${s}}`).join("")}]]`,
+    "gv",
+  );
 const ALL_MARKS = /\p{M}/gu;
 
 /** UTS #39 skeleton: NFD, each character to its prototype, NFD again. */
@@ -230,7 +236,7 @@ export function skeleton(text: string): string {
 function settle(text: string, keepAccents = false): string {
   for (let round = 0; round < 8; round++) {
     let next = skeleton(fold(text));
-    if (!keepAccents) next = next.replace(ACCENT_MARKS, "");
+    if (!keepAccents) next = next.replace(accentMarksOf(), "");
     if (next === text) break;
     text = next;
   }

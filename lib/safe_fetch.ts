@@ -49,32 +49,35 @@ function ranges(risk: AddressRisk, list: string[]): [AddressRisk, IpRange][] {
 // IANA special-purpose registries (RFC 6890 and updates). IPv4-mapped IPv6
 // addresses are read as their IPv4 address by canonicalIp, so the IPv4 rows
 // cover them; NAT64, 6to4 and Teredo embed an IPv4 address we cannot vouch
-// for, so they are refused whole.
-const SPECIAL: readonly [AddressRisk, IpRange][] = [
-  ...ranges("unspecified", ["0.0.0.0/8", "::/128"]),
-  ...ranges("loopback", ["127.0.0.0/8", "::1/128"]),
-  ...ranges("private", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
-  ...ranges("private", ["fc00::/7"]),
-  ...ranges("shared", ["100.64.0.0/10"]),
-  ...ranges("link_local", ["169.254.0.0/16", "fe80::/10"]),
-  ...ranges("multicast", ["224.0.0.0/4", "ff00::/8"]),
-  ...ranges("reserved", [
-    "192.0.0.0/24",
-    "192.0.2.0/24",
-    "198.18.0.0/15",
-    "198.51.100.0/24",
-    "203.0.113.0/24",
-    "240.0.0.0/4", // includes 255.255.255.255, the broadcast address
-    "::/96", // IPv4-compatible, deprecated
-    "64:ff9b::/96",
-    "64:ff9b:1::/48",
-    "100::/64",
-    "2001::/23",
-    "2001:db8::/32",
-    "2002::/16",
-    "3fff::/20",
-  ]),
-];
+// for, so they are refused whole. Parsed on the first address classified,
+// not at every process start.
+let special: readonly [AddressRisk, IpRange][] | undefined;
+const specialRanges = (): readonly [AddressRisk, IpRange][] =>
+  special ??= [
+    ...ranges("unspecified", ["0.0.0.0/8", "::/128"]),
+    ...ranges("loopback", ["127.0.0.0/8", "::1/128"]),
+    ...ranges("private", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
+    ...ranges("private", ["fc00::/7"]),
+    ...ranges("shared", ["100.64.0.0/10"]),
+    ...ranges("link_local", ["169.254.0.0/16", "fe80::/10"]),
+    ...ranges("multicast", ["224.0.0.0/4", "ff00::/8"]),
+    ...ranges("reserved", [
+      "192.0.0.0/24",
+      "192.0.2.0/24",
+      "198.18.0.0/15",
+      "198.51.100.0/24",
+      "203.0.113.0/24",
+      "240.0.0.0/4", // includes 255.255.255.255, the broadcast address
+      "::/96", // IPv4-compatible, deprecated
+      "64:ff9b::/96",
+      "64:ff9b:1::/48",
+      "100::/64",
+      "2001::/23",
+      "2001:db8::/32",
+      "2002::/16",
+      "3fff::/20",
+    ]),
+  ];
 
 /**
  * Classifies one address (any form {@linkcode canonicalIp} reads, IPv4-mapped
@@ -90,7 +93,7 @@ export function addressRisk(address: string): AddressRisk | null {
   const canonical = canonicalIp(address);
   if (canonical === null) return "invalid";
   if (METADATA.has(canonical)) return "metadata";
-  for (const [risk, range] of SPECIAL) {
+  for (const [risk, range] of specialRanges()) {
     if (inRanges(canonical, [range])) return risk;
   }
   return null;

@@ -10,36 +10,50 @@
  * bucket, a matched route pattern): never a token, code, secret, user id,
  * email, client id or raw path.
  *
+ * The API itself (some fifty modules) is imported only when Deno has
+ * registered its providers, which it does before any module runs when
+ * telemetry is on: with it off, every call would be the API's no-op, and a
+ * start would load the API for nothing.
+ *
  * @module
  */
-import { metrics, trace } from "@opentelemetry/api";
+import type { Counter, MetricOptions } from "@opentelemetry/api";
 
-const meter = metrics.getMeter("words-with-chat");
+/** Where the API finds its global providers (its major version is 1). */
+const API_GLOBAL = Symbol.for("opentelemetry.js.api.1");
+const api = API_GLOBAL in globalThis
+  ? await import("@opentelemetry/api")
+  : null;
+const meter = api?.metrics.getMeter("words-with-chat");
+/** What the API's no-op meter gives: a counter that counts nothing. */
+const NOT_COUNTED: Counter = { add() {} };
+const counter = (name: string, options: MetricOptions): Counter =>
+  meter?.createCounter(name, options) ?? NOT_COUNTED;
 
 /** The service's counters, named `wwc.*`. */
 export const counters = {
   /** People signed in at a provider (attribute: `provider`). */
-  signIns: meter.createCounter("wwc.sign_ins", {
+  signIns: counter("wwc.sign_ins", {
     description: "Upstream sign-ins completed",
   }),
   /** Authorization codes exchanged for tokens. */
-  codeExchanges: meter.createCounter("wwc.code_exchanges", {
+  codeExchanges: counter("wwc.code_exchanges", {
     description: "Authorization codes exchanged for tokens",
   }),
   /** Refresh grants answered with new tokens. */
-  refreshes: meter.createCounter("wwc.refreshes", {
+  refreshes: counter("wwc.refreshes", {
     description: "Refresh grants that issued tokens",
   }),
   /** Requests refused (attributes: `protocol`, `reason`). */
-  refusals: meter.createCounter("wwc.refusals", {
+  refusals: counter("wwc.refusals", {
     description: "Requests refused, by protocol and reason",
   }),
   /** Requests over a rate limit (attribute: `bucket`). */
-  rateLimitHits: meter.createCounter("wwc.rate_limit_hits", {
+  rateLimitHits: counter("wwc.rate_limit_hits", {
     description: "Requests refused by a rate limit",
   }),
   /** Checks of a stored sign-in at its provider (attributes: `provider`, `result`). */
-  upstreamChecks: meter.createCounter("wwc.upstream_checks", {
+  upstreamChecks: counter("wwc.upstream_checks", {
     description: "Checks of a stored upstream sign-in at its provider",
   }),
 };
@@ -65,7 +79,7 @@ export function annotateRequestSpan(
   method: string,
   routeOf: () => string,
 ): void {
-  const span = trace.getActiveSpan();
+  const span = api?.trace.getActiveSpan();
   // No span (telemetry off): nothing to name, and the route is not looked up.
   if (!span) return;
   const route = routeOf();

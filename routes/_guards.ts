@@ -8,7 +8,6 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { counters } from "../lib/telemetry.ts";
-import { getConnInfo } from "hono/deno";
 
 import { bodyLimit } from "hono/body-limit";
 import type { Log } from "../lib/log.ts";
@@ -133,12 +132,13 @@ function isLoopbackName(hostname: string): boolean {
 
 /** The connection's remote address, canonical when it is an IP address. */
 export function connectionAddress(c: Context): string {
-  let address: string | undefined;
-  try {
-    address = getConnInfo(c).remote.address;
-  } catch {
-    // app.request() in tests and some adapters carry no connection info.
-  }
+  // Deno.serve passes its handler info as the app's env (what `hono/deno`'s
+  // getConnInfo reads; that module is not imported: it loads Hono's static
+  // file, SSG and WebSocket helpers too, a start-up cost for one field).
+  // app.request() in tests carries no connection info.
+  const info = c.env as Partial<Deno.ServeHandlerInfo> | undefined;
+  const remote = info?.remoteAddr as Partial<Deno.NetAddr> | undefined;
+  const address = remote?.hostname;
   return address === undefined ? "unknown" : parseIp(address) ?? address;
 }
 

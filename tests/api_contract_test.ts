@@ -228,3 +228,84 @@ Deno.test("api errors say what to fix: missing field, unknown category, bad JSON
     assert.equal(body.error, error, JSON.stringify(body));
   }
 });
+
+Deno.test("api: a fresh app's first requests, all at once, each get their right answer while the schemas load, on every trial", async () => {
+  for (let trial = 0; trial < 5; trial++) {
+    await using t = await testApp();
+    const { access_token: token } = await tokensFor(t);
+    const json = (method: string, path: string, body: unknown) =>
+      api(t, path, token, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const cases: [Promise<Response>, number, (body: never) => void][] = [
+      [
+        api(t, "/api/words", token),
+        200,
+        (b: { categories: unknown[] }) => assert.equal(b.categories.length, 3),
+      ],
+      [
+        json("POST", "/api/rounds", { category: "colors" }),
+        201,
+        (b: { category: string }) => assert.equal(b.category, "colors"),
+      ],
+      [
+        json("POST", "/api/rounds", { category: "fruits" }),
+        400,
+        (b: { field: string }) => assert.equal(b.field, "category"),
+      ],
+      [
+        api(t, "/api/rounds", token, {
+          method: "POST",
+          headers: { "content-type": "text/plain" },
+          body: '{"category":"colors"}',
+        }),
+        415,
+        (b: { error: string }) => assert.equal(b.error, "invalid_request"),
+      ],
+      [
+        api(t, "/api/words/animals", token),
+        200,
+        (b: { words: string[] }) => assert.ok(b.words.length > 0),
+      ],
+      [
+        api(t, `/api/words/${"x".repeat(65)}`, token),
+        400,
+        (b: { field: string }) => assert.equal(b.field, "category"),
+      ],
+      [
+        json("POST", "/api/rounds/guess", { guess: "cat" }),
+        400,
+        (b: { message: string }) => assert.equal(b.message, "round: required"),
+      ],
+      [
+        json("PUT", "/api/me/nickname", {}),
+        400,
+        (b: { message: string }) =>
+          assert.equal(b.message, "nickname: required"),
+      ],
+      [
+        Promise.resolve(t.app.request(`${ORIGIN}/openapi.json`)),
+        200,
+        (b: { paths: object }) => assert.ok("/api/words" in b.paths),
+      ],
+      [
+        Promise.resolve(t.app.request(`${ORIGIN}/openapi.json`)),
+        200,
+        (b: { paths: object }) => assert.ok("/api/rounds" in b.paths),
+      ],
+    ];
+    const answers = await Promise.all(cases.map(([pending]) => pending));
+    for (const [i, res] of answers.entries()) {
+      const [, status, check] = cases[i]!;
+      const body = await res.json();
+      assert.equal(
+        res.status,
+        status,
+        `trial ${trial}, case ${i}: ${JSON.stringify(body)}`,
+      );
+      check(body as never);
+    }
+  }
+});

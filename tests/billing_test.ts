@@ -284,6 +284,43 @@ Deno.test("billing: a replayed event is applied once, even delivered many times 
   }
 });
 
+Deno.test("billing: a fresh app's first webhook deliveries, at once, are each verified and applied (the SDK loads on first use), on every trial", async () => {
+  for (let trial = 0; trial < 5; trial++) {
+    await using b = await billed();
+    const players = [0, 1, 2].map((i) => ({
+      sub: `dev:first${i}`,
+      ids: { customer: `cus_First${i}`, subscription: `sub_First${i}` },
+    }));
+    const forged = b.fake.event(
+      "checkout.session.completed",
+      objects.checkout("dev:mallory", IDS),
+    );
+    const [bad, ...good] = await Promise.all([
+      deliver(b, forged, { secret: "whsec_someoneElsesSecret0001" }),
+      ...players.map(({ sub, ids }) =>
+        deliverOk(
+          b,
+          b.fake.event(
+            "checkout.session.completed",
+            objects.checkout(sub, ids),
+          ),
+        )
+      ),
+    ]);
+    assert.equal(bad!.status, 400, `trial ${trial}`);
+    assert.equal((await bad!.json()).error, "invalid_signature");
+    assert.deepEqual(good.map((r) => r.result), [
+      "applied",
+      "applied",
+      "applied",
+    ], `trial ${trial}`);
+    for (const { sub } of players) {
+      assert.equal((await planOf(b, sub))?.plan, "pro", `trial ${trial}`);
+    }
+    assert.equal(await planOf(b, "dev:mallory"), null);
+  }
+});
+
 Deno.test("billing: events out of order: an older event never undoes a newer one, and an ended subscription never comes back", async () => {
   await using b = await billed();
   const t0 = Math.floor(b.t.now() / 1000);

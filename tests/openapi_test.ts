@@ -76,6 +76,11 @@ Deno.test("openapi: every /api route appears, each with an operationId and summa
     [],
     "undocumented routes",
   );
+  assert.deepEqual(
+    [...documented].filter((r) => !served.has(r)),
+    [],
+    "documented routes not served",
+  );
 });
 
 Deno.test("gpt instructions are served as text and tell the GPT to let the server judge guesses", async () => {

@@ -43,12 +43,12 @@ export function openApiDocument(
 
 /**
  * Serves `/openapi.json` and `/gpt/instructions`. The document is built on
- * its first request, then kept: building it converts every schema (about
- * 25 ms), which a cold start has better things to do with.
+ * its first request, then kept: building it loads the schemas and converts
+ * every one (about 25 ms), which a cold start has better things to do with.
  */
 export function docsRoutes(
   config: Config,
-  document: () => Record<string, unknown>,
+  document: () => Promise<Record<string, unknown>>,
 ): Hono {
   const instructions = gptInstructions(
     config.publicUrl,
@@ -56,13 +56,14 @@ export function docsRoutes(
     undefined,
     config.freeRoundsPerDay,
   );
-  let body: string | undefined;
+  let body: Promise<string> | undefined;
   return new Hono()
-    .get("/openapi.json", (c) => {
-      body ??= JSON.stringify(document());
+    .get("/openapi.json", async (c) => {
+      // Concurrent first requests share one build.
+      body ??= document().then((doc) => JSON.stringify(doc));
       c.header("Cache-Control", "public, max-age=300");
       c.header("Access-Control-Allow-Origin", "*");
-      return c.body(body, 200, { "Content-Type": "application/json" });
+      return c.body(await body, 200, { "Content-Type": "application/json" });
     })
     .get("/gpt/instructions", (c) => {
       c.header("Cache-Control", "public, max-age=300");

@@ -1,445 +1,48 @@
 /**
- * The game API under `/api/`, defined once with zod: the same schemas
- * validate requests and generate `/openapi.json`, so the published spec
- * cannot drift from the handlers. Every route here sits behind the bearer
- * guard mounted on `/api/*`.
+ * The game API under `/api/`: plain Hono routes at the paths of
+ * `endpoints.ts`, each behind the validation its zod schema in
+ * `game_spec.ts` defines (which also generates `/openapi.json`). That
+ * module, with zod, is imported on the first request that has something
+ * to validate: a route that reads no input answers a fresh process without
+ * loading it. Every route here sits behind the bearer guard mounted on
+ * `/api/*`.
  *
  * @module
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { Account } from "../../account/account.ts";
 import type { AccessTokens } from "../../auth/access.ts";
 import { type Game, type RoundProblem } from "../../game/game.ts";
 import { checkNickname } from "../../game/nickname.ts";
-import { MAX_WRONG } from "../../game/rules.ts";
 import { CATEGORIES, isCategory, WORDS } from "../../game/words.ts";
 import { type ApiEnv, refuseToken } from "./bearer.ts";
-import { apiError } from "./errors.ts";
-import { MAX_TOKEN_CHARS } from "../../auth/seal.ts";
 import type { Billing } from "../../billing/billing.ts";
 import type { Plans } from "../../billing/plans.ts";
 import { planView } from "../../billing/plan_view.ts";
 import { quotaMessage } from "../../billing/words.ts";
-
-// Shapes are reused by spreading their fields, not with `.extend()` or
-// `.nullable()` on a named schema: those become `allOf` in the document,
-// which GPT actions handle poorly.
-const problemFields = {
-  error: z.string().openapi({ example: "round_not_found" }),
-  message: z.string().openapi({ example: "No such round; start a new one." }),
-};
-const Problem = z.object(problemFields).openapi("Problem");
+import {
+  ENDPOINTS,
+  honoPath,
+  type Operation,
+  type ValidatedOperation,
+} from "./endpoints.ts";
+import type { Requests } from "./game_spec.ts";
 
 /**
- * Messages for a body field that say what to send: "required" when it is
- * missing, else `wrong`. (Zod's own say "expected string, received
- * undefined".)
+ * The schemas' validation for `operation`, imported and built on its first
+ * request; requests arriving meanwhile wait for the same one.
  */
-const says = (wrong: (input: unknown) => string) => ({
-  error: (issue: { input?: unknown }) =>
-    issue.input === undefined ? "required" : wrong(issue.input),
-});
-const CATEGORY_LIST = CATEGORIES.join(", ");
-
-const Category = z.enum(
-  CATEGORIES,
-  says((input) =>
-    typeof input === "string"
-      ? `no category "${input.slice(0, 64)}"; use one of ${CATEGORY_LIST}`
-      : `use one of ${CATEGORY_LIST}`
-  ),
-);
-
-const RoundHandle = z.string(
-  says(() => "must be the round handle (a string) that startRound returned"),
-).min(1, "must not be empty").max(
-  MAX_TOKEN_CHARS,
-  "is not a round handle",
-).openapi({
-  description: "The round handle returned by startRound.",
-  example: "wwc_round.AgJrMS…",
-});
-
-/** What rounds and correct guesses say about the daily cap. */
-const dailyFields = {
-  scored_rounds_left: z.number().int().optional().openapi({
-    description:
-      "Rounds the player can still score today (UTC); absent when there is no daily cap.",
-  }),
-  message: z.string().optional().openapi({
-    description:
-      "Present when today's scoring is used up: rounds still play but score nothing until 00:00 UTC. Tell the player.",
-  }),
-};
-
-/** What every answer about a round says of it (never the word). */
-const progressFields = {
-  category: z.enum(CATEGORIES),
-  letters: z.number().int().openapi({ description: "Length of the word." }),
-  clues: z.array(z.string()).openapi({
-    description: "The clues shown so far, oldest first.",
-  }),
-};
-
-const RoundView = z.object({
-  round: RoundHandle,
-  ...progressFields,
-  clue: z.string().openapi({ description: "The latest clue." }),
-  clues_used: z.number().int(),
-  clues_left: z.number().int(),
-  attempts_left: z.number().int(),
-  points_available: z.number().int().openapi({
-    description:
-      "Points a correct guess would score now; 0 once today's scoring is used up.",
-  }),
-  ...dailyFields,
-  free_rounds_left: z.number().int().optional().openapi({
-    description:
-      "Rounds the free plan can still start today (UTC); absent when play is unlimited.",
-  }),
-}).openapi("Round");
-
-const PaymentRequired = z.object({
-  error: z.literal("payment_required"),
-  message: z.string().openapi({
-    description:
-      "Says the free rounds of today are used up, and how to play on. Tell the player.",
-  }),
-  upgrade_url: z.string().openapi({
-    description:
-      "A link for the player to pay (valid 30 minutes). Show it to the player as a clickable link; never follow it yourself.",
-    example: "https://words.example.com/billing/upgrade?t=wwc_upgrade.AQJrMS…",
-  }),
-}).openapi("PaymentRequired");
-
-const GuessResult = z.object({
-  correct: z.boolean(),
-  score: z.number().int().openapi({ description: "The player's total score." }),
-  attempts_left: z.number().int(),
-  points_available: z.number().int().optional().openapi({
-    description:
-      "While the round goes on (a wrong guess): points a correct guess would score now.",
-  }),
-  points: z.number().int().optional().openapi({
-    description: "Points this guess scored (0 past the daily cap).",
-  }),
-  scored: z.boolean().optional().openapi({
-    description:
-      "On a correct guess: false when the player had already scored today's maximum of rounds, so it scored nothing.",
-  }),
-  ...dailyFields,
-  word: z.string().optional().openapi({
-    description: "The word, revealed once the round is over.",
-  }),
-  ...progressFields,
-}).openapi("GuessResult");
-
-const standingFields = {
-  rank: z.number().int(),
-  name: z.string(),
-  score: z.number().int(),
-};
-const Standing = z.object(standingFields).openapi("Standing");
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/json": { schema } }, required: true },
-});
-/** Routes with a body also refuse one that is not JSON. */
-const notJson = {
-  415: json(
-    Problem,
-    "The body is not JSON: send Content-Type: application/json.",
-  ),
-};
-const problems = {
-  400: json(Problem, "The request is invalid; the message names the field."),
-  401: json(Problem, "Not signed in, or the session has ended."),
-};
-const roundProblems = {
-  ...problems,
-  404: json(Problem, "No such round (it may have expired)."),
-  409: json(Problem, "The round is already over."),
-};
-/** ChatGPT asks before "consequential" calls; game moves need no prompt. */
-const notConsequential = { "x-openai-isConsequential": false };
-
-const routes = {
-  listCategories: createRoute({
-    method: "get",
-    path: "/api/words",
-    operationId: "listCategories",
-    summary: "List the word categories a round can be played in.",
-    ...notConsequential,
-    responses: {
-      200: json(
-        z.object({
-          categories: z.array(z.object({
-            name: z.enum(CATEGORIES),
-            words: z.number().int(),
-          })),
-        }),
-        "The categories.",
-      ),
-      ...problems,
-    },
-  }),
-  getWords: createRoute({
-    method: "get",
-    path: "/api/words/{category}",
-    operationId: "getWords",
-    summary:
-      "List every word of a category (not which one a round uses). Unknown categories get 404 with the valid ones.",
-    ...notConsequential,
-    request: {
-      params: z.object({
-        category: z.string().max(64).openapi({
-          param: {
-            name: "category",
-            in: "path",
-            description: "animals, places or colors",
-          },
-          example: "animals",
-        }),
-      }),
-    },
-    responses: {
-      200: json(
-        z.object({ category: z.enum(CATEGORIES), words: z.array(z.string()) }),
-        "The words.",
-      ),
-      ...problems,
-      404: json(
-        z.object({ ...problemFields, categories: z.array(z.string()) }),
-        "Unknown category.",
-      ),
-    },
-  }),
-  startRound: createRoute({
-    method: "post",
-    path: "/api/rounds",
-    operationId: "startRound",
-    summary:
-      "Start a round: the server picks a secret word in the category and returns a round handle, the word's length and a first clue.",
-    ...notConsequential,
-    request: body(z.object({ category: Category })),
-    responses: {
-      201: json(RoundView, "The new round."),
-      ...problems,
-      402: json(
-        PaymentRequired,
-        "The free plan's rounds for today are used up: show the player the message and the upgrade_url link.",
-      ),
-      ...notJson,
-    },
-  }),
-  getCurrentRound: createRoute({
-    method: "get",
-    path: "/api/rounds/current",
-    operationId: "getCurrentRound",
-    summary:
-      "Get the player's open round (its handle, the clues so far, attempts left, points available) when the round handle was lost. 404 no_open_round: start a new round.",
-    ...notConsequential,
-    responses: {
-      200: json(RoundView, "The open round, with a handle to it."),
-      ...problems,
-      404: json(Problem, "The player has no open round (no_open_round)."),
-    },
-  }),
-  getClue: createRoute({
-    method: "post",
-    path: "/api/rounds/clue",
-    operationId: "getClue",
-    summary:
-      "Reveal the next clue of a round. Each extra clue lowers the points a correct guess scores.",
-    ...notConsequential,
-    request: body(z.object({ round: RoundHandle })),
-    responses: {
-      200: json(RoundView, "The round with its next clue."),
-      ...roundProblems,
-      ...notJson,
-    },
-  }),
-  submitGuess: createRoute({
-    method: "post",
-    path: "/api/rounds/guess",
-    operationId: "submitGuess",
-    summary:
-      `Send the person's guess exactly as they said it. The server checks it; ${MAX_WRONG} wrong guesses end the round. Returns whether it was right and the total score.`,
-    ...notConsequential,
-    request: body(
-      z.object({
-        round: RoundHandle,
-        guess: z.string(says(() => "must be text")).min(
-          1,
-          "must not be empty",
-        ).max(64, "is longer than 64 characters").openapi({
-          description: "The person's guess, unchanged.",
-          example: "giraffe",
-        }),
-      }),
-    ),
-    responses: {
-      200: json(GuessResult, "The verdict."),
-      ...roundProblems,
-      ...notJson,
-    },
-  }),
-  giveUp: createRoute({
-    method: "post",
-    path: "/api/rounds/giveup",
-    operationId: "giveUp",
-    summary:
-      "Give up a round: it ends without points and the word is revealed.",
-    ...notConsequential,
-    request: body(z.object({ round: RoundHandle })),
-    responses: {
-      200: json(
-        z.object({
-          word: z.string(),
-          score: z.number().int(),
-          ...progressFields,
-        }),
-        "The word and the unchanged score.",
-      ),
-      ...roundProblems,
-      ...notJson,
-    },
-  }),
-  getScore: createRoute({
-    method: "get",
-    path: "/api/score",
-    operationId: "getScore",
-    summary: "Get the signed-in player's total score.",
-    ...notConsequential,
-    responses: {
-      200: json(z.object({ score: z.number().int() }), "The score."),
-      ...problems,
-    },
-  }),
-  getLeaderboard: createRoute({
-    method: "get",
-    path: "/api/leaderboard",
-    operationId: "getLeaderboard",
-    summary:
-      "Get the top 10 players by nickname and the signed-in player's own rank (null before their first point).",
-    ...notConsequential,
-    responses: {
-      200: json(
-        z.object({
-          top: z.array(Standing),
-          you: z.object(standingFields).nullable(),
-        }),
-        "The leaderboard.",
-      ),
-      ...problems,
-    },
-  }),
-  getMe: createRoute({
-    method: "get",
-    path: "/api/me",
-    operationId: "getMe",
-    summary:
-      "Get the signed-in player's id, granted scope and leaderboard name.",
-    ...notConsequential,
-    responses: {
-      200: json(
-        z.object({
-          id: z.string(),
-          scope: z.string(),
-          name: z.string().nullable(),
-        }),
-        "The player.",
-      ),
-      ...problems,
-    },
-  }),
-  getPlan: createRoute({
-    method: "get",
-    path: "/api/plan",
-    operationId: "getPlan",
-    summary:
-      "Get the player's plan (free or pro), the free rounds left today, and a link to upgrade (free) or to manage the subscription (pro) to show the player.",
-    ...notConsequential,
-    responses: {
-      200: json(
-        z.object({
-          plan: z.enum(["free", "pro"]),
-          free_rounds_per_day: z.number().int().openapi({
-            description:
-              "Rounds the free plan may start per UTC day; 0 = unlimited.",
-          }),
-          free_rounds_left: z.number().int().nullable().openapi({
-            description:
-              "Rounds this player can still start today; null when unlimited (pro, or no quota).",
-          }),
-          upgrade_url: z.string().optional().openapi({
-            description:
-              "Free players: a link to pay for the pro plan (valid 30 minutes); show it, never follow it.",
-          }),
-          portal_url: z.string().optional().openapi({
-            description:
-              "Pro players: a link to manage or cancel the subscription at Stripe (valid 30 minutes); show it, never follow it.",
-          }),
-        }),
-        "The plan.",
-      ),
-      ...problems,
-    },
-  }),
-  setNickname: createRoute({
-    method: "put",
-    path: "/api/me/nickname",
-    operationId: "setNickname",
-    summary:
-      "Set the nickname shown on the leaderboard: 3–20 letters of one script, digits 0-9, single spaces, '_', '.' or '-'. A nickname that looks like another player's (case, look-alike letters) is taken: 409.",
-    ...notConsequential,
-    request: body(
-      z.object({
-        nickname: z.string(says(() => "must be text")).min(
-          1,
-          "must not be empty",
-        ).max(64, "is longer than 64 characters").openapi({
-          example: "Word Wizard",
-        }),
-      }),
-    ),
-    responses: {
-      200: json(z.object({ nickname: z.string() }), "The nickname."),
-      ...problems,
-      409: json(
-        Problem,
-        "Another player holds this nickname or one that looks the same; choose another.",
-      ),
-      ...notJson,
-    },
-  }),
-  signOut: createRoute({
-    method: "post",
-    path: "/api/me/signout",
-    operationId: "signOut",
-    summary: "Sign out everywhere: every token of this player stops working.",
-    responses: {
-      200: json(z.object({ signed_out: z.literal(true) }), "Signed out."),
-      ...problems,
-    },
-  }),
-  deleteMe: createRoute({
-    method: "delete",
-    path: "/api/me",
-    operationId: "deleteMyData",
-    summary:
-      "Erase all of the player's data (score, rounds, nickname, stored sign-in) and sign them out.",
-    responses: {
-      200: json(z.object({ deleted: z.literal(true) }), "Erased."),
-      ...problems,
-    },
-  }),
-};
+function validated<O extends ValidatedOperation>(
+  operation: O,
+): MiddlewareHandler<ApiEnv, string, { out: Requests[O] }> {
+  let validator: Promise<MiddlewareHandler<ApiEnv>> | undefined;
+  return async function validate(c, next) {
+    validator ??= import("./game_spec.ts").then((spec) =>
+      spec.validatorOf(operation)
+    );
+    return await (await validator)(c, next);
+  };
+}
 
 /** Renders a round problem as a typed response (404 or 409). */
 function roundProblem(c: Context, p: RoundProblem) {
@@ -487,22 +90,13 @@ export interface GameDeps {
 /** Builds the API; mount it behind the bearer guard. */
 export function gameRoutes(deps: GameDeps) {
   const { game, access, account, billing } = deps;
-  const app = new OpenAPIHono<ApiEnv>({
-    defaultHook(result, c) {
-      if (result.success) return;
-      const issue = result.error.issues[0];
-      const field = issue?.path.join(".") || "body";
-      return apiError(
-        c,
-        400,
-        "invalid_request",
-        `${field}: ${issue?.message ?? "invalid"}`,
-        { field },
-      );
-    },
-  });
+  const app = new Hono<ApiEnv>();
+  const at = (operation: Operation) => {
+    const { method, path } = ENDPOINTS[operation];
+    return [method, honoPath(path)] as const;
+  };
 
-  app.openapi(routes.listCategories, (c) =>
+  app.on(...at("listCategories"), (c) =>
     c.json({
       categories: CATEGORIES.map((name) => ({
         name,
@@ -510,7 +104,7 @@ export function gameRoutes(deps: GameDeps) {
       })),
     }, 200));
 
-  app.openapi(routes.getWords, (c) => {
+  app.on(...at("getWords"), validated("getWords"), (c) => {
     const { category } = c.req.valid("param");
     if (!isCategory(category)) {
       return c.json({
@@ -527,7 +121,7 @@ export function gameRoutes(deps: GameDeps) {
     }, 200);
   });
 
-  app.openapi(routes.startRound, async (c) => {
+  app.on(...at("startRound"), validated("startRound"), async (c) => {
     const { category } = c.req.valid("json");
     const user = c.get("user");
     const round = await game.start(
@@ -546,7 +140,7 @@ export function gameRoutes(deps: GameDeps) {
     }, 402);
   });
 
-  app.openapi(routes.getCurrentRound, async (c) => {
+  app.on(...at("getCurrentRound"), async (c) => {
     const round = await game.current(c.get("user").sub);
     return round === null
       ? c.json({
@@ -556,7 +150,7 @@ export function gameRoutes(deps: GameDeps) {
       : c.json(round, 200);
   });
 
-  app.openapi(routes.getClue, async (c) => {
+  app.on(...at("getClue"), validated("getClue"), async (c) => {
     const result = await game.clue(
       c.get("user").sub,
       c.req.valid("json").round,
@@ -564,13 +158,13 @@ export function gameRoutes(deps: GameDeps) {
     return "problem" in result ? roundProblem(c, result) : c.json(result, 200);
   });
 
-  app.openapi(routes.submitGuess, async (c) => {
+  app.on(...at("submitGuess"), validated("submitGuess"), async (c) => {
     const { round, guess } = c.req.valid("json");
     const result = await game.guess(c.get("user").sub, round, guess);
     return "problem" in result ? roundProblem(c, result) : c.json(result, 200);
   });
 
-  app.openapi(routes.giveUp, async (c) => {
+  app.on(...at("giveUp"), validated("giveUp"), async (c) => {
     const result = await game.giveUp(
       c.get("user").sub,
       c.req.valid("json").round,
@@ -578,27 +172,27 @@ export function gameRoutes(deps: GameDeps) {
     return "problem" in result ? roundProblem(c, result) : c.json(result, 200);
   });
 
-  app.openapi(
-    routes.getScore,
+  app.on(
+    ...at("getScore"),
     async (c) => c.json({ score: await game.score(c.get("user").sub) }, 200),
   );
 
-  app.openapi(
-    routes.getLeaderboard,
+  app.on(
+    ...at("getLeaderboard"),
     async (c) => c.json(await game.leaderboard(c.get("user").sub), 200),
   );
 
-  app.openapi(routes.getMe, async (c) => {
+  app.on(...at("getMe"), async (c) => {
     const { sub, scope } = c.get("user");
     return c.json({ id: sub, scope, name: await game.displayName(sub) }, 200);
   });
 
-  app.openapi(
-    routes.getPlan,
+  app.on(
+    ...at("getPlan"),
     async (c) => c.json(await planView(deps, c.get("user")), 200),
   );
 
-  app.openapi(routes.setNickname, async (c) => {
+  app.on(...at("setNickname"), validated("setNickname"), async (c) => {
     const checked = checkNickname(c.req.valid("json").nickname);
     if (!checked.ok) {
       return c.json({
@@ -625,12 +219,12 @@ export function gameRoutes(deps: GameDeps) {
     return c.json({ nickname: checked.nickname }, 200);
   });
 
-  app.openapi(routes.signOut, async (c) => {
+  app.on(...at("signOut"), async (c) => {
     await account.signOut(c.get("user").sub);
     return c.json({ signed_out: true as const }, 200);
   });
 
-  app.openapi(routes.deleteMe, async (c) => {
+  app.on(...at("deleteMe"), async (c) => {
     await account.erase(c.get("user").sub);
     return c.json({ deleted: true as const }, 200);
   });

@@ -86,9 +86,14 @@ export function apiApp(
   for (const path of PLAY_SESSION) app.use(path, limitBody(), perAddress);
   app.route("/", playSessionRoutes(services));
 
-  const api = gameRoutes(services);
-  app.route("/", api);
-  app.route("/", docsRoutes(config, () => openApiDocument(api, config)));
+  app.route("/", gameRoutes(services));
+  app.route(
+    "/",
+    docsRoutes(config, async () => {
+      const { documentedApi } = await import("./game_spec.ts");
+      return openApiDocument(documentedApi(), config);
+    }),
+  );
   app.route("/", healthRoutes(services));
   refuseOtherMethods(app);
   return app;
