@@ -399,7 +399,6 @@ const get = (request: Prepared) => async (_: number, c: Connection) =>
 const sessions = await Promise.all(
   Array.from({ length: WORKERS }, (_, i) => signIn(`load${i}`)),
 );
-const refreshTokens = sessions.map((s) => s.refresh_token);
 // The peers keep their own KV: the "+ bearer check" layer checks tokens
 // whose families they issued (through their whole app, on the open port).
 const peerSessions = await Promise.all(
