@@ -8,10 +8,33 @@
  *    request id and log, bearer check; `loadtest_server.ts`), then the
  *    service's authenticated `GET /api/words`; the same route without
  *    authentication; `/health`; MCP tool calls beside their REST reads;
- *    refresh rotation; a scoring guess; a memory soak;
+ *    the token endpoint beside oidc-provider (below); a scoring guess; a
+ *    memory soak;
  * 2. cold start: from spawning `main.ts` (a two-key ring, a token sealed by
  *    the older key) to its first authenticated answer, beside a process
  *    that serves only the bare Hono route.
+ *
+ * The token endpoint beside oidc-provider (`loadtest_oidc.ts`: its pinned
+ * test dependency under Deno, a `Map` adapter, one `client_secret_post`
+ * client, refresh tokens rotated, opaque tokens): `authorization_code`
+ * exchange and `refresh_token` rotation, for a second `main.ts` over KV in
+ * memory (started as the first, serving only these), oidc-provider, and the
+ * service over its KV file. Codes are minted before the clock starts: the
+ * service's through its real sign-in (`/oauth/authorize` with the dev
+ * provider, then the dev login), oidc-provider's in its process through its
+ * model API (a `Grant` and an `AuthorizationCode` each), handed over on a
+ * dev-only port. What differs, and is left so: neither side uses PKCE (the
+ * client is confidential; the service checks it when a code carries a
+ * challenge); the service's tokens are sealed (AES-GCM, a key derived per
+ * token) and it stores only the code's use and the family's generation,
+ * read and committed atomically with the user's revocation record in KV,
+ * while oidc-provider stores every code, grant, access and refresh token in
+ * its `Map` and issues random ids; the scope is `game` for the service and
+ * `game offline_access` for oidc-provider (its rule for issuing a refresh
+ * token), without `openid`, so neither signs an ID token; the service
+ * writes a request log line per request, oidc-provider logs nothing; the
+ * service keeps a 30-second grace for a retried rotation, oidc-provider
+ * none; oidc-provider runs on `node:http`, the service on `Deno.serve`.
  *
  * Requests go through a small keep-alive HTTP/1.1 client
  * (`_http_client.ts`): `fetch` would cost the client more than the fastest
@@ -1058,6 +1081,10 @@ for (const [line, ok] of targets) print(`- ${ok ? "" : "MISSED: "}${line}`);
 const failed = targets.some(([, ok]) => !ok);
 if (failed && service.stderr.length) {
   print(`\nservice stderr:\n${service.stderr.slice(-20).join("\n")}`);
+}
+const refusals = oidc.stderr.filter((l) => l.startsWith("grant.error"));
+if (refusals.length) {
+  print(`\noidc-provider refused:\n${refusals.slice(-20).join("\n")}`);
 }
 print(
   failed ? "\nRESULT: target missed" : "\nRESULT: all targets met, zero errors",
