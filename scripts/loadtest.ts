@@ -593,9 +593,10 @@ for (let pass = 0; pass < ROUNDS; pass++) {
   await run(restScore, SECONDS, base, perWorker(scoreReads));
   await run(mcpScore, SECONDS, base, callTool(scoreCalls));
 }
-// The token endpoint beside oidc-provider: code exchange, then refresh
-// rotation, each in `ROUNDS` interleaved passes, for the service over KV in
-// memory, oidc-provider, and the service over its KV file.
+// The token endpoint beside oidc-provider: refresh rotation, then code
+// exchange (whose minting leaves garbage in both servers), each in `ROUNDS`
+// interleaved passes, for the service over KV in memory, oidc-provider, and
+// the service over its KV file.
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 /** The first value of header `name` in a raw head. */
 const headerOf = (head: string, name: string) =>
@@ -746,6 +747,23 @@ const tokenServers = [
 const CODES_PER_WORKER = Math.ceil(SECONDS * 2000 / WORKERS);
 for (let pass = 0; pass < ROUNDS; pass++) {
   for (const t of pass % 2 ? tokenServers.toReversed() : tokenServers) {
+    await run(t.refresh, SECONDS, t.origin, async (i, c) => {
+      const answer = await c.send(
+        tokenRequest(t.origin, t.path, {
+          grant_type: "refresh_token",
+          refresh_token: t.refreshTokens[i]!,
+        }),
+        "body",
+      );
+      const next = issued(answer);
+      if (next === undefined) return false;
+      t.refreshTokens[i] = next;
+      return true;
+    });
+  }
+}
+for (let pass = 0; pass < ROUNDS; pass++) {
+  for (const t of pass % 2 ? tokenServers.toReversed() : tokenServers) {
     const codes = await t.codes(CODES_PER_WORKER);
     // Longer than `run`'s pause: minting leaves garbage in the server that
     // mints (both do), not to be counted against the exchanges.
@@ -762,23 +780,6 @@ for (let pass = 0; pass < ROUNDS; pass++) {
         "body",
       );
       return issued(answer) !== undefined;
-    });
-  }
-}
-for (let pass = 0; pass < ROUNDS; pass++) {
-  for (const t of pass % 2 ? tokenServers.toReversed() : tokenServers) {
-    await run(t.refresh, SECONDS, t.origin, async (i, c) => {
-      const answer = await c.send(
-        tokenRequest(t.origin, t.path, {
-          grant_type: "refresh_token",
-          refresh_token: t.refreshTokens[i]!,
-        }),
-        "body",
-      );
-      const next = issued(answer);
-      if (next === undefined) return false;
-      t.refreshTokens[i] = next;
-      return true;
     });
   }
 }
