@@ -718,6 +718,8 @@ const tokenServers = [
     origin: memoryBase,
     path: "/oauth/token",
     codes: (n: number) => serviceCodes(memoryBase, n),
+    /** The fastest exchange rate expected (per second), for minting. */
+    rate: 4000,
     refreshTokens: memorySessions.map((s) => s.refresh_token),
   },
   {
@@ -725,6 +727,7 @@ const tokenServers = [
     origin: oidcBase,
     path: "/token",
     codes: oidcCodes,
+    rate: 8000,
     refreshTokens: oidcRefreshTokens,
   },
   {
@@ -732,6 +735,7 @@ const tokenServers = [
     origin: base,
     path: "/oauth/token",
     codes: (n: number) => serviceCodes(base, n),
+    rate: 4000,
     refreshTokens: sessions.map((s) => s.refresh_token),
   },
 ].map((server) => ({
@@ -739,12 +743,6 @@ const tokenServers = [
   exchange: result(`${server.name}: code exchange`),
   refresh: result(`${server.name}: refresh rotation`),
 }));
-/**
- * Codes minted per worker and pass: enough for `SECONDS` at the fastest
- * rate expected (a worker whose codes run out stops, and its pass is
- * measured over the time it ran).
- */
-const CODES_PER_WORKER = Math.ceil(SECONDS * 2000 / WORKERS);
 for (let pass = 0; pass < ROUNDS; pass++) {
   for (const t of pass % 2 ? tokenServers.toReversed() : tokenServers) {
     await run(t.refresh, SECONDS, t.origin, async (i, c) => {
@@ -764,7 +762,9 @@ for (let pass = 0; pass < ROUNDS; pass++) {
 }
 for (let pass = 0; pass < ROUNDS; pass++) {
   for (const t of pass % 2 ? tokenServers.toReversed() : tokenServers) {
-    const codes = await t.codes(CODES_PER_WORKER);
+    // Enough for `SECONDS` at the fastest rate expected: a worker whose codes
+    // run out stops, and its pass is measured over the time it ran.
+    const codes = await t.codes(Math.ceil(SECONDS * t.rate / WORKERS));
     // Longer than `run`'s pause: minting leaves garbage in the server that
     // mints (both do), not to be counted against the exchanges.
     await new Promise((r) => setTimeout(r, 1000));
