@@ -258,9 +258,24 @@ const oidc = spawn([
   CLIENT_SECRET: CLIENT.secret,
   REDIRECT_URI: REDIRECT,
 });
+/** Resolves when `child` prints what `match` wants; rejects if it exits first. */
+const started = (child: Child, what: string, match: (l: string) => boolean) =>
+  new Promise<void>((resolve, reject) => {
+    child.waitFor(match).then(() => resolve());
+    // Once resolved, the exit at the end of the run is no failure.
+    child.process.status.then(() =>
+      reject(
+        new Error(`${what} exited:\n${child.stderr.slice(-20).join("\n")}`),
+      )
+    );
+  });
 await Promise.all([
-  memoryService.waitFor((l) => l.includes('"msg":"listening"')),
-  oidc.waitFor((l) => l === "ready"),
+  started(
+    memoryService,
+    "the service over KV in memory",
+    (l) => l.includes('"msg":"listening"'),
+  ),
+  started(oidc, "oidc-provider", (l) => l === "ready"),
 ]);
 
 /** Counts `n` requests sent to `origin`, when it is a service process. */
