@@ -242,7 +242,12 @@ export class AuthorizationServer {
     // (no upstream check, no rotation delay): the commit checks every entry
     // that issue depended on, so no read is needed unless one changed. Any
     // other decision (a refusal, reuse, a retry within the grace period) is
-    // taken on a fresh read, below: a remembered issue may be stale.
+    // taken on a fresh read, below: a remembered issue may be stale. A family
+    // rotated within the grace period reads first too: rotations of it may be
+    // racing (retries), and a family rotated back to back without reads
+    // would leave a concurrent revocation no gap between its rotations'
+    // commits (its checked write could lose every time).
+    const now = this.#now();
     const last = upstreamKey === undefined &&
         options.rotateAfterMs === undefined
       ? this.store.lastIssue(rt.sub, rt.fid)
@@ -250,13 +255,10 @@ export class AuthorizationServer {
     const lastFamily = last?.family.value;
     if (
       last && lastFamily && !lastFamily.revoked && rt.gen === lastFamily.gen &&
+      now - lastFamily.rotated_at > REFRESH_GRACE_MS &&
       !(last.revokedBefore !== null && rt.iat <= last.revokedBefore)
     ) {
-      const next = {
-        ...lastFamily,
-        gen: lastFamily.gen + 1,
-        rotated_at: this.#now(),
-      };
+      const next = { ...lastFamily, gen: lastFamily.gen + 1, rotated_at: now };
       if (await this.store.commitIssue(last, next)) {
         return await this.#issue(
           rt.sub,

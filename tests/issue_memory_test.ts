@@ -6,6 +6,7 @@
  * commit checks every entry; refusals are decided only on a fresh read).
  */
 import assert from "node:assert/strict";
+import { REFRESH_GRACE_MS } from "../auth/grants.ts";
 import { type TestApp, testApp } from "./_app.ts";
 import { api, exchange, postForm, REDIRECT, refresh, signIn } from "./_flow.ts";
 
@@ -23,6 +24,9 @@ async function pair() {
   };
 }
 
+/** Past the grace period, when a remembered family is used without a read. */
+const PAST_GRACE = REFRESH_GRACE_MS / 1000 + 1;
+
 async function rotate(t: TestApp, token: string) {
   const res = await refresh(t, token);
   const body = await res.json();
@@ -32,11 +36,14 @@ async function rotate(t: TestApp, token: string) {
 Deno.test("issue memory: a family rotated meanwhile by another instance still rotates at the instance that remembers the older generation, and nothing is revoked", async () => {
   await using p = await pair();
   const tokens = await exchange(p.a, (await signIn(p.a)).get("code")!);
+  p.a.advance(PAST_GRACE);
   // b rotates: a still remembers generation 0.
   const one = await rotate(p.b, tokens.refresh_token);
   assert.equal(one.status, 200);
+  p.a.advance(PAST_GRACE);
   const two = await rotate(p.a, one.body.refresh_token);
   assert.equal(two.status, 200, JSON.stringify(two.body));
+  p.a.advance(PAST_GRACE);
   const three = await rotate(p.a, two.body.refresh_token);
   assert.equal(three.status, 200, JSON.stringify(three.body));
   const me = await api(p.b, "/api/me", three.body.access_token);
@@ -47,9 +54,11 @@ Deno.test("issue memory: a family rotated meanwhile by another instance still ro
 Deno.test("issue memory: the generation an instance remembers, already rotated by another instance, is a retry within the grace period and reuse after it", async () => {
   await using p = await pair();
   const tokens = await exchange(p.a, (await signIn(p.a)).get("code")!);
+  p.a.advance(PAST_GRACE);
   const rotated = await rotate(p.b, tokens.refresh_token);
   assert.equal(rotated.status, 200);
-  // a remembers generation 0, as the token says: its commit must fail.
+  // a remembers generation 0, as the token says, rotated long enough ago to
+  // be used without a read: its commit must fail.
   const retry = await rotate(p.a, tokens.refresh_token);
   assert.equal(retry.status, 200, "a concurrent retry gets a valid successor");
   p.a.advance(31);
@@ -63,6 +72,7 @@ Deno.test("issue memory: the generation an instance remembers, already rotated b
 Deno.test("issue memory: a refresh token revoked at another instance (RFC 7009) is refused at the instance that remembers its family", async () => {
   await using p = await pair();
   const tokens = await exchange(p.a, (await signIn(p.a)).get("code")!);
+  p.a.advance(PAST_GRACE);
   const revoked = await postForm(p.b, "/oauth/revoke", {
     token: tokens.refresh_token,
   });
@@ -78,6 +88,7 @@ Deno.test("issue memory: a sign-out at another instance stops a refresh and a co
   const tokens = await exchange(p.a, (await signIn(p.a)).get("code")!);
   // a remembers alice's record from issuing this code and the exchange.
   const code = (await signIn(p.a)).get("code")!;
+  p.a.advance(PAST_GRACE);
   const out = await api(p.b, "/api/me/signout", tokens.access_token, {
     method: "POST",
   });
