@@ -144,6 +144,12 @@ export class RevocationStore {
    * grants decide nothing else on them (see `grants.ts`).
    */
   readonly #issues = new Map<string, Cached<Issuance>>();
+  /**
+   * Revocations of a family (`sub\nfid`) under way here. A grant of that
+   * family here waits for it before reading: back-to-back rotations could
+   * otherwise commit between each of its reads and writes, every time.
+   */
+  readonly #revoking = new Map<string, Promise<void>>();
   readonly #userRecords = new Map<
     string,
     Cached<Deno.KvEntryMaybe<{ before: number }>>
@@ -192,6 +198,8 @@ export class RevocationStore {
     fid: string,
     upstream?: Deno.KvKey,
   ): Promise<Issuance> {
+    const revoking = this.#revoking.get(`${sub}\n${fid}`);
+    if (revoking) await revoking.catch(() => {});
     const read: Deno.KvKey[] = [keys.family(sub, fid), keys.userRevoked(sub)];
     if (upstream) read.push(upstream);
     const [family, user, up] = await this.#kv.getMany(read) as [
@@ -281,7 +289,10 @@ export class RevocationStore {
    * remembers one: possibly stale, good only to try a checked commit on.
    */
   lastIssue(sub: string, fid: string): Issuance | undefined {
-    return this.#issues.get(`${sub}\n${fid}`)?.value;
+    const id = `${sub}\n${fid}`;
+    // A revocation under way here: the grant reads, after it.
+    if (this.#revoking.has(id)) return undefined;
+    return this.#issues.get(id)?.value;
   }
 
   /**
@@ -332,6 +343,17 @@ export class RevocationStore {
 
   /** Revokes one refresh family (and the access tokens issued from it). */
   async revokeFamily(sub: string, fid: string): Promise<void> {
+    const revoking = this.#revokeFamily(sub, fid);
+    const id = `${sub}\n${fid}`;
+    this.#revoking.set(id, revoking);
+    try {
+      await revoking;
+    } finally {
+      if (this.#revoking.get(id) === revoking) this.#revoking.delete(id);
+    }
+  }
+
+  async #revokeFamily(sub: string, fid: string): Promise<void> {
     const key = keys.family(sub, fid);
     this.#epoch++;
     try {
