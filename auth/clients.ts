@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { constantTimeEqual } from "./compare.ts";
+import { constantTimeEqual, digestOf, digestsEqual } from "./compare.ts";
 import { OAuthError } from "./oauth_error.ts";
 import { redirectUriMatches } from "./client_metadata.ts";
 
@@ -115,14 +115,48 @@ function parseBasic(header: string): { id: string; secret: string } | null {
   }
 }
 
+/** The digests a client's credentials are compared by. */
+interface Digests {
+  id: Uint8Array;
+  secret: Uint8Array;
+  previousSecret: Uint8Array;
+}
+
+/**
+ * Each client's digests, taken on its first comparison: a configured client
+ * is one object for the life of the process, so its id and secrets are
+ * hashed once, and a request hashes only what it presents.
+ */
+const digests = new WeakMap<ClientConfig, Digests>();
+const NO_CLIENT: Digests = {
+  id: digestOf(""),
+  secret: digestOf(""),
+  previousSecret: digestOf(""),
+};
+
+function digestsOf(client: ClientConfig | undefined): Digests {
+  if (!client) return NO_CLIENT;
+  let known = digests.get(client);
+  if (!known) {
+    known = {
+      id: digestOf(client.id),
+      secret: digestOf(client.secret ?? ""),
+      previousSecret: digestOf(client.previousSecret ?? ""),
+    };
+    digests.set(client, known);
+  }
+  return known;
+}
+
 /** The registered client with this id, compared in constant time. */
 export function findClient(
   clients: readonly ClientConfig[],
   id: string,
 ): ClientConfig | undefined {
+  const presented = digestOf(id);
   let found: ClientConfig | undefined;
   for (const client of clients) {
-    if (constantTimeEqual(id, client.id)) found ??= client;
+    if (digestsEqual(presented, digestsOf(client).id)) found ??= client;
   }
   return found;
 }
@@ -253,8 +287,10 @@ export function authenticateClient(
   }
   // Compare against both, even for an unknown id, so timing does not
   // reveal which failed.
-  const current = constantTimeEqual(secret, client?.secret ?? "");
-  const previous = constantTimeEqual(secret, client?.previousSecret ?? "") &&
+  const presentedSecret = digestOf(secret);
+  const known = digestsOf(client);
+  const current = digestsEqual(presentedSecret, known.secret);
+  const previous = digestsEqual(presentedSecret, known.previousSecret) &&
     Boolean(client?.previousSecret);
   if (!client || !(current || previous)) {
     throw new OAuthError(

@@ -146,13 +146,7 @@ export class AuthorizationServer {
       rotated_at: this.#now(),
       revoked: false,
     };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.store.issuance(code.sub, code.fid);
-      const revoked = code.rev !== undefined
-        ? (read.user.versionstamp ?? "") !== code.rev
-        // A code sealed before codes carried `rev`: judged by its time.
-        : read.revokedBefore !== null && code.iat <= read.revokedBefore;
-      if (revoked) throw invalidGrant("user revoked after the code was issued");
+    const redeem = async (read: Issuance) => {
       const redeemed = await this.store.redeemCode(
         code.jti,
         code.fid,
@@ -179,7 +173,29 @@ export class AuthorizationServer {
         });
         throw invalidGrant("code already used");
       }
-      // "changed": the user's revocation record moved meanwhile; decide again.
+      // "changed": the user's revocation record moved meanwhile.
+      return undefined;
+    };
+    // First on the user record this instance last saw, when it is the one
+    // the code was issued under: the commit checks it, so no read is needed
+    // unless it changed. Refusals are decided only on a fresh read, below.
+    const last = this.store.lastCodeIssuance(code.sub, code.fid);
+    if (
+      last && code.rev !== undefined &&
+      (last.user.versionstamp ?? "") === code.rev
+    ) {
+      const issued = await redeem(last);
+      if (issued) return issued;
+    }
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.store.issuance(code.sub, code.fid);
+      const revoked = code.rev !== undefined
+        ? (read.user.versionstamp ?? "") !== code.rev
+        // A code sealed before codes carried `rev`: judged by its time.
+        : read.revokedBefore !== null && code.iat <= read.revokedBefore;
+      if (revoked) throw invalidGrant("user revoked after the code was issued");
+      const issued = await redeem(read);
+      if (issued) return issued;
     }
     throw tooManyRaces();
   }
@@ -221,6 +237,40 @@ export class AuthorizationServer {
       throw invalidTarget("resource differs from the refresh token's");
     }
     const upstreamKey = this.#upstream?.keyOf(rt.sub);
+    // First on the issue this instance last committed for the family, when
+    // this token is its current generation and nothing else is to be asked
+    // (no upstream check, no rotation delay): the commit checks every entry
+    // that issue depended on, so no read is needed unless one changed. Any
+    // other decision (a refusal, reuse, a retry within the grace period) is
+    // taken on a fresh read, below: a remembered issue may be stale. A family
+    // rotated within the grace period reads first too: rotations of it may be
+    // racing (retries), and a family rotated back to back without reads
+    // would leave a concurrent revocation no gap between its rotations'
+    // commits (its checked write could lose every time).
+    const now = this.#now();
+    const last = upstreamKey === undefined &&
+        options.rotateAfterMs === undefined
+      ? this.store.lastIssue(rt.sub, rt.fid)
+      : undefined;
+    const lastFamily = last?.family.value;
+    if (
+      last && lastFamily && !lastFamily.revoked && rt.gen === lastFamily.gen &&
+      now - lastFamily.rotated_at > REFRESH_GRACE_MS &&
+      !(last.revokedBefore !== null && rt.iat <= last.revokedBefore)
+    ) {
+      const next = { ...lastFamily, gen: lastFamily.gen + 1, rotated_at: now };
+      if (await this.store.commitIssue(last, next)) {
+        return await this.#issue(
+          rt.sub,
+          clientId,
+          rt.scope,
+          rt.aud,
+          rt.fid,
+          next.gen,
+          last,
+        );
+      }
+    }
     let checked = false;
     // One read of everything the issue depends on, one checked commit. Each
     // lost race means another refresh rotated, or a revocation landed.

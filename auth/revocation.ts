@@ -141,6 +141,25 @@ export class RevocationStore {
   readonly #families = new Map<string, Cached<Family | null>>();
   readonly #users = new Map<string, Cached<number | null>>();
   /**
+   * The last issue this instance committed for each family (`sub\nfid`),
+   * and the user records (by `sub`) it last read or committed against: what
+   * the next grant may try its checked commit on without reading first.
+   * They may be stale (another instance may have written since); the commit
+   * checks every entry, so a stale one costs a failed commit and a read, and
+   * grants decide nothing else on them (see `grants.ts`).
+   */
+  readonly #issues = new Map<string, Cached<Issuance>>();
+  /**
+   * Revocations of a family (`sub\nfid`) under way here. A grant of that
+   * family here waits for it before reading: back-to-back rotations could
+   * otherwise commit between each of its reads and writes, every time.
+   */
+  readonly #revoking = new Map<string, Promise<void>>();
+  readonly #userRecords = new Map<
+    string,
+    Cached<Deno.KvEntryMaybe<{ before: number }>>
+  >();
+  /**
    * Moves before and after every revocation made here: a read that overlapped
    * one (it saw the epoch move) is not cached.
    */
@@ -184,6 +203,8 @@ export class RevocationStore {
     fid: string,
     upstream?: Deno.KvKey,
   ): Promise<Issuance> {
+    const revoking = this.#revoking.get(`${sub}\n${fid}`);
+    if (revoking) await revoking.catch(() => {});
     const read: Deno.KvKey[] = [keys.family(sub, fid), keys.userRevoked(sub)];
     if (upstream) read.push(upstream);
     // Until this instance knows when the log started, the batch asks too,
@@ -204,6 +225,7 @@ export class RevocationStore {
       Deno.KvEntryMaybe<{ before: number }>,
       Deno.KvEntryMaybe<unknown>?,
     ];
+    this.#remember(this.#userRecords, sub, user);
     return {
       family,
       user,
@@ -227,20 +249,27 @@ export class RevocationStore {
     read: Issuance,
   ): Promise<"ok" | "used" | "changed"> {
     const codeKey = keys.code(jti);
+    const familyKey = keys.family(family.sub, fid);
     const result = await this.#checked(read)
       .check({ key: codeKey, versionstamp: null })
       .set(codeKey, { fid, at: this.#now() }, {
         expireIn: LIFETIME.code * 1000,
       })
-      .set(keys.family(family.sub, fid), family, {
+      .set(familyKey, family, {
         expireIn: LIFETIME.refresh * 1000,
       })
       .commit();
     if (result.ok) {
       this.#started(read);
       this.#remember(this.#families, `${family.sub}\n${fid}`, family);
+      this.#committed(read, {
+        key: familyKey,
+        value: family,
+        versionstamp: result.versionstamp,
+      });
       return "ok";
     }
+    this.#forget(read);
     const used = await this.#kv.get(codeKey);
     return used.versionstamp === null ? "changed" : "used";
   }
@@ -257,9 +286,78 @@ export class RevocationStore {
     if (next) {
       op.set(read.family.key, next, { expireIn: LIFETIME.refresh * 1000 });
     }
-    const { ok } = await op.commit();
-    if (ok) this.#started(read);
-    return ok;
+    const result = await op.commit();
+    if (!result.ok) {
+      this.#forget(read);
+      return false;
+    }
+    this.#started(read);
+    this.#committed(
+      read,
+      next
+        ? {
+          key: read.family.key,
+          value: next,
+          versionstamp: result.versionstamp,
+        }
+        : read.family,
+    );
+    return true;
+  }
+
+  /**
+   * The issue this instance last committed for family `fid` of `sub`, if it
+   * remembers one: possibly stale, good only to try a checked commit on.
+   */
+  lastIssue(sub: string, fid: string): Issuance | undefined {
+    const id = `${sub}\n${fid}`;
+    // A revocation under way here: the grant reads, after it. Until this
+    // instance knows when the revocation log started, it reads too (see
+    // `issuance`).
+    if (this.#revoking.has(id) || this.#since === null) return undefined;
+    return this.#issues.get(id)?.value;
+  }
+
+  /**
+   * What redeeming a code of `sub` for the new family `fid` depends on, from
+   * the user record this instance last saw, if it remembers it: possibly
+   * stale, good only to try a checked commit on.
+   */
+  lastCodeIssuance(sub: string, fid: string): Issuance | undefined {
+    const user = this.#userRecords.get(sub)?.value;
+    if (!user || this.#since === null) return undefined;
+    return {
+      family: { key: keys.family(sub, fid), value: null, versionstamp: null },
+      user,
+      upstream: null,
+      revokedBefore: user.value?.before ?? null,
+      logStart: null,
+    };
+  }
+
+  /**
+   * Remembers a committed issue: `family` as it now stands, and the user
+   * record the commit checked. Only an issue that depends on no upstream
+   * entry is remembered (a grant that checks one reads first).
+   */
+  #committed(read: Issuance, family: Deno.KvEntryMaybe<Family>): void {
+    const [, sub, fid] = family.key.map(String);
+    this.#remember(this.#userRecords, sub!, read.user);
+    if (read.upstream !== null || family.value === null) return;
+    this.#remember(this.#issues, `${sub}\n${fid}`, {
+      family,
+      user: read.user,
+      upstream: null,
+      revokedBefore: read.revokedBefore,
+      logStart: null,
+    });
+  }
+
+  /** Drops what a failed commit was tried on. */
+  #forget(read: Issuance): void {
+    const [, sub, fid] = read.family.key.map(String);
+    this.#issues.delete(`${sub}\n${fid}`);
+    this.#userRecords.delete(sub!);
   }
 
   #checked(read: Issuance): KvAtomic {
@@ -278,6 +376,17 @@ export class RevocationStore {
 
   /** Revokes one refresh family (and the access tokens issued from it). */
   async revokeFamily(sub: string, fid: string): Promise<void> {
+    const revoking = this.#revokeFamily(sub, fid);
+    const id = `${sub}\n${fid}`;
+    this.#revoking.set(id, revoking);
+    try {
+      await revoking;
+    } finally {
+      if (this.#revoking.get(id) === revoking) this.#revoking.delete(id);
+    }
+  }
+
+  async #revokeFamily(sub: string, fid: string): Promise<void> {
     const key = keys.family(sub, fid);
     this.#epoch++;
     try {
@@ -300,6 +409,7 @@ export class RevocationStore {
     } finally {
       this.#epoch++;
       this.#families.delete(`${sub}\n${fid}`);
+      this.#issues.delete(`${sub}\n${fid}`);
     }
   }
 
@@ -559,7 +669,9 @@ export class RevocationStore {
    * never redeems after it, whatever the instances' clocks say.
    */
   async revocationVersion(sub: string): Promise<string> {
-    return (await this.#kv.get(keys.userRevoked(sub))).versionstamp ?? "";
+    const user = await this.#kv.get<{ before: number }>(keys.userRevoked(sub));
+    this.#remember(this.#userRecords, sub, user);
+    return user.versionstamp ?? "";
   }
 
   /**

@@ -147,10 +147,11 @@ export class Connection {
     // "HTTP/1.1 200 ": the status from its digits, without decoding.
     const status = (b[at + 9]! - 48) * 100 + (b[at + 10]! - 48) * 10 +
       b[at + 11]! - 48;
-    // Deno.serve writes header names in lowercase.
     const head = decoder.decode(b.subarray(at, headEnd));
+    // Deno.serve writes header names in lowercase; Node's http (a peer) not.
+    const lower = head.toLowerCase();
     this.#start = headEnd + 4;
-    const lengthAt = head.indexOf("\r\ncontent-length: ");
+    const lengthAt = lower.indexOf("\r\ncontent-length: ");
     let body: Uint8Array[] = [];
     if (lengthAt >= 0) {
       const n = parseInt(head.slice(lengthAt + 18, lengthAt + 30), 10);
@@ -161,12 +162,12 @@ export class Connection {
         body.push(this.#buffer.slice(this.#start, this.#start + n));
       }
       this.#start += n;
-    } else if (head.includes("\r\ntransfer-encoding: chunked")) {
+    } else if (lower.includes("\r\ntransfer-encoding: chunked")) {
       body = await this.#chunks(conn, keep === "body");
     } else if (status !== 204 && status !== 304) {
       throw new Error("an answer without a length");
     }
-    if (head.includes("\r\nconnection: close")) this.close();
+    if (lower.includes("\r\nconnection: close")) this.close();
     if (keep === "status") return { status };
     const bytes = new Uint8Array(body.reduce((n, b) => n + b.length, 0));
     let offset = 0;

@@ -8,10 +8,33 @@
  *    request id and log, bearer check; `loadtest_server.ts`), then the
  *    service's authenticated `GET /api/words`; the same route without
  *    authentication; `/health`; MCP tool calls beside their REST reads;
- *    refresh rotation; a scoring guess; a memory soak;
+ *    the token endpoint beside oidc-provider (below); a scoring guess; a
+ *    memory soak;
  * 2. cold start: from spawning `main.ts` (a two-key ring, a token sealed by
  *    the older key) to its first authenticated answer, beside a process
  *    that serves only the bare Hono route.
+ *
+ * The token endpoint beside oidc-provider (`loadtest_oidc.ts`: its pinned
+ * test dependency under Deno, a `Map` adapter, one `client_secret_post`
+ * client, refresh tokens rotated, opaque tokens): `authorization_code`
+ * exchange and `refresh_token` rotation, for a second `main.ts` over KV in
+ * memory (started as the first, serving only these), oidc-provider, and the
+ * service over its KV file. Codes are minted before the clock starts: the
+ * service's through its real sign-in (`/oauth/authorize` with the dev
+ * provider, then the dev login), oidc-provider's in its process through its
+ * model API (a `Grant` and an `AuthorizationCode` each), handed over on a
+ * dev-only port. What differs, and is left so: neither side uses PKCE (the
+ * client is confidential; the service checks it when a code carries a
+ * challenge); the service's tokens are sealed (AES-GCM, a key derived per
+ * token) and it stores only the code's use and the family's generation,
+ * read and committed atomically with the user's revocation record in KV,
+ * while oidc-provider stores every code, grant, access and refresh token in
+ * its `Map` and issues random ids; the scope is `game` for the service and
+ * `game offline_access` for oidc-provider (its rule for issuing a refresh
+ * token), without `openid`, so neither signs an ID token; the service
+ * writes a request log line per request, oidc-provider logs nothing; the
+ * service keeps a 30-second grace for a retried rotation, oidc-provider
+ * none; oidc-provider runs on `node:http`, the service on `Deno.serve`.
  *
  * Requests go through a small keep-alive HTTP/1.1 client
  * (`_http_client.ts`): `fetch` would cost the client more than the fastest
@@ -204,8 +227,65 @@ await peers.waitFor((l) => l === "ready");
 const layer = (name: typeof LAYERS[number]) =>
   `http://127.0.0.1:${layerPorts[name]}`;
 
+// The token endpoint beside its peer: the service again, over KV in memory
+// (token scenarios only), and oidc-provider with its Map adapter.
+const memoryPort = freePort();
+const memoryBase = `http://127.0.0.1:${memoryPort}`;
+const memoryService = spawn(await startArgs(), {
+  ...serviceEnv,
+  PORT: String(memoryPort),
+  PUBLIC_URL: memoryBase,
+  KV_PATH: ":memory:",
+});
+/** Requests sent to the service over KV in memory. */
+let sentToMemory = 0;
+const oidcPort = freePort();
+const oidcBase = `http://127.0.0.1:${oidcPort}`;
+const mintPort = freePort();
+// A dev-only dependency: locked with the tests', not in the import map.
+const oidc = spawn([
+  "run",
+  "-A",
+  "--config",
+  new URL("deno.json", ROOT).pathname,
+  `--lock=${new URL("tests/deno.lock", ROOT).pathname}`,
+  "--frozen",
+  new URL("./loadtest_oidc.ts", import.meta.url).pathname,
+], {
+  PORT: String(oidcPort),
+  MINT_PORT: String(mintPort),
+  CLIENT_ID: CLIENT.id,
+  CLIENT_SECRET: CLIENT.secret,
+  REDIRECT_URI: REDIRECT,
+});
+/** Resolves when `child` prints what `match` wants; rejects if it exits first. */
+const started = (child: Child, what: string, match: (l: string) => boolean) =>
+  new Promise<void>((resolve, reject) => {
+    child.waitFor(match).then(() => resolve());
+    // Once resolved, the exit at the end of the run is no failure.
+    child.process.status.then(() =>
+      reject(
+        new Error(`${what} exited:\n${child.stderr.slice(-20).join("\n")}`),
+      )
+    );
+  });
+await Promise.all([
+  started(
+    memoryService,
+    "the service over KV in memory",
+    (l) => l.includes('"msg":"listening"'),
+  ),
+  started(oidc, "oidc-provider", (l) => l === "ready"),
+]);
+
+/** Counts `n` requests sent to `origin`, when it is a service process. */
+function sentTo(origin: string, n: number): void {
+  if (origin === base) sentToService += n;
+  else if (origin === memoryBase) sentToMemory += n;
+}
+
 function serviceFetch(url: string, init?: RequestInit): Promise<Response> {
-  if (url.startsWith(base)) sentToService++;
+  sentTo(new URL(url).origin, 1);
   return fetch(url, init);
 }
 
@@ -298,7 +378,15 @@ async function run(
     { length: WORKERS },
     () => Connection.to(origin),
   );
-  const pid = origin === base ? service.process.pid : peers.process.pid;
+  const pid = (
+    origin === base
+      ? service
+      : origin === memoryBase
+      ? memoryService
+      : origin === oidcBase
+      ? oidc
+      : peers
+  ).process.pid;
   // A moment for the last scenario's background work (log batches, garbage
   // collection) to end before this one's CPU is counted.
   await new Promise((r) => setTimeout(r, 300));
@@ -327,7 +415,7 @@ async function run(
     cpuPerRequest: cpu / requests * 1e6,
   });
   into.requests += requests;
-  if (origin === base) sentToService += requests;
+  sentTo(origin, requests);
   for (const c of connections) c.close();
   return into;
 }
@@ -349,7 +437,6 @@ const get = (request: Prepared) => async (_: number, c: Connection) =>
 const sessions = await Promise.all(
   Array.from({ length: WORKERS }, (_, i) => signIn(`load${i}`)),
 );
-const refreshTokens = sessions.map((s) => s.refresh_token);
 // The peers keep their own KV: the "+ bearer check" layer checks tokens
 // whose families they issued (through their whole app, on the open port).
 const peerSessions = await Promise.all(
@@ -491,7 +578,6 @@ const health = result("service: GET /health");
 const mcpCategories = result("service: POST /mcp tools/call list_categories");
 const restScore = result("service: GET /api/score, bearer token");
 const mcpScore = result("service: POST /mcp tools/call my_score");
-const refresh = result("service: POST /oauth/token (refresh rotation)");
 const guess = result("service: POST /api/rounds/guess (scoring)");
 const categoriesCalls = Array.from(
   { length: WORKERS },
@@ -522,29 +608,197 @@ for (let pass = 0; pass < ROUNDS; pass++) {
   await run(restScore, SECONDS, base, perWorker(scoreReads));
   await run(mcpScore, SECONDS, base, callTool(scoreCalls));
 }
-// Each changes state: one pass, measured once.
-await run(refresh, SECONDS, base, async (i, c) => {
-  const answer = await c.send(
-    prepare(
-      base,
-      "POST",
-      "/oauth/token",
-      {
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: refreshTokens[i]!,
-        client_id: CLIENT.id,
-        client_secret: CLIENT.secret,
-      }).toString(),
-    ),
-    "body",
+// The token endpoint beside oidc-provider: refresh rotation, then code
+// exchange (whose minting leaves garbage in both servers), each in `ROUNDS`
+// interleaved passes, for the service over KV in memory, oidc-provider, and
+// the service over its KV file.
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+/** The first value of header `name` in a raw head. */
+const headerOf = (head: string, name: string) =>
+  new RegExp(`\r\n${name}: *([^\r]*)`, "i").exec(head)?.[1];
+
+/**
+ * `perWorker` codes for each worker from the service at `origin`, through
+ * its real sign-in (`/oauth/authorize` with the dev provider, then the dev
+ * login), on keep-alive connections, before the clock starts.
+ */
+async function serviceCodes(
+  origin: string,
+  perWorker: number,
+): Promise<string[][]> {
+  return await Promise.all(
+    Array.from({ length: WORKERS }, async (_, i) => {
+      const authorize = prepare(
+        origin,
+        "GET",
+        `/oauth/authorize?${new URLSearchParams({
+          response_type: "code",
+          client_id: CLIENT.id,
+          redirect_uri: REDIRECT,
+          state: "load",
+          provider: "dev",
+          login_hint: `load${i}`,
+        })}`,
+      );
+      const c = Connection.to(origin);
+      const codes: string[] = [];
+      try {
+        for (let n = 0; n < perWorker; n++) {
+          sentTo(origin, 1);
+          const a = await c.send(authorize, "body");
+          const login = new URL(headerOf(a.headers!, "location")!, origin);
+          const cookie = headerOf(a.headers!, "set-cookie")!.split(";")[0]!;
+          sentTo(origin, 1);
+          const b = await c.send(
+            prepare(origin, "GET", login.pathname + login.search, { cookie }),
+            "body",
+          );
+          const back = new URL(headerOf(b.headers!, "location")!);
+          codes.push(back.searchParams.get("code")!);
+        }
+      } finally {
+        c.close();
+      }
+      return codes;
+    }),
   );
-  if (answer.status !== 200) return false;
-  refreshTokens[i] = JSON.parse(answer.body!).refresh_token;
-  return true;
-});
+}
+
+/** `perWorker` codes for each worker, minted in oidc-provider's process. */
+async function oidcCodes(perWorker: number): Promise<string[][]> {
+  const res = await fetch(
+    `http://127.0.0.1:${mintPort}/codes?n=${perWorker * WORKERS}`,
+  );
+  const all: string[] = await res.json();
+  return Array.from(
+    { length: WORKERS },
+    (_, i) => all.slice(i * perWorker, (i + 1) * perWorker),
+  );
+}
+
+/** A token request, as the load test's client sends it to either server. */
+const tokenRequest = (
+  origin: string,
+  path: string,
+  params: Record<string, string>,
+) =>
+  prepare(
+    origin,
+    "POST",
+    path,
+    FORM,
+    new URLSearchParams({
+      ...params,
+      client_id: CLIENT.id,
+      client_secret: CLIENT.secret,
+    }).toString(),
+  );
+
+/** Right when the answer is 200 with both tokens; keeps the refresh token. */
+const issued = (answer: { status: number; body?: string }) => {
+  if (answer.status !== 200) return undefined;
+  const body = JSON.parse(answer.body!);
+  return typeof body.access_token === "string" &&
+      typeof body.refresh_token === "string"
+    ? body.refresh_token as string
+    : undefined;
+};
+
+const oidcRefreshTokens = await Promise.all(
+  (await oidcCodes(1)).map(async ([code]) => {
+    const c = Connection.to(oidcBase);
+    const answer = await c.send(
+      tokenRequest(oidcBase, "/token", {
+        grant_type: "authorization_code",
+        code: code!,
+        redirect_uri: REDIRECT,
+      }),
+      "body",
+    );
+    c.close();
+    const token = issued(answer);
+    if (!token) throw new Error(`oidc-provider: ${answer.body}`);
+    return token;
+  }),
+);
+const memorySessions = await Promise.all(
+  Array.from(
+    { length: WORKERS },
+    (_, i) => signIn(`load${i}`, undefined, memoryBase),
+  ),
+);
+const tokenServers = [
+  {
+    name: "service, KV in memory",
+    origin: memoryBase,
+    path: "/oauth/token",
+    codes: (n: number) => serviceCodes(memoryBase, n),
+    /** The fastest exchange rate expected (per second), for minting. */
+    rate: 4000,
+    refreshTokens: memorySessions.map((s) => s.refresh_token),
+  },
+  {
+    name: "oidc-provider (Map adapter)",
+    origin: oidcBase,
+    path: "/token",
+    codes: oidcCodes,
+    rate: 8000,
+    refreshTokens: oidcRefreshTokens,
+  },
+  {
+    name: `service, KV ${KV_IN_MEMORY ? "in memory (main)" : "file"}`,
+    origin: base,
+    path: "/oauth/token",
+    codes: (n: number) => serviceCodes(base, n),
+    rate: 4000,
+    refreshTokens: sessions.map((s) => s.refresh_token),
+  },
+].map((server) => ({
+  ...server,
+  exchange: result(`${server.name}: code exchange`),
+  refresh: result(`${server.name}: refresh rotation`),
+}));
+for (let pass = 0; pass < ROUNDS; pass++) {
+  for (const t of pass % 2 ? tokenServers.toReversed() : tokenServers) {
+    await run(t.refresh, SECONDS, t.origin, async (i, c) => {
+      const answer = await c.send(
+        tokenRequest(t.origin, t.path, {
+          grant_type: "refresh_token",
+          refresh_token: t.refreshTokens[i]!,
+        }),
+        "body",
+      );
+      const next = issued(answer);
+      if (next === undefined) return false;
+      t.refreshTokens[i] = next;
+      return true;
+    });
+  }
+}
+for (let pass = 0; pass < ROUNDS; pass++) {
+  for (const t of pass % 2 ? tokenServers.toReversed() : tokenServers) {
+    // Enough for `SECONDS` at the fastest rate expected: a worker whose codes
+    // run out stops, and its pass is measured over the time it ran.
+    const codes = await t.codes(Math.ceil(SECONDS * t.rate / WORKERS));
+    // Longer than `run`'s pause: minting leaves garbage in the server that
+    // mints (both do), not to be counted against the exchanges.
+    await new Promise((r) => setTimeout(r, 1000));
+    await run(t.exchange, SECONDS, t.origin, async (i, c) => {
+      const code = codes[i]!.pop();
+      if (code === undefined) return "done";
+      const answer = await c.send(
+        tokenRequest(t.origin, t.path, {
+          grant_type: "authorization_code",
+          code,
+          redirect_uri: REDIRECT,
+        }),
+        "body",
+      );
+      return issued(answer) !== undefined;
+    });
+  }
+}
+// Changes state: one pass, measured once.
 if (!KV_IN_MEMORY) {
   await run(guess, SECONDS, base, async (i, c) => {
     const next = rounds[i]!.pop();
@@ -581,9 +835,19 @@ samples.push(rssMiB());
 
 // Stopped as a platform stops it: every request line must be written.
 service.process.kill("SIGTERM");
+memoryService.process.kill("SIGTERM");
 peers.process.kill("SIGTERM");
+oidc.process.kill("SIGTERM");
 const serviceStatus = await service.process.status;
-await Promise.all([service.done, peers.process.status, peers.done]);
+const memoryStatus = await memoryService.process.status;
+await Promise.all([
+  service.done,
+  memoryService.done,
+  peers.process.status,
+  peers.done,
+  oidc.process.status,
+  oidc.done,
+]);
 
 // Cold start: spawn to the first authenticated answer, each run a fresh
 // process, the service's runs interleaved with the bare route's. The token
@@ -714,7 +978,16 @@ row(health, floor, "bare Hono route");
 row(mcpCategories, real, "REST GET /api/words");
 row(restScore);
 row(mcpScore, restScore, "REST GET /api/score");
-row(refresh);
+const [memoryTokens, oidcTokens, fileTokens] = tokenServers as [
+  typeof tokenServers[0],
+  typeof tokenServers[0],
+  typeof tokenServers[0],
+];
+for (const grant of ["exchange", "refresh"] as const) {
+  row(memoryTokens[grant], oidcTokens[grant], "oidc-provider");
+  row(oidcTokens[grant]);
+  row(fileTokens[grant], oidcTokens[grant], "oidc-provider");
+}
 if (!KV_IN_MEMORY) row(guess);
 row(soak);
 
@@ -759,6 +1032,26 @@ print(
     pct(rps(mcpScore), rps(restScore))
   } (by CPU ${(cpuShare(mcpScore, restScore) * 100).toFixed(1)}%)`,
 );
+for (
+  const [grant, label] of [["exchange", "code exchange"], [
+    "refresh",
+    "refresh rotation",
+  ]] as const
+) {
+  const share = cpuShare(memoryTokens[grant], oidcTokens[grant]);
+  targets.push([
+    `${label}, service with KV in memory / oidc-provider (Map adapter): ${
+      (share * 100).toFixed(1)
+    }% by server CPU per request, ${
+      pct(rps(memoryTokens[grant]), rps(oidcTokens[grant]))
+    } by measured req/s (target ≥ 100%); with the KV file ${
+      (cpuShare(fileTokens[grant], oidcTokens[grant]) * 100).toFixed(1)
+    }% by CPU, ${
+      pct(rps(fileTokens[grant]), rps(oidcTokens[grant]))
+    } measured (no target)`,
+    share >= 1,
+  ]);
+}
 const coldService = median(cold.service);
 targets.push([
   `cold start, spawn to first authenticated answer (two-key ring, token sealed by the older key), ${COLD} runs: ${
@@ -783,13 +1076,21 @@ targets.push([
   } requests, exit ${serviceStatus.code} after SIGTERM (must be equal, exit 0)`,
   logged === sentToService && serviceStatus.code === 0,
 ]);
+targets.push([
+  `request log lines written by the service over KV in memory: ${
+    fmt(memoryService.requestLines)
+  } for ${
+    fmt(sentToMemory)
+  } requests, exit ${memoryStatus.code} after SIGTERM (must be equal, exit 0)`,
+  memoryService.requestLines === sentToMemory && memoryStatus.code === 0,
+]);
 const errors = [
   ...path.map((s) => s.r),
   health,
   mcpCategories,
   restScore,
   mcpScore,
-  refresh,
+  ...tokenServers.flatMap((t) => [t.exchange, t.refresh]),
   guess,
   soak,
 ]
@@ -799,6 +1100,10 @@ for (const [line, ok] of targets) print(`- ${ok ? "" : "MISSED: "}${line}`);
 const failed = targets.some(([, ok]) => !ok);
 if (failed && service.stderr.length) {
   print(`\nservice stderr:\n${service.stderr.slice(-20).join("\n")}`);
+}
+const refusals = oidc.stderr.filter((l) => l.startsWith("grant.error"));
+if (refusals.length) {
+  print(`\noidc-provider refused:\n${refusals.slice(-20).join("\n")}`);
 }
 print(
   failed ? "\nRESULT: target missed" : "\nRESULT: all targets met, zero errors",
