@@ -199,7 +199,9 @@ for (const [i, v] of variants.entries()) {
   print(
     `| ${v.name} | ${m.toFixed(1)} (${
       perRequest[i]!.map((x) => x.toFixed(1)).join(" ")
-    }) | ${i === 0 ? "—" : `+${(m - floor).toFixed(1)}`} |`,
+    }) | ${
+      i === 0 ? "—" : `${m >= floor ? "+" : ""}${(m - floor).toFixed(1)}`
+    } |`,
   );
 }
 kv.close();
