@@ -218,7 +218,9 @@ export class RevocationStore {
     if (learn) {
       const since = entries.pop() as Deno.KvEntryMaybe<number>;
       if (since.value !== null) this.#since ??= since.value;
-      else logStart = { entry: since, at: this.#now() };
+      // A millisecond before now: the tokens of this very grant, stamped
+      // with the same clock, postdate it even within the same millisecond.
+      else logStart = { entry: since, at: this.#now() - 1 };
     }
     const [family, user, up] = entries as [
       Deno.KvEntryMaybe<Family>,
@@ -376,8 +378,14 @@ export class RevocationStore {
 
   /** Revokes one refresh family (and the access tokens issued from it). */
   async revokeFamily(sub: string, fid: string): Promise<void> {
-    const revoking = this.#revokeFamily(sub, fid);
     const id = `${sub}\n${fid}`;
+    // Grants of the family wait for every revocation of it under way here,
+    // not only the latest.
+    const earlier = this.#revoking.get(id);
+    const own = this.#revokeFamily(sub, fid);
+    const revoking = earlier
+      ? Promise.allSettled([earlier, own]).then(() => own)
+      : own;
     this.#revoking.set(id, revoking);
     try {
       await revoking;
@@ -657,9 +665,12 @@ export class RevocationStore {
   }
 
   #forgetFamilies(sub: string): void {
-    for (const key of this.#families.keys()) {
-      if (key.startsWith(`${sub}\n`)) this.#families.delete(key);
+    for (const cache of [this.#families, this.#issues]) {
+      for (const key of cache.keys()) {
+        if (key.startsWith(`${sub}\n`)) cache.delete(key);
+      }
     }
+    this.#userRecords.delete(sub);
   }
 
   /**
