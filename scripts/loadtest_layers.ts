@@ -13,14 +13,7 @@
  * Flags: `--rounds=7`, `--seconds=1` per variant and round, `--workers=16`.
  */
 import { parseArgs } from "node:util";
-import type { MiddlewareHandler } from "hono";
-import { composeApp } from "../app/mod.ts";
-import { buildServices } from "../app/services.ts";
-import { loadConfig } from "../config.ts";
-import { jsonLog, LineBuffer, withRequestId } from "../lib/log.ts";
-import { commonMiddleware, securityHeaders } from "../routes/_common.ts";
-import { bearerAuth } from "../routes/api/bearer.ts";
-import { wordsRoute } from "./loadtest_bare.ts";
+import { layers, measuredApp } from "./_request_path.ts";
 import { Connection, prepare } from "./_http_client.ts";
 
 const { values } = parseArgs({
@@ -35,103 +28,9 @@ const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const WORKERS = Number(values.workers);
 
-const ORIGIN = "http://127.0.0.1:1";
-const CLIENT = {
-  id: "layers",
-  secret: "wNgyJck2WADT7189a2MJ5F8aHbZhwCGBStKBIdqbfS8",
-};
-const REDIRECT = "https://chatgpt.com/aip/g-layers/oauth/callback";
-const config = loadConfig({
-  PUBLIC_URL: ORIGIN,
-  SEAL_KEYS: "k1:ItBL5N1rkc1FJ5sdr7cEiYuLMpV3qm1czrBSdW9pE4Q",
-  OAUTH_CLIENT_ID: CLIENT.id,
-  OAUTH_CLIENT_SECRET: CLIENT.secret,
-  DEV_LOGIN: "1",
-  READ_RATE_LIMIT: "0",
-});
-const kv = await Deno.openKv(":memory:");
-// The real log and its batching; the batches go nowhere.
-const lines = new LineBuffer({
-  write: (bytes) => Promise.resolve(bytes.length),
-  writeSync: (bytes) => bytes.length,
-});
-const services = buildServices({
-  config,
-  kv,
-  now: Date.now,
-  fetch,
-  log: withRequestId(jsonLog((line) => lines.push(line), Date.now)),
-});
-const app = composeApp(services);
-
-/** A player signed in through the application itself, as a GPT signs in. */
-async function signIn(): Promise<string> {
-  const query = new URLSearchParams({
-    response_type: "code",
-    client_id: CLIENT.id,
-    redirect_uri: REDIRECT,
-    state: "layers",
-    provider: "dev",
-    login_hint: "layers",
-  });
-  const start = await app.request(`${ORIGIN}/oauth/authorize?${query}`);
-  const cookie = start.headers.getSetCookie()[0]!.split(";")[0]!;
-  const back = await app.request(start.headers.get("location")!, {
-    headers: { cookie },
-  });
-  const code = new URL(back.headers.get("location")!).searchParams.get("code")!;
-  const answer = await app.request(`${ORIGIN}/oauth/token`, {
-    method: "POST",
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: REDIRECT,
-      client_id: CLIENT.id,
-      client_secret: CLIENT.secret,
-    }),
-  });
-  const tokens = await answer.json();
-  if (!tokens.access_token) {
-    throw new Error(`sign-in: ${JSON.stringify(tokens)}`);
-  }
-  return tokens.access_token;
-}
-const token = await signIn();
-
-const https = false;
-const layer = commonMiddleware(services.log, { https });
-const bearer = bearerAuth(
-  services.access,
-  config,
-  services.log,
-) as unknown as MiddlewareHandler;
-const empty: MiddlewareHandler = async function empty(_, next) {
-  await next();
-};
-const variants: { name: string; fetch: Deno.ServeHandler; auth: boolean }[] = [
-  { name: "bare Hono route", fetch: wordsRoute().fetch, auth: false },
-  {
-    name: "+ an empty middleware",
-    fetch: wordsRoute([empty]).fetch,
-    auth: false,
-  },
-  {
-    name: "+ security headers and CSP (in place of it)",
-    fetch: wordsRoute([securityHeaders({ https })]).fetch,
-    auth: false,
-  },
-  {
-    name: "+ request id and log line (the service's one layer)",
-    fetch: wordsRoute([layer]).fetch,
-    auth: false,
-  },
-  {
-    name: "+ bearer check",
-    fetch: wordsRoute([layer, bearer]).fetch,
-    auth: true,
-  },
-  { name: "the whole application", fetch: app.fetch, auth: true },
-];
+const measured = await measuredApp("http://127.0.0.1:1");
+const { token } = measured;
+const variants = layers(measured);
 
 /** CPU seconds this process has used (user + system, every thread). */
 function cpuSeconds(): number {
@@ -141,7 +40,10 @@ function cpuSeconds(): number {
 }
 
 const servers = variants.map((v) =>
-  Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, v.fetch)
+  Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    v.app.fetch,
+  )
 );
 const perRequest = variants.map((): number[] => []);
 for (let round = 0; round < ROUNDS; round++) {
@@ -204,4 +106,4 @@ for (const [i, v] of variants.entries()) {
     } |`,
   );
 }
-kv.close();
+measured.kv.close();
