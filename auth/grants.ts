@@ -237,6 +237,8 @@ export class AuthorizationServer {
       throw invalidTarget("resource differs from the refresh token's");
     }
     const upstreamKey = this.#upstream?.keyOf(rt.sub);
+    const issue = (gen: number, read: Issuance) =>
+      this.#issue(rt.sub, clientId, rt.scope, rt.aud, rt.fid, gen, read);
     // First on the issue this instance last committed for the family, when
     // this token is its current generation and nothing else is to be asked
     // (no upstream check, no rotation delay): the commit checks every entry
@@ -260,15 +262,7 @@ export class AuthorizationServer {
     ) {
       const next = { ...lastFamily, gen: lastFamily.gen + 1, rotated_at: now };
       if (await this.store.commitIssue(last, next)) {
-        return await this.#issue(
-          rt.sub,
-          clientId,
-          rt.scope,
-          rt.aud,
-          rt.fid,
-          next.gen,
-          last,
-        );
+        return await issue(next.gen, last);
       }
     }
     let checked = false;
@@ -307,15 +301,7 @@ export class AuthorizationServer {
         if (await this.#upstream.check(rt.sub, stored)) continue;
       }
       if (!(await this.store.commitIssue(read, next))) continue;
-      return await this.#issue(
-        rt.sub,
-        clientId,
-        rt.scope,
-        rt.aud,
-        rt.fid,
-        next?.gen ?? family.gen,
-        read,
-      );
+      return await issue(next?.gen ?? family.gen, read);
     }
     throw tooManyRaces();
   }
