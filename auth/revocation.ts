@@ -149,16 +149,16 @@ export class RevocationStore {
    * grants decide nothing else on them (see `grants.ts`).
    */
   readonly #issues = new Map<string, Cached<Issuance>>();
+  readonly #userRecords = new Map<
+    string,
+    Cached<Deno.KvEntryMaybe<{ before: number }>>
+  >();
   /**
    * Revocations of a family (`sub\nfid`) under way here. A grant of that
    * family here waits for it before reading: back-to-back rotations could
    * otherwise commit between each of its reads and writes, every time.
    */
   readonly #revoking = new Map<string, Promise<void>>();
-  readonly #userRecords = new Map<
-    string,
-    Cached<Deno.KvEntryMaybe<{ before: number }>>
-  >();
   /**
    * Moves before and after every revocation made here: a read that overlapped
    * one (it saw the epoch move) is not cached.
@@ -262,7 +262,6 @@ export class RevocationStore {
       })
       .commit();
     if (result.ok) {
-      this.#started(read);
       this.#remember(this.#families, `${family.sub}\n${fid}`, family);
       this.#committed(read, {
         key: familyKey,
@@ -293,7 +292,6 @@ export class RevocationStore {
       this.#forget(read);
       return false;
     }
-    this.#started(read);
     this.#committed(
       read,
       next
@@ -338,11 +336,13 @@ export class RevocationStore {
   }
 
   /**
-   * Remembers a committed issue: `family` as it now stands, and the user
-   * record the commit checked. Only an issue that depends on no upstream
-   * entry is remembered (a grant that checks one reads first).
+   * Remembers a committed issue: the log's start it recorded, `family` as it
+   * now stands, and the user record the commit checked. Only an issue that
+   * depends on no upstream entry is remembered (a grant that checks one
+   * reads first).
    */
   #committed(read: Issuance, family: Deno.KvEntryMaybe<Family>): void {
+    if (read.logStart) this.#since ??= read.logStart.at;
     const [, sub, fid] = family.key.map(String);
     this.#remember(this.#userRecords, sub!, read.user);
     if (read.upstream !== null || family.value === null) return;
@@ -369,11 +369,6 @@ export class RevocationStore {
       op.check(read.logStart.entry).set(keys.logSince, read.logStart.at);
     }
     return op;
-  }
-
-  /** After a commit of `read`: the log's start it recorded is known here. */
-  #started(read: Issuance): void {
-    if (read.logStart) this.#since ??= read.logStart.at;
   }
 
   /** Revokes one refresh family (and the access tokens issued from it). */
