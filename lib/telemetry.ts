@@ -24,6 +24,11 @@ const API_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 const api = API_GLOBAL in globalThis
   ? await import("@opentelemetry/api")
   : null;
+/**
+ * Whether telemetry is on: with it off, a request has no span to name, and
+ * {@linkcode annotateRequestSpan} need not be called at all.
+ */
+export const telemetryOn: boolean = api !== null;
 const meter = api?.metrics.getMeter("words-with-chat");
 /** What the API's no-op meter gives: a counter that counts nothing. */
 const NOT_COUNTED: Counter = { add() {} };

@@ -18,7 +18,7 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { type Log, requestIds, runWithRequestId } from "../lib/log.ts";
 import { RETRY_AFTER_SECONDS, StorageUnavailable } from "../lib/kv.ts";
-import { annotateRequestSpan } from "../lib/telemetry.ts";
+import { annotateRequestSpan, telemetryOn } from "../lib/telemetry.ts";
 import type { BrandAssets } from "../views/brand.ts";
 import { routePath } from "hono/route";
 
@@ -136,7 +136,7 @@ export function commonMiddleware(
     // Deno's span for this request (OTEL_DENO=true; a no-op otherwise),
     // named by the pattern of the route the path matched (the last one: the
     // endpoint, even when a guard answered first), never the raw path.
-    annotateRequestSpan(c.req.method, () => routePath(c, -1));
+    if (telemetryOn) annotateRequestSpan(c.req.method, () => routePath(c, -1));
     const headers = c.res.headers;
     setHeaders(headers);
     headers.set("x-request-id", id);
