@@ -293,8 +293,9 @@ function serviceFetch(url: string, init?: RequestInit): Promise<Response> {
  * Signs in as `login`; with `resource`, for that resource (RFC 8707); at
  * `origin`, the service by default.
  */
-async function signIn(login: string, resource?: string, origin = base) {
-  const q = new URLSearchParams({
+/** The authorization request of `login`'s development sign-in. */
+const authorizePath = (login: string, resource?: string) =>
+  `/oauth/authorize?${new URLSearchParams({
     response_type: "code",
     client_id: CLIENT.id,
     redirect_uri: REDIRECT,
@@ -302,8 +303,10 @@ async function signIn(login: string, resource?: string, origin = base) {
     provider: "dev",
     login_hint: login,
     ...(resource !== undefined ? { resource } : {}),
-  });
-  const a = await serviceFetch(`${origin}/oauth/authorize?${q}`, {
+  })}`;
+
+async function signIn(login: string, resource?: string, origin = base) {
+  const a = await serviceFetch(`${origin}${authorizePath(login, resource)}`, {
     redirect: "manual",
   });
   await a.body?.cancel();
@@ -628,18 +631,7 @@ async function serviceCodes(
 ): Promise<string[][]> {
   return await Promise.all(
     Array.from({ length: WORKERS }, async (_, i) => {
-      const authorize = prepare(
-        origin,
-        "GET",
-        `/oauth/authorize?${new URLSearchParams({
-          response_type: "code",
-          client_id: CLIENT.id,
-          redirect_uri: REDIRECT,
-          state: "load",
-          provider: "dev",
-          login_hint: `load${i}`,
-        })}`,
-      );
+      const authorize = prepare(origin, "GET", authorizePath(`load${i}`));
       const c = Connection.to(origin);
       const codes: string[] = [];
       try {
